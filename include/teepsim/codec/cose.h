@@ -1,0 +1,128 @@
+// COSE (RFC 9052/9053): COSE_Sign1, COSE_Sign (several signers), COSE_Encrypt with
+// ECDH-ES+A128KW and AES-128-CTR / AES-128-GCM content encryption.
+#pragma once
+
+#include "teepsim/codec/cbor.h"
+#include "teepsim/codec/crypto.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace teepsim::cose
+{
+
+using cbor::Bytes;
+using cbor::ByteView;
+using crypto::Alg;
+using crypto::Key;
+
+constexpr uint64_t kTagSign1 = 18;
+constexpr uint64_t kTagSign = 98;
+constexpr uint64_t kTagEncrypt = 96;
+constexpr uint64_t kTagEncrypt0 = 16;
+
+// Header labels.
+constexpr int64_t kHdrAlg = 1;
+constexpr int64_t kHdrContentType = 3;
+constexpr int64_t kHdrKid = 4;
+constexpr int64_t kHdrIv = 5;
+constexpr int64_t kHdrEphemeralKey = -1;
+
+/// Why a COSE structure was rejected; maps onto TEEP error handling.
+enum class CoseStatus
+{
+    Ok,
+    Malformed,          // not a COSE structure of the expected kind
+    UnsupportedAlg,     // alg missing or not one we implement
+    NoMatchingKey,      // no key given matches kid / alg
+    BadSignature,       // signature did not verify
+    DecryptFailed,      // key unwrap or AEAD failure
+};
+const char* ToString(CoseStatus s);
+
+/// A signature as received or produced: protected header bytes are kept exactly as on the wire.
+struct Signature
+{
+    Bytes protectedBytes;       // serialized protected header map (may be empty)
+    cbor::Value unprotected = cbor::Value::MakeMap();
+    Bytes signature;
+    std::optional<Alg> alg() const;   // from the protected header (else unprotected)
+    std::optional<Bytes> kid() const; // from either header
+};
+
+/// COSE_Sign1 or COSE_Sign, decoded.
+struct SignedMessage
+{
+    bool multi = false;          // true: COSE_Sign (tag 98); false: COSE_Sign1 (tag 18)
+    bool tagged = true;
+    Bytes bodyProtected;         // COSE_Sign only: body protected header bytes
+    cbor::Value bodyUnprotected = cbor::Value::MakeMap();
+    std::optional<Bytes> payload;  // nullopt = detached (nil)
+    std::vector<Signature> signatures;  // exactly one for COSE_Sign1
+};
+
+struct Signer
+{
+    Alg alg;
+    Key key;
+    bool includeKid = true;  // kid = RFC 9679 thumbprint in the unprotected header
+};
+
+/// Builds COSE_Sign1 (protected {1: alg}, unprotected {4: kid}) over `payload`.
+/// `detached` leaves the payload nil in the output (SUIT authentication blocks).
+Bytes Sign1(const Signer& signer, ByteView payload, bool tagged = true, bool detached = false);
+/// Builds COSE_Sign with one COSE_Signature per signer (empty body protected header).
+Bytes SignMulti(const std::vector<Signer>& signers, ByteView payload, bool tagged = true);
+/// Sign1 with a caller-given protected header map (e.g. to reproduce third-party vectors).
+Bytes Sign1WithHeaders(const Signer& signer, const cbor::Value& protectedMap,
+                       const cbor::Value& unprotectedMap, ByteView payload, bool tagged,
+                       bool detached);
+
+/// Parses COSE_Sign1 / COSE_Sign, tagged or untagged (untagged: told apart by arity / shape).
+cbor::Result<SignedMessage> ParseSigned(ByteView in);
+
+struct VerifyResult
+{
+    CoseStatus status = CoseStatus::Malformed;
+    int signerIndex = -1;        // which signature verified
+    int keyIndex = -1;           // which of the given keys verified it
+    std::optional<Bytes> kid;    // kid of the verified (or first tried) signature
+    bool ok() const { return status == CoseStatus::Ok; }
+};
+
+/// Verifies; for COSE_Sign succeeds when any signature verifies with any key. Keys whose
+/// thumbprint matches a kid are tried first; a kid naming none of the keys still tries all.
+/// `detachedPayload` supplies the payload when the structure's payload is nil.
+VerifyResult Verify(const SignedMessage& msg, const std::vector<Key>& keys,
+                    std::optional<ByteView> detachedPayload = std::nullopt);
+/// Sig_structure bytes for signature i ("Signature1" for COSE_Sign1, "Signature" for COSE_Sign).
+Bytes SigStructure(const SignedMessage& msg, size_t i, ByteView payload,
+                   ByteView externalAad = {});
+
+// ---- COSE_Encrypt (ECDH-ES + A128KW recipient; A128CTR or A128GCM content) ----
+
+struct EncryptParams
+{
+    Alg contentAlg = Alg::A128GCM;  // or Alg::A128CTR (SUIT profiles)
+    Key recipientPublic;            // P-256
+    Bytes ephemeralSeed;            // 32 bytes: makes the ephemeral key deterministic
+    Bytes iv;                       // 12 bytes (GCM) or 16 (CTR); empty = derived from seed
+    Bytes kidOfRecipient;           // optional recipient kid
+    bool detachedCiphertext = false;  // SUIT keeps the ciphertext in the payload slot
+};
+
+/// Encrypts plaintext to the recipient. With detachedCiphertext the returned structure has
+/// nil ciphertext and the ciphertext is written to *detachedOut.
+Bytes Encrypt(const EncryptParams& p, ByteView plaintext, Bytes* detachedOut = nullptr);
+/// Opens COSE_Encrypt with the recipient's private key (the KEK in SUIT terms). The KDF
+/// context follows RFC 9053 §5.2 with SuppPubInfo.other a bstr (PROTOCOL.md pitfall 12).
+struct DecryptResult
+{
+    CoseStatus status = CoseStatus::Malformed;
+    Bytes plaintext;
+};
+DecryptResult Decrypt(ByteView coseEncrypt, const Key& recipientPrivate,
+                      std::optional<ByteView> detachedCiphertext = std::nullopt);
+
+}  // namespace teepsim::cose

@@ -1,0 +1,103 @@
+// Cryptographic primitives for COSE over OpenSSL 3: keys, signatures (deterministic ECDSA per
+// RFC 6979, Ed25519), digests, HKDF, ECDH, AES key wrap, AES-CTR/GCM.
+#pragma once
+
+#include "teepsim/codec/cbor.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+typedef struct evp_pkey_st EVP_PKEY;
+
+namespace teepsim::crypto
+{
+
+using cbor::Bytes;
+using cbor::ByteView;
+
+/// COSE algorithm identifiers (IANA COSE Algorithms; RFC 9053, RFC 9864).
+enum class Alg : int64_t
+{
+    ES256 = -7,     // ECDSA w/ SHA-256 (polymorphic, legacy TEEP)
+    ESP256 = -9,    // ECDSA P-256 + SHA-256 (fully specified, draft-26)
+    EdDSA = -8,     // EdDSA (polymorphic, legacy TEEP)
+    Ed25519 = -19,  // Ed25519 (fully specified, draft-26)
+    ECDH_ES_A128KW = -29,
+    A128KW = -3,
+    A128GCM = 1,
+    A128CTR = -65534,
+    SHA256 = -16,
+};
+
+enum class KeyType
+{
+    P256,
+    Ed25519
+};
+
+/// An asymmetric key (public, or private with its public half). Copyable, shares the EVP_PKEY.
+class Key
+{
+  public:
+    Key() = default;
+    explicit Key(std::shared_ptr<EVP_PKEY> pkey);
+
+    /// Fresh key pair from a 32-byte seed (deterministic: the same seed gives the same key).
+    static Key GenerateP256(ByteView seed32);
+    static Key GenerateEd25519(ByteView seed32);
+    /// PEM: PUBLIC KEY, PRIVATE KEY, EC PRIVATE KEY. Throws std::runtime_error with the reason.
+    static Key FromPem(std::string_view pem);
+    /// DER SubjectPublicKeyInfo or PKCS#8 / SEC1 private key.
+    static Key FromDer(ByteView der);
+    /// COSE_Key map (kty 2 EC2 crv 1, or kty 1 OKP crv 6); with d = private.
+    static Key FromCoseKey(const cbor::Value& coseKey);
+    /// Reads a file holding PEM, DER or an encoded COSE_Key (auto-detected).
+    static Key FromFile(const std::string& path);
+
+    bool valid() const { return pkey_ != nullptr; }
+    bool hasPrivate() const;
+    KeyType type() const;
+    EVP_PKEY* get() const { return pkey_.get(); }
+
+    /// Public COSE_Key with only the RFC 9679 required members, in deterministic order.
+    cbor::Value PublicCoseKey() const;
+    /// RFC 9679 thumbprint: SHA-256 of the deterministic encoding of PublicCoseKey().
+    Bytes Thumbprint() const;
+    std::string PublicPem() const;
+    std::string PrivatePem() const;
+    /// Raw public key bytes: x||y (P-256) or the 32-byte key (Ed25519).
+    Bytes RawPublic() const;
+
+  private:
+    std::shared_ptr<EVP_PKEY> pkey_;
+};
+
+/// Signs `message` with the algorithm's hash. ECDSA (ES256/ESP256) is deterministic (RFC 6979,
+/// HMAC-SHA-256) and returns r||s (64 bytes, COSE format); Ed25519 returns 64 bytes.
+Bytes Sign(Alg alg, const Key& key, ByteView message);
+/// Verifies a COSE-format signature; false (never throws) on any mismatch or wrong key type.
+bool Verify(Alg alg, const Key& key, ByteView message, ByteView signature);
+/// Whether `alg` is a signature algorithm usable with `key`.
+bool AlgMatchesKey(Alg alg, const Key& key);
+
+Bytes Sha256(ByteView data);
+Bytes HmacSha256(ByteView key, ByteView data);
+Bytes HkdfSha256(ByteView salt, ByteView ikm, ByteView info, size_t length);
+/// ECDH shared secret (x coordinate for P-256).
+Bytes Ecdh(const Key& priv, const Key& peerPublic);
+/// RFC 3394 AES key wrap; Unwrap returns nullopt on integrity failure.
+Bytes AesKeyWrap(ByteView kek, ByteView key);
+std::optional<Bytes> AesKeyUnwrap(ByteView kek, ByteView wrapped);
+/// AES-128-CTR (encrypt == decrypt). iv is the 16-byte initial counter block.
+Bytes AesCtr(ByteView key, ByteView iv, ByteView data);
+/// AES-128-GCM; the tag (16 bytes) is appended to the ciphertext. Open returns nullopt on
+/// authentication failure.
+Bytes AesGcmSeal(ByteView key, ByteView iv, ByteView aad, ByteView plaintext);
+std::optional<Bytes> AesGcmOpen(ByteView key, ByteView iv, ByteView aad, ByteView ciphertext);
+/// Deterministic pseudo-random bytes (HMAC-DRBG-like expansion of a seed); simulations use it
+/// for challenges, tokens, IVs and ephemeral keys so that runs are reproducible.
+Bytes DeterministicBytes(ByteView seed, uint64_t counter, size_t length);
+
+}  // namespace teepsim::crypto
