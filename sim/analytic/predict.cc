@@ -141,6 +141,11 @@ double Quantile(const std::function<double(double)>& survival, double q, double 
 Prediction Predict(const Inputs& in)
 {
     Prediction out;
+    if (in.unmodelled)
+    {
+        out.notes.push_back("scenario outside every closed form: no analytic values");
+        return out;
+    }
     const double shift = in.tamDelay + in.sessionDelay;
     const bool plain = in.retries == 0 && in.meanOff <= 0 && !in.synchronized;
     const bool capacity = in.serviceTime > 0;

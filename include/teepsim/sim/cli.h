@@ -1,0 +1,20 @@
+// The teepsim subcommands as library functions, so that tests run them in-process.
+// Each takes the arguments after the subcommand name and returns the process exit code:
+// 0 success, 1 a failed check (e.g. an invalid signature), 2 bad input or usage.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace teepsim::cli
+{
+
+int Dispatch(const std::string& command, const std::vector<std::string>& args, std::istream& in,
+             std::ostream& out, std::ostream& err);
+
+int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int AnalyticCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int SweepCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+} // namespace teepsim::cli

@@ -1,0 +1,93 @@
+// `teepsim analytic FILE [--set KEY=VALUE]...`: what theory predicts for a scenario.
+#include "teepsim/sim/cli.h"
+#include "teepsim/sim/deployment.h"
+#include "teepsim/sim/scenario.h"
+
+#include <fmt/format.h>
+
+#include <ostream>
+
+namespace teepsim::cli
+{
+
+namespace
+{
+std::string Hours(const std::optional<double>& s)
+{
+    return s ? fmt::format("{:.6g} s ({:.4f} h)", *s, *s / 3600) : std::string("NULL (no closed form)");
+}
+} // namespace
+
+int AnalyticCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
+{
+    std::string file;
+    std::vector<std::string> overrides;
+    for (size_t i = 0; i < args.size(); ++i)
+    {
+        if (args[i] == "--help" || args[i] == "-h")
+        {
+            out << "usage: teepsim analytic FILE [--set KEY=VALUE]...\n"
+                   "Prints the closed-form predictions (THEORY.md) for the scenario; NULL where "
+                   "no closed form applies.\n";
+            return 0;
+        }
+        if (args[i] == "--set" && i + 1 < args.size())
+        {
+            overrides.push_back(args[++i]);
+        }
+        else if (!args[i].empty() && args[i][0] == '-')
+        {
+            err << "teepsim analytic: unknown option '" << args[i] << "'\n";
+            return 2;
+        }
+        else if (file.empty())
+        {
+            file = args[i];
+        }
+        else
+        {
+            err << "teepsim analytic: more than one scenario file given\n";
+            return 2;
+        }
+    }
+    if (file.empty())
+    {
+        err << "teepsim analytic: missing scenario FILE\n";
+        return 2;
+    }
+    const sim::LoadResult loaded = sim::LoadScenario(file, overrides);
+    for (const sim::Diagnostic& d : loaded.diagnostics)
+    {
+        err << d.ToString() << "\n";
+    }
+    if (!loaded.ok())
+    {
+        return 2;
+    }
+    std::vector<std::string> notes;
+    const analytic::Inputs in = sim::AnalyticInputsFor(loaded.scenario, &notes);
+    const analytic::Prediction p = analytic::Predict(in);
+    out << "scenario: " << loaded.scenario.name << "\n";
+    out << "E[R]            " << Hours(p.meanR) << "\n";
+    out << "sd(R)           " << Hours(p.sdR) << "\n";
+    out << "p50/p90/p95/p99 R  " << Hours(p.quantR.p50) << " / " << Hours(p.quantR.p90) << " / "
+        << Hours(p.quantR.p95) << " / " << Hours(p.quantR.p99) << "\n";
+    out << "E[max R] fleet  " << Hours(p.fleetMaxR) << "\n";
+    out << "E[T_trust]      " << Hours(p.meanTtrust) << "\n";
+    out << "E[W_danger]     " << Hours(p.meanWdanger) << "\n";
+    out << "E[W_clean]      " << Hours(p.meanWclean) << "\n";
+    out << "TAM utilisation " << (p.utilisation ? fmt::format("{:.4f}", *p.utilisation) : "NULL")
+        << "\n";
+    out << "E[queue wait]   " << Hours(p.meanQueueWait) << "\n";
+    for (const std::string& n : notes)
+    {
+        out << "note: " << n << "\n";
+    }
+    for (const std::string& n : p.notes)
+    {
+        out << "theory: " << n << "\n";
+    }
+    return 0;
+}
+
+} // namespace teepsim::cli

@@ -1,0 +1,218 @@
+// Summary table, progress line and theory comparison of `teepsim run`.
+#include "teepsim/sim/run_report.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <ostream>
+
+namespace teepsim::sim
+{
+
+namespace
+{
+struct AnalyticMetric
+{
+    const char* name;
+    std::optional<double> analytic::Prediction::*mean;
+};
+constexpr AnalyticMetric kAnalyticMetrics[] = {
+    {"R", &analytic::Prediction::meanR},
+    {"T_trust", &analytic::Prediction::meanTtrust},
+    {"W_danger", &analytic::Prediction::meanWdanger},
+    {"W_clean", &analytic::Prediction::meanWclean},
+    {"tam_queue_delay", &analytic::Prediction::meanQueueWait},
+};
+
+const recorder::Summary* SimSummary(const recorder::Recorder& rec, const std::string& metric)
+{
+    for (const recorder::MetricSummary& m : rec.Summaries())
+    {
+        if (m.metric == metric && m.scope == "all")
+        {
+            return &m.summary;
+        }
+    }
+    return nullptr;
+}
+
+std::optional<double> AnalyticMean(const analytic::Prediction& p, const std::string& metric)
+{
+    for (const AnalyticMetric& m : kAnalyticMetrics)
+    {
+        if (metric == m.name)
+        {
+            return p.*(m.mean);
+        }
+    }
+    return std::nullopt;
+}
+
+std::string Duration(std::optional<double> seconds)
+{
+    if (!seconds)
+    {
+        return "-";
+    }
+    const double s = *seconds;
+    if (std::fabs(s) >= 86400)
+    {
+        return fmt::format("{:.3f}d", s / 86400);
+    }
+    if (std::fabs(s) >= 3600)
+    {
+        return fmt::format("{:.3f}h", s / 3600);
+    }
+    if (std::fabs(s) >= 60)
+    {
+        return fmt::format("{:.2f}m", s / 60);
+    }
+    return fmt::format("{:.3f}s", s);
+}
+
+std::optional<double> ZScore(const recorder::Summary& sim, double analyticMean)
+{
+    if (!sim.mean || !sim.se || *sim.se <= 0 || sim.nCensored > 0)
+    {
+        return std::nullopt; // censoring biases the simulated mean: no fair comparison
+    }
+    return (analyticMean - *sim.mean) / *sim.se;
+}
+} // namespace
+
+std::vector<recorder::MetricSummary> AnalyticSummaries(const analytic::Prediction& p)
+{
+    std::vector<recorder::MetricSummary> rows;
+    for (const AnalyticMetric& m : kAnalyticMetrics)
+    {
+        if (!(p.*(m.mean)))
+        {
+            continue;
+        }
+        recorder::Summary s;
+        s.mean = p.*(m.mean);
+        if (std::string(m.name) == "R")
+        {
+            s.sd = p.sdR;
+            s.p50 = p.quantR.p50;
+            s.p90 = p.quantR.p90;
+            s.p95 = p.quantR.p95;
+            s.p99 = p.quantR.p99;
+            s.max = p.fleetMaxR; // expected fleet maximum
+        }
+        rows.push_back({m.name, "all", "s", s});
+    }
+    if (p.utilisation)
+    {
+        recorder::Summary s;
+        s.mean = p.utilisation;
+        rows.push_back({"tam_utilisation", "all", "1", s});
+    }
+    return rows;
+}
+
+std::vector<recorder::Series> AnalyticSeries(const analytic::Prediction& p)
+{
+    std::vector<recorder::Series> out;
+    if (!p.survival.empty())
+    {
+        recorder::Series s{"removal_curve_analytic", "fraction", {}};
+        for (const auto& [t, v] : p.survival)
+        {
+            s.points.push_back({static_cast<recorder::TimeNs>(std::llround(t * 1e9)), v});
+        }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+void PrintProgress(std::ostream& err, const Progress& p)
+{
+    const double frac = p.horizonNs > 0 ? static_cast<double>(p.simNowNs) / p.horizonNs : 0;
+    const double rate = p.wallSeconds > 0 ? p.events / p.wallSeconds : 0;
+    const double eta = frac > 0 ? p.wallSeconds * (1 - frac) / frac : 0;
+    err << fmt::format("\r\033[Ksim {} / {} ({:.0f}%)  {:.0f}k events/s  ETA {:.0f}s",
+                       Duration(p.simNowNs / 1e9), Duration(p.horizonNs / 1e9), 100 * frac,
+                       rate / 1e3, eta)
+        << std::flush;
+}
+
+void PrintSummary(std::ostream& out, const Scenario& s, const recorder::Recorder& rec,
+                  const analytic::Prediction& prediction, const std::vector<std::string>& notes,
+                  const results::RunRecord& record, int64_t runId, const std::string& dbPath)
+{
+    out << fmt::format("teepsim run: scenario '{}' seed {} run {}: {} devices, {} simulated, "
+                       "{} transport\n",
+                       s.name, s.seed, s.run, s.TotalDevices(), Duration(s.horizon_ns / 1e9),
+                       s.transport == Transport::Full ? "full" : "message");
+    out << fmt::format("{:.1f} s wall, {} events ({:.0f} events/s), peak RSS {} MiB\n\n",
+                       record.wallSeconds, record.events,
+                       record.wallSeconds > 0 ? record.events / record.wallSeconds : 0,
+                       record.peakRssKib / 1024);
+    out << fmt::format("{:<16}{:>7}{:>9}{:>24}{:>11}{:>11}{:>11}{:>12}{:>8}\n", "metric", "n",
+                       "censored", "mean [95% CI]", "p50", "p95", "max", "theory", "z");
+    for (const char* metric : {"R", "T_trust", "W_danger", "W_clean"})
+    {
+        const recorder::Summary* sm = SimSummary(rec, metric);
+        if (!sm)
+        {
+            continue;
+        }
+        std::string ci = Duration(sm->mean);
+        if (sm->mean && sm->se)
+        {
+            ci = fmt::format("{} ±{}", Duration(sm->mean), Duration(1.96 * *sm->se));
+        }
+        const std::optional<double> theory = AnalyticMean(prediction, metric);
+        std::optional<double> z;
+        if (theory)
+        {
+            z = ZScore(*sm, *theory);
+        }
+        out << fmt::format("{:<16}{:>7}{:>9}{:>24}{:>11}{:>11}{:>11}{:>12}{:>8}\n", metric, sm->n,
+                           sm->nCensored, ci, Duration(sm->p50), Duration(sm->p95),
+                           Duration(sm->max), Duration(theory),
+                           z ? fmt::format("{:+.2f}", *z) : "-");
+    }
+    uint64_t sessions = 0, failed = 0;
+    for (const recorder::SessionAggregate& a : rec.Sessions())
+    {
+        sessions += a.count;
+        failed += a.failure ? a.count : 0;
+    }
+    out << fmt::format("\nsessions: {} ({} failed)\n", sessions, failed);
+    for (const std::string& n : notes)
+    {
+        out << "note: " << n << "\n";
+    }
+    for (const std::string& n : prediction.notes)
+    {
+        out << "theory: " << n << "\n";
+    }
+    out << fmt::format("written: {} (run id {})\n", dbPath, runId);
+}
+
+int PrintTheoryWarnings(std::ostream& err, const recorder::Recorder& rec,
+                        const analytic::Prediction& prediction)
+{
+    int warnings = 0;
+    for (const char* metric : {"R", "T_trust", "W_danger", "W_clean"})
+    {
+        const recorder::Summary* sm = SimSummary(rec, metric);
+        const std::optional<double> theory = AnalyticMean(prediction, metric);
+        if (!sm || !theory)
+        {
+            continue;
+        }
+        if (const auto z = ZScore(*sm, *theory); z && std::fabs(*z) > 4)
+        {
+            err << fmt::format("warning: simulated mean {} = {} is {:.1f} standard errors from "
+                               "theory ({})\n",
+                               metric, Duration(sm->mean), *z, Duration(theory));
+            ++warnings;
+        }
+    }
+    return warnings;
+}
+
+} // namespace teepsim::sim

@@ -1,0 +1,62 @@
+// Private state of a Deployment, shared by its translation units (build, traces, events).
+#pragma once
+
+#include "teepsim/sim/deployment.h"
+#include "teepsim/sim/topology.h"
+#include "teepsim/ta-catalog.h"
+#include "teepsim/tam-server.h"
+#include "teepsim/teep-broker.h"
+#include "teepsim/verifier.h"
+
+#include "ns3/node-container.h"
+#include "ns3/random-variable-stream.h"
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+namespace teepsim::sim
+{
+
+struct Deployment::Impl
+{
+    explicit Impl(const Scenario& s);
+    static recorder::RecorderConfig RecorderConfigFor(const Scenario& s);
+
+    /// Connects model trace sources to the recorder.
+    void WireTraces();
+    /// Malicious TA (t0, d_T, d_V), device availability, TAM outages, push notifications.
+    void ScheduleScenarioEvents(int64_t firstStream);
+    void ScheduleProgress();
+    void ProgressTick();
+    /// Availability process step: the device turns on (nowOn) or off, next toggle scheduled.
+    void Toggle(uint32_t device, bool nowOn);
+    /// Whether a device can reach the network now (availability model).
+    void SetDeviceAvailable(uint32_t device, bool up);
+    void SetTamAvailable(bool up);
+
+    Scenario scenario;
+    recorder::Recorder recorder;
+    std::unique_ptr<topology::Network> network; // full transport only
+    ns3::NodeContainer deviceNodes;
+    ns3::Ptr<ns3::TaCatalog> catalog;
+    ns3::Ptr<ns3::Verifier> verifier;
+    ns3::Ptr<ns3::TamServer> tam;
+    std::vector<ns3::Ptr<ns3::TeepBroker>> brokers; // by device id
+    std::vector<uint8_t> deviceUp;                  // availability state by device id
+    std::vector<uint64_t> bytesSent, bytesReceived; // per device, at the last session end
+
+    struct AvailabilityProcess
+    {
+        Availability config;
+        ns3::Ptr<ns3::ExponentialRandomVariable> onLaw, offLaw;
+    };
+    std::vector<AvailabilityProcess> availability; // one per device class with on/off periods
+    std::vector<int> deviceAvailability;           // device -> index into availability, or -1
+
+    std::function<void(const Progress&)> progress;
+    double lastProgressWall = 0;
+    std::chrono::steady_clock::time_point wallStart;
+};
+
+} // namespace teepsim::sim

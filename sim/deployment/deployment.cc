@@ -1,0 +1,326 @@
+// Builds one simulation from a Scenario: network (full) or bare nodes (message transport),
+// Verifier, TAM, devices, and the scenario's scheduled events.
+#include "teepsim/sim/deployment.h"
+
+#include "deployment-impl.h"
+#include "teepsim/http-tcp-transport.h"
+#include "teepsim/message-transport.h"
+#include "teepsim/sim/topology.h"
+#include "teepsim/teep-helpers.h"
+
+#include "ns3/boolean.h"
+#include "ns3/core-module.h"
+#include "ns3/double.h"
+#include "ns3/enum.h"
+#include "ns3/inet-socket-address.h"
+#include "ns3/point-to-point-helper.h"
+#include "ns3/point-to-point-net-device.h"
+#include "ns3/uinteger.h"
+
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
+
+namespace teepsim::sim
+{
+
+using namespace ns3;
+
+namespace
+{
+constexpr uint16_t kTamPort = 8080;
+constexpr uint16_t kVerifierPort = 8081;
+
+TeepSignatureSuite SuiteOf(SignatureAlgorithm a)
+{
+    return a == SignatureAlgorithm::Ed25519 ? TEEP_SUITE_ED25519 : TEEP_SUITE_ESP256;
+}
+
+ns3::LinkProfile ToLink(const sim::LinkProfile& l)
+{
+    ns3::LinkProfile out;
+    out.oneWayDelay = NanoSeconds(l.latency_ns);
+    out.bandwidthBps = static_cast<uint64_t>(l.bandwidth_bps);
+    out.lossProbability = l.loss;
+    return out;
+}
+
+// Splits `count` devices over behaviours in proportion to the mix, by largest remainder, so the
+// fractions are as exact as integers allow and the assignment is deterministic.
+std::vector<TeepBrokerBehaviour> AssignBehaviours(const BrokerMix& mix, int64_t count)
+{
+    const std::pair<TeepBrokerBehaviour, double> shares[] = {
+        {BROKER_HONEST, mix.honest},          {BROKER_DROP_FRACTION, mix.drop},
+        {BROKER_DROP_ALL, mix.drop_all},      {BROKER_DELAY, mix.delay},
+        {BROKER_SUPPRESS_TIMER, mix.suppress_timers}, {BROKER_TAMPER, mix.tamper}};
+    std::vector<int64_t> n;
+    std::vector<std::pair<double, size_t>> remainders;
+    int64_t assigned = 0;
+    for (size_t i = 0; i < std::size(shares); ++i)
+    {
+        const double exact = shares[i].second * static_cast<double>(count);
+        n.push_back(static_cast<int64_t>(exact));
+        assigned += n.back();
+        remainders.emplace_back(exact - static_cast<double>(n.back()), i);
+    }
+    std::stable_sort(remainders.begin(), remainders.end(),
+                     [](auto& a, auto& b) { return a.first > b.first; });
+    for (size_t k = 0; assigned < count && k < remainders.size(); ++k, ++assigned)
+    {
+        ++n[remainders[k].second];
+    }
+    std::vector<TeepBrokerBehaviour> out;
+    for (size_t i = 0; i < std::size(shares); ++i)
+    {
+        out.insert(out.end(), n[i], shares[i].first);
+    }
+    out.resize(count, BROKER_HONEST);
+    return out;
+}
+
+const char* BehaviourName(TeepBrokerBehaviour b, bool ree)
+{
+    if (!ree)
+    {
+        return "";
+    }
+    switch (b)
+    {
+    case BROKER_HONEST:
+        return "honest";
+    case BROKER_DROP_FRACTION:
+        return "drop";
+    case BROKER_DROP_ALL:
+        return "drop-all";
+    case BROKER_DELAY:
+        return "delay";
+    case BROKER_SUPPRESS_TIMER:
+        return "suppress-timers";
+    case BROKER_TAMPER:
+        return "tamper";
+    }
+    return "?";
+}
+
+ns3::PolicyCheckLaw LawOf(sim::PolicyCheckLaw l)
+{
+    switch (l)
+    {
+    case sim::PolicyCheckLaw::Fixed:
+        return POLICY_CHECK_FIXED;
+    case sim::PolicyCheckLaw::UniformJitter:
+        return POLICY_CHECK_UNIFORM;
+    case sim::PolicyCheckLaw::Exponential:
+        return POLICY_CHECK_EXPONENTIAL;
+    }
+    return POLICY_CHECK_FIXED;
+}
+
+} // namespace
+
+Deployment::Deployment(const Scenario& scenario) : m_impl(std::make_unique<Impl>(scenario))
+{
+}
+
+Deployment::~Deployment()
+{
+    m_impl.reset();
+    Simulator::Destroy(); // also drops the MessageTransportRegistry
+}
+
+const recorder::Recorder& Deployment::GetRecorder() const
+{
+    return m_impl->recorder;
+}
+
+uint64_t Deployment::GetEventCount() const
+{
+    return Simulator::GetEventCount();
+}
+
+size_t Deployment::ExportPublicKeys(const std::string& dir) const
+{
+    return WriteTeepPublicKeys(dir, m_impl->tam, m_impl->verifier, m_impl->catalog,
+                               m_impl->deviceNodes);
+}
+
+void Deployment::EnablePcap(const std::string& dir)
+{
+    std::filesystem::create_directories(dir);
+    ExportPublicKeys(dir);
+    if (!m_impl->network)
+    {
+        return; // message-level transport has no packets to capture
+    }
+    // Only the TAM and Verifier links: they see every TEEP message, and one file per device
+    // would mean thousands of files.
+    PointToPointHelper p2p;
+    for (Ptr<Node> node : {m_impl->network->tams.Get(0), m_impl->network->verifier})
+    {
+        for (uint32_t i = 0; i < node->GetNDevices(); ++i)
+        {
+            if (DynamicCast<PointToPointNetDevice>(node->GetDevice(i)))
+            {
+                p2p.EnablePcap(dir + "/teep", node->GetDevice(i), true);
+            }
+        }
+    }
+}
+
+Deployment::Impl::Impl(const Scenario& s) : scenario(s), recorder(RecorderConfigFor(s))
+{
+}
+
+recorder::RecorderConfig Deployment::Impl::RecorderConfigFor(const Scenario& s)
+{
+    recorder::RecorderConfig c;
+    // About 500 buckets over the horizon, at least one second each.
+    c.bucketWidth = std::max<int64_t>(recorder::kNsPerSecond, s.horizon_ns / 500);
+    c.tamWorkers = static_cast<uint32_t>(s.tam.workers);
+    c.successOutcome = ToString(SessionOutcome::Success);
+    return c;
+}
+
+void Deployment::Build()
+{
+    Impl& d = *m_impl;
+    const Scenario& s = d.scenario;
+    RngSeedManager::SetSeed(s.seed);
+    RngSeedManager::SetRun(s.run);
+    Config::SetDefault("ns3::Ipv4L3Protocol::WeakEsModel", BooleanValue(false));
+
+    const bool full = s.transport == Transport::Full;
+    const std::string clientType =
+        full ? "ns3::HttpTcpClientTransport" : "ns3::MessageClientTransport";
+    const std::string serverType =
+        full ? "ns3::HttpTcpServerTransport" : "ns3::MessageServerTransport";
+    const TeepSignatureSuite suite = SuiteOf(s.verifier.algorithm);
+
+    // ---- nodes and addresses ----
+    Ptr<Node> tamNode;
+    Ptr<Node> verifierNode;
+    Ipv4Address tamIp;
+    Ipv4Address verifierIp;
+    if (full)
+    {
+        topology::TopologyParams params;
+        for (const DeviceClass& c : s.fleet)
+        {
+            params.classes.push_back({c.name, static_cast<uint32_t>(c.count), ToLink(c.link)});
+        }
+        d.network = std::make_unique<topology::Network>(
+            topology::BuildNetwork(topology::BuildGraph(params)));
+        d.deviceNodes = d.network->devices;
+        tamNode = d.network->tams.Get(0);
+        tamIp = d.network->tamAddresses[0];
+        verifierNode = d.network->verifier;
+        verifierIp = d.network->verifierAddress;
+    }
+    else
+    {
+        // Message level: nodes carry the applications only; addresses just name the servers.
+        d.deviceNodes.Create(static_cast<uint32_t>(s.TotalDevices()));
+        tamNode = CreateObject<Node>();
+        verifierNode = CreateObject<Node>();
+        tamIp = Ipv4Address("10.255.0.1");
+        verifierIp = Ipv4Address("10.255.0.2");
+    }
+    const Address tamAddress = InetSocketAddress(tamIp, kTamPort);
+    const Address verifierAddress = InetSocketAddress(verifierIp, kVerifierPort);
+
+    // ---- catalogue, Verifier, TAM ----
+    d.catalog = CreateObject<TaCatalog>();
+    d.catalog->SetAttribute("KeySeed", UintegerValue(s.seed));
+    d.catalog->SetAttribute("Suite", EnumValue(suite));
+    std::vector<std::string> desired;
+    for (const TrustedApp& ta : s.catalogue)
+    {
+        d.catalog->Add(ta.name, static_cast<uint32_t>(ta.image_size));
+        desired.push_back(ta.name);
+    }
+
+    VerifierHelper verifierHelper(serverType);
+    verifierHelper.SetAttribute("Port", UintegerValue(kVerifierPort));
+    verifierHelper.SetAttribute("KeySeed", UintegerValue(s.seed));
+    verifierHelper.SetAttribute("Suite", EnumValue(suite));
+    verifierHelper.SetAttribute("ArValidity", TimeValue(NanoSeconds(s.verifier.validity_ns)));
+    d.verifier = DynamicCast<Verifier>(verifierHelper.Install(verifierNode, d.catalog).Get(0));
+
+    TamHelper tamHelper(serverType, clientType);
+    tamHelper.SetAttribute("Port", UintegerValue(kTamPort));
+    tamHelper.SetAttribute("KeySeed", UintegerValue(s.seed));
+    tamHelper.SetAttribute("Suite", EnumValue(suite));
+    tamHelper.SetAttribute("Workers", UintegerValue(static_cast<uint32_t>(s.tam.workers)));
+    tamHelper.SetAttribute("ServiceTime", TimeValue(NanoSeconds(s.tam.service_time_ns)));
+    d.tam = DynamicCast<TamServer>(
+        tamHelper.Install(tamNode, d.catalog, d.verifier, verifierAddress).Get(0));
+    d.tam->SetDefaultDesiredTas(desired);
+
+    // ---- devices, class by class ----
+    uint32_t nextDevice = 0;
+    int64_t stream = 1;
+    for (size_t ci = 0; ci < s.fleet.size(); ++ci)
+    {
+        const DeviceClass& c = s.fleet[ci];
+        const std::vector<TeepBrokerBehaviour> behaviours =
+            AssignBehaviours(c.ree ? c.broker : BrokerMix{}, c.count);
+        for (int64_t k = 0; k < c.count; ++k, ++nextDevice)
+        {
+            TeepDeviceHelper helper(clientType);
+            helper.SetFirstDeviceId(nextDevice);
+            helper.SetAgentAttribute("KeySeed", UintegerValue(s.seed));
+            helper.SetAgentAttribute("Suite", EnumValue(suite));
+            helper.SetBrokerAttribute("Law", EnumValue(LawOf(s.policy_check.law)));
+            helper.SetBrokerAttribute("Interval", TimeValue(NanoSeconds(s.policy_check.interval_ns)));
+            helper.SetBrokerAttribute("Jitter", DoubleValue(s.policy_check.jitter));
+            helper.SetBrokerAttribute(
+                "Start", EnumValue(s.policy_check.start == sim::PolicyCheckStart::Synchronized
+                                       ? POLICY_START_SYNCHRONIZED
+                                       : POLICY_START_EQUILIBRIUM));
+            helper.SetBrokerAttribute("RetryCount",
+                                      UintegerValue(static_cast<uint32_t>(s.policy_check.retry_count)));
+            helper.SetBrokerAttribute("RetrySpacing",
+                                      TimeValue(NanoSeconds(s.policy_check.retry_spacing_ns)));
+            helper.SetBrokerAttribute("Behaviour", EnumValue(behaviours[k]));
+            helper.SetBrokerAttribute("DropProbability", DoubleValue(c.broker.drop_probability));
+            helper.SetBrokerAttribute("Delay", TimeValue(NanoSeconds(c.broker.delay_by_ns)));
+            if (!full)
+            {
+                helper.SetTransportAttribute("OneWayDelay", TimeValue(NanoSeconds(c.link.latency_ns)));
+                helper.SetTransportAttribute("Bandwidth",
+                                             UintegerValue(static_cast<uint64_t>(c.link.bandwidth_bps)));
+                helper.SetTransportAttribute("LossProbability", DoubleValue(c.link.loss));
+            }
+            Ptr<Node> node = d.deviceNodes.Get(nextDevice);
+            Ptr<TeepBroker> broker = DynamicCast<TeepBroker>(
+                helper.Install(node, d.tam, tamAddress, d.verifier, d.catalog).Get(0));
+            stream += broker->AssignStreams(stream);
+            if (auto mt = DynamicCast<MessageClientTransport>(broker->GetTransport()))
+            {
+                stream += mt->AssignStreams(stream);
+            }
+            d.brokers.push_back(broker);
+            d.recorder.RegisterDevice(nextDevice, c.name, c.ree, BehaviourName(behaviours[k], c.ree));
+        }
+    }
+
+    d.WireTraces();
+    d.ScheduleScenarioEvents(stream);
+    Simulator::Stop(NanoSeconds(s.horizon_ns));
+}
+
+void Deployment::Run(const std::function<void(const Progress&)>& progress)
+{
+    Impl& d = *m_impl;
+    const auto start = std::chrono::steady_clock::now();
+    if (progress)
+    {
+        d.progress = progress;
+        d.wallStart = start;
+        d.ScheduleProgress();
+    }
+    Simulator::Run();
+    d.recorder.Finish(d.scenario.horizon_ns);
+}
+
+} // namespace teepsim::sim
