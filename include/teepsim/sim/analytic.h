@@ -43,6 +43,9 @@ struct Inputs
 
     bool brokerDropsAll = false; // R = ∞, W_danger = T_trust
 
+    /// Set when the scenario has a feature no formula here covers: Predict returns only notes.
+    bool unmodelled = false;
+
     size_t devices = 1; // N affected devices (fleet maxima, queueing)
     int tamWorkers = 1;
     double serviceTime = 0; // s per session at the TAM (0 = infinite capacity)

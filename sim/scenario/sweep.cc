@@ -1,0 +1,232 @@
+// Sweep declaration checks and expansion into fully resolved runs with stable keys.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "sim/scenario/load_context.h"
+
+namespace teepsim::sim
+{
+namespace detail
+{
+namespace
+{
+
+// Each run is a full Scenario copy; a larger sweep should be split into several files.
+constexpr std::size_t kMaxRuns = 100'000;
+// After this many diagnostics from sweep points, stop checking points: the rest repeat them.
+constexpr std::size_t kMaxPointDiagnostics = 50;
+
+// One axis after validation: the resolved knob and canonical value texts.
+struct CheckedAxis
+{
+    const SweepAxis* axis = nullptr;
+    std::vector<std::string> canonical;
+};
+
+std::vector<CheckedAxis> CheckAxes(const Scenario& s, DiagnosticSink& sink, bool& ok)
+{
+    std::vector<CheckedAxis> axes;
+    std::set<std::string> concrete_keys;
+    for (const SweepAxis& axis : s.sweep.grid)
+    {
+        ResolvedKey r = ResolveKey(s, axis.key);
+        if (!r.error.empty())
+        {
+            sink.Error(axis.key_origin, fmt::format("sweep.grid: {}", r.error));
+            ok = false;
+            continue;
+        }
+        if (!r.knob->IsScalar() || r.knob->key.starts_with("sweep."))
+        {
+            sink.Error(
+                axis.key_origin,
+                fmt::format("sweep.grid: '{}' cannot be swept (sweep over single values such as "
+                            "verifier.validity)",
+                            axis.key));
+            ok = false;
+            continue;
+        }
+        if (!concrete_keys.insert(r.concrete).second)
+        {
+            sink.Error(axis.key_origin, fmt::format("sweep.grid: '{}' is swept twice", r.concrete));
+            ok = false;
+            continue;
+        }
+        CheckedAxis checked{.axis = &axis, .canonical = {}};
+        for (std::size_t v = 0; v < axis.values.size(); ++v)
+        {
+            auto parsed = ParseKnobValue(*r.knob, axis.values[v]);
+            if (!parsed)
+            {
+                sink.Error(axis.value_origins[v],
+                           fmt::format("sweep.grid.{}: {}", axis.key, parsed.error()));
+                ok = false;
+                continue;
+            }
+            checked.canonical.push_back(FormatKnobValue(*r.knob, parsed.value()));
+        }
+        axes.push_back(std::move(checked));
+    }
+    if (ok && s.sweep.zip)
+    {
+        for (const CheckedAxis& a : axes)
+        {
+            if (a.canonical.size() != axes.front().canonical.size())
+            {
+                sink.ErrorAtKeys(
+                    s, {"sweep.zip"},
+                    fmt::format(
+                        "sweep.zip needs lists of equal length: {} has {} values, {} has {}",
+                        axes.front().axis->key, axes.front().canonical.size(), a.axis->key,
+                        a.canonical.size()));
+                ok = false;
+                break;
+            }
+        }
+    }
+    return axes;
+}
+
+// Value index of each axis at point p: zipped, or product order with the last axis fastest.
+std::vector<std::size_t> PointValues(const std::vector<CheckedAxis>& axes, bool zip, std::size_t p)
+{
+    std::vector<std::size_t> at(axes.size());
+    for (std::size_t a = axes.size(); a-- > 0;)
+    {
+        std::size_t n = axes[a].canonical.size();
+        at[a] = zip ? p : p % n;
+        p = zip ? p : p / n;
+    }
+    return at;
+}
+
+} // namespace
+
+std::vector<SweepRun> ExpandPoints(const Scenario& base, DiagnosticSink& sink, bool build_runs)
+{
+    bool ok = true;
+    std::vector<CheckedAxis> axes = CheckAxes(base, sink, ok);
+    if (!ok)
+    {
+        return {};
+    }
+    std::size_t points = 1;
+    if (!axes.empty())
+    {
+        points = base.sweep.zip ? axes.front().canonical.size() : 1;
+        for (const CheckedAxis& a : axes)
+        {
+            points = base.sweep.zip ? points : points * a.canonical.size();
+            if (points > kMaxRuns)
+            {
+                break;
+            }
+        }
+    }
+    const auto reps = static_cast<std::size_t>(base.sweep.replications);
+    if (points > kMaxRuns || points * reps > kMaxRuns)
+    {
+        sink.ErrorAtKeys(base, {"sweep.grid", "sweep.replications"},
+                         fmt::format("the sweep expands to more than {} runs", kMaxRuns));
+        return {};
+    }
+    std::vector<SweepRun> runs;
+    const std::size_t diagnostics_before = sink.diagnostics().size();
+    for (std::size_t p = 0; p < points; ++p)
+    {
+        if (sink.diagnostics().size() - diagnostics_before >= kMaxPointDiagnostics)
+        {
+            sink.ErrorAtKeys(base, {"sweep.grid"},
+                             fmt::format("stopped checking sweep points after {} problems ({} of "
+                                         "{} points checked)",
+                                         kMaxPointDiagnostics, p, points));
+            break;
+        }
+        std::vector<std::size_t> at = PointValues(axes, base.sweep.zip, p);
+        std::vector<std::string> overrides;
+        std::vector<std::string> key_parts;
+        Scenario point = base;
+        for (std::size_t a = 0; a < axes.size(); ++a)
+        {
+            const SweepAxis& axis = *axes[a].axis;
+            overrides.push_back(fmt::format("{}={}", axis.key, axes[a].canonical[at[a]]));
+            key_parts.push_back(overrides.back());
+        }
+        std::sort(key_parts.begin(), key_parts.end()); // the key ignores the file's axis order
+        std::string point_key;
+        for (const std::string& part : key_parts)
+        {
+            point_key += fmt::format("{}{}", point_key.empty() ? "" : ",", part);
+        }
+        if (point_key.empty())
+        {
+            point_key = "base";
+        }
+        sink.SetPrefix(fmt::format("sweep point {}: ", point_key));
+        std::set<std::string> swept;
+        for (std::size_t a = 0; a < axes.size(); ++a)
+        {
+            const SweepAxis& axis = *axes[a].axis;
+            swept.insert(
+                SetKey(point, axis.key, axes[a].canonical[at[a]], axis.value_origins[at[a]], sink));
+        }
+        sink.SetFocus(std::move(swept));
+        FinalizeDerived(point);
+        CheckConsistency(point, sink, /*with_warnings=*/false);
+        sink.SetPrefix({});
+        sink.SetFocus({});
+        if (!build_runs)
+        {
+            continue;
+        }
+        point.source.overrides.insert(point.source.overrides.end(), overrides.begin(),
+                                      overrides.end());
+        point.source.hash = ScenarioHash(point.source.text, point.source.overrides);
+        for (std::size_t r = 0; r < reps; ++r)
+        {
+            SweepRun run{.key = fmt::format("{}#r{}", point_key, r),
+                         .point = p,
+                         .replication = static_cast<std::int64_t>(r),
+                         .overrides = overrides,
+                         .scenario = point};
+            run.scenario.run = base.run + (base.sweep.common_random_numbers ? r : p * reps + r);
+            runs.push_back(std::move(run));
+        }
+    }
+    return runs;
+}
+
+void CheckSweep(const Scenario& s, DiagnosticSink& sink)
+{
+    if (s.sweep.grid.empty())
+    {
+        return;
+    }
+    if (sink.HasErrors())
+    {
+        // Points are checked only on a valid base; the axes themselves are always checked.
+        bool ok = true;
+        CheckAxes(s, sink, ok);
+        return;
+    }
+    ExpandPoints(s, sink, /*build_runs=*/false);
+}
+
+} // namespace detail
+
+SweepExpansion ExpandSweep(const Scenario& scenario)
+{
+    detail::DiagnosticSink sink(scenario.source.path);
+    SweepExpansion e;
+    e.runs = detail::ExpandPoints(scenario, sink, /*build_runs=*/true);
+    e.diagnostics = std::move(sink.diagnostics());
+    if (!e.ok())
+    {
+        e.runs.clear();
+    }
+    return e;
+}
+
+} // namespace teepsim::sim

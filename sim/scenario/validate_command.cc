@@ -1,0 +1,86 @@
+// `teepsim validate FILE [--set KEY=VALUE]...`: load and check only; exit 0 valid, 2 invalid.
+#include "teepsim/sim/scenario.h"
+#include "teepsim/sim/units.h"
+
+#include <fmt/format.h>
+
+#include <ostream>
+
+namespace teepsim::sim
+{
+namespace
+{
+
+constexpr std::string_view kUsage = "usage: teepsim validate FILE [--set KEY=VALUE]...\n";
+
+} // namespace
+
+int ValidateCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
+{
+    std::string file;
+    std::vector<std::string> overrides;
+    for (std::size_t i = 0; i < args.size(); ++i)
+    {
+        const std::string& a = args[i];
+        if (a == "-h" || a == "--help")
+        {
+            out << kUsage
+                << "Checks a scenario file and overrides; prints FILE:LINE:COL diagnostics.\n";
+            return 0;
+        }
+        if (a == "--set")
+        {
+            if (i + 1 == args.size())
+            {
+                err << "teepsim validate: --set needs KEY=VALUE\n" << kUsage;
+                return 2;
+            }
+            overrides.push_back(args[++i]);
+        }
+        else if (a.starts_with("--set="))
+        {
+            overrides.push_back(a.substr(6));
+        }
+        else if (a.starts_with("-") || !file.empty())
+        {
+            err << "teepsim validate: unexpected argument '" << a << "'\n" << kUsage;
+            return 2;
+        }
+        else
+        {
+            file = a;
+        }
+    }
+    if (file.empty())
+    {
+        err << "teepsim validate: no scenario file given\n" << kUsage;
+        return 2;
+    }
+    LoadResult r = LoadScenario(file, overrides);
+    std::size_t errors = 0;
+    for (const Diagnostic& d : r.diagnostics)
+    {
+        err << d.ToString() << '\n';
+        errors += d.severity == Severity::Error;
+    }
+    if (errors > 0)
+    {
+        err << fmt::format("{}: {} error{}; nothing was run\n", file, errors,
+                           errors == 1 ? "" : "s");
+        return 2;
+    }
+    const Scenario& s = r.scenario;
+    std::string sweep;
+    if (!s.sweep.empty())
+    {
+        SweepExpansion e = ExpandSweep(s);
+        sweep = fmt::format(", sweep of {} runs", e.runs.size());
+    }
+    out << fmt::format("{}: valid: '{}', {} devices in {} class{}, horizon {}, transport {}{}\n",
+                       file, s.name, s.TotalDevices(), s.fleet.size(),
+                       s.fleet.size() == 1 ? "" : "es", FormatDuration(s.horizon_ns),
+                       s.transport == Transport::Full ? "full" : "message", sweep);
+    return 0;
+}
+
+} // namespace teepsim::sim
