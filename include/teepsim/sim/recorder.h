@@ -1,0 +1,234 @@
+// Recorder: turns the model events of one run into exposure windows, summaries, time series and
+// session aggregates (../shared/THEORY.md §1 and §3.7). Pure C++ (no ns-3): the deployment
+// connects ns-3 trace sources to the On* methods, passing times as integer nanoseconds.
+//
+// Contract: events arrive in non-decreasing simulation time (as ns-3 delivers them), and
+// OnMaliciousDeclared(ta, t0) is called at t0 (not earlier), so the set of affected devices is
+// "had the TA installed at t0". Memory is O(devices x malicious TAs + buckets), independent of
+// the number of sessions: ARs are folded into running maxima, never stored.
+//
+// Definitions, for each affected device d and malicious TA m declared at t0 (the Verifier learns
+// at tV = OnVerifierLearned time; never, if not called):
+//   removed    first OnTaRemoved(d, m) after t0
+//   trust_end  the largest expiry of the *affirming* ARs for d with iat < tV and iat <= removed
+//              (ARs issued after the Verifier learned, or after the TA was gone, do not vouch for
+//              the TA; contraindicated/warning ARs never extend trust). With a constant validity
+//              this is the expiry of the last such AR.
+//   R = removed - t0;  T_trust = max(0, trust_end - t0) (0 if no affirming AR at all)
+//   W_danger = min(R, T_trust);  W_clean = max(R, T_trust)
+// Censoring at the horizon H: R is censored if not removed by H; T_trust is censored if
+// trust_end > H, or if neither removal nor tV happened by H (more ARs could still count).
+// W_danger is known when either side is (the censored side exceeds H - t0 >= the known one);
+// W_clean only when both are. Censored values are nullopt, never dropped: every affected
+// (device, TA) pair has one Exposure.
+//
+// Summaries (units: seconds) are over the uncensored values only: n = uncensored count,
+// n_censored = censored count, mean, sd (sample, n-1), se = sd/sqrt(n), quantiles of type 7
+// (linear interpolation between order statistics, R's default), max. Because large values are
+// the ones censored, the summaries are biased low when n_censored > 0: use the S(t) curves.
+#pragma once
+
+#include "teepsim/sim/timeline.h"
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace teepsim::recorder
+{
+
+struct RecorderConfig
+{
+    TimeNs bucketWidth = 60 * kNsPerSecond; ///< time-series bucket for queue and session rates
+    uint32_t curvePoints = 257;             ///< grid points of S(t) over [0, H - t0]
+    uint32_t tamWorkers = 0;                ///< > 0: also emit "tam_load" = busy / workers
+    std::string successOutcome = "Success"; ///< the session outcome that is not a failure
+};
+
+/// Distribution summary of one metric (see the header comment for the definitions).
+struct Summary
+{
+    uint64_t n = 0;
+    uint64_t nCensored = 0;
+    std::optional<double> mean, sd, se, p50, p90, p95, p99, max;
+};
+
+/// Type-7 quantile of sorted data (p in [0, 1]); nullopt for empty data.
+std::optional<double> Quantile(std::span<const double> sorted, double p);
+/// Summary of `values` (sorted in place) with `censored` additional censored observations.
+Summary Summarize(std::vector<double>& values, uint64_t censored);
+
+struct MetricSummary
+{
+    std::string metric; ///< "R", "T_trust", "W_danger", "W_clean", "tam_queue_delay", ...
+    std::string scope;  ///< "all", "ta=<name>" or "class=<name>"
+    std::string unit;   ///< "s" for durations
+    Summary summary;
+};
+
+struct Exposure
+{
+    DeviceId device = 0;
+    TaId ta = 0;
+    TimeNs t0 = 0;
+    std::optional<TimeNs> removed;  ///< nullopt: censored
+    std::optional<TimeNs> trustEnd; ///< nullopt: censored, or no affirming AR (T_trust = 0)
+    std::optional<TimeNs> r, tTrust, wDanger, wClean;
+    bool rCensored = false;
+    bool tTrustCensored = false;
+};
+
+struct SeriesPoint
+{
+    TimeNs t;
+    double value;
+};
+
+struct Series
+{
+    std::string name; ///< e.g. "removal_curve", "tam_queue_length", "sessions_per_s"
+    std::string unit;
+    std::vector<SeriesPoint> points;
+};
+
+struct SessionAggregate
+{
+    std::string cause; ///< the outcome as given to OnSessionEnd
+    bool failure = false;
+    uint64_t count = 0;
+    uint64_t bytesUp = 0;
+    uint64_t bytesDown = 0;
+};
+
+struct DeviceInfo
+{
+    std::string deviceClass;
+    bool hasRee = true;
+    std::string broker; ///< Broker behaviour ("honest", "drop-all", ...), empty without REE
+};
+
+class Recorder
+{
+  public:
+    explicit Recorder(RecorderConfig config = {});
+
+    // ---- inputs (in simulation-time order) ----
+    void RegisterDevice(DeviceId device, std::string_view deviceClass, bool hasRee,
+                        std::string_view broker);
+    void OnTaInstalled(DeviceId device, std::string_view ta, TimeNs t);
+    void OnTaRemoved(DeviceId device, std::string_view ta, TimeNs t);
+    void OnArIssued(DeviceId device, bool affirming, TimeNs iat, TimeNs exp);
+    void OnMaliciousDeclared(std::string_view ta, TimeNs t0);
+    /// The Verifier's policy now contraindicates `ta` (t0 + d_V).
+    void OnVerifierLearned(std::string_view ta, TimeNs t);
+    void OnSessionEnd(DeviceId device, std::string_view outcome, uint64_t bytesUp,
+                      uint64_t bytesDown, TimeNs t);
+    /// Queue length and busy workers of TAM `tam` from t on (the series sum over TAMs).
+    void OnTamQueue(uint32_t tam, TimeNs t, uint32_t queueLength, uint32_t busyWorkers);
+    void OnTamQueue(TimeNs t, uint32_t queueLength, uint32_t busyWorkers)
+    {
+        OnTamQueue(0, t, queueLength, busyWorkers);
+    }
+    void OnQueueDelay(TimeNs t, TimeNs delay);
+    void Count(std::string_view counter, int64_t delta = 1);
+
+    /// Computes every output at horizon H (absolute simulation time). Call once.
+    void Finish(TimeNs horizon);
+    bool Finished() const { return m_finished; }
+
+    // ---- outputs (valid after Finish; deterministic order) ----
+    TimeNs Horizon() const { return m_horizon; }
+    const std::vector<Exposure>& Exposures() const { return m_exposures; }
+    const std::vector<MetricSummary>& Summaries() const { return m_summaries; }
+    const std::vector<Series>& AllSeries() const { return m_series; }
+    const std::vector<SessionAggregate>& Sessions() const { return m_sessions; }
+    /// Counters sorted by name (own: ta_installed, ta_removed, ar_issued, ar_affirming,
+    /// ar_affirming_after_verifier_knew, sessions, sessions_failed, unknown_device_events).
+    std::vector<std::pair<std::string, int64_t>> Counters() const;
+    const std::vector<DeviceInfo>& Devices() const { return m_devices; }
+    const std::string& TaName(TaId ta) const { return m_taNames[ta]; }
+    TaId InternTa(std::string_view ta);
+
+  private:
+    struct DeviceState
+    {
+        TimeNs maxAffirmingExp = kNoAr;
+        std::vector<TaId> installed; ///< small: a device holds a handful of TAs
+    };
+    struct OpenExposure
+    {
+        DeviceId device;
+        TimeNs removed = kNever;
+        TimeNs trustEnd = kNoAr;
+        bool frozen = false; ///< removed: later ARs no longer count
+    };
+    struct Malicious
+    {
+        TaId ta;
+        TimeNs t0;
+        TimeNs verifierKnows = kNever;
+        std::vector<uint32_t> byDevice; ///< device -> index into open, or kNone
+        std::vector<OpenExposure> open;
+    };
+    struct StringHash
+    {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    static constexpr uint32_t kNone = 0xffffffffu;
+    /// Indices of the recorder's own counters in m_counters (created in this order).
+    enum OwnCounter : size_t
+    {
+        kTaInstalled,
+        kTaRemoved,
+        kArIssued,
+        kArAffirming,
+        kArAffirmingLate,
+        kSessions,
+        kSessionsFailed,
+        kUnknownDeviceEvents,
+    };
+    static constexpr TimeNs kNoAr = std::numeric_limits<TimeNs>::min(); ///< no affirming AR
+
+    DeviceState& Device(DeviceId d);
+    size_t CounterIndex(std::string_view name);
+    void BuildExposures();
+    void BuildSummaries();
+    void BuildSeries();
+
+    RecorderConfig m_config;
+    std::vector<DeviceState> m_state;
+    std::vector<DeviceInfo> m_devices;
+    std::unordered_map<std::string, TaId, StringHash, std::equal_to<>> m_taIds;
+    std::vector<std::string> m_taNames;
+    std::vector<TimeNs> m_verifierKnows; ///< per TA, learned before/after declaration
+    std::vector<Malicious> m_malicious;
+
+    std::vector<SessionAggregate> m_sessions;
+    std::vector<std::pair<std::string, int64_t>> m_counters;
+    BucketSeries m_sessionRate;
+    BucketSeries m_failedRate;
+    BucketSeries m_queueDelayBuckets;
+    LogHistogram m_queueDelay;
+    struct TamLevel
+    {
+        uint32_t queue = 0, busy = 0;
+    };
+    std::vector<TamLevel> m_tams;
+    uint64_t m_queueTotal = 0, m_busyTotal = 0;
+    StepSeries m_queueSeries;
+    StepSeries m_busySeries;
+
+    bool m_finished = false;
+    TimeNs m_horizon = 0;
+    std::vector<Exposure> m_exposures;
+    std::vector<MetricSummary> m_summaries;
+    std::vector<Series> m_series;
+};
+
+} // namespace teepsim::recorder

@@ -1,0 +1,255 @@
+// Recorder inputs: per-device state and open exposures, updated in O(malicious TAs) per event.
+#include "teepsim/sim/recorder.h"
+
+#include <algorithm>
+
+namespace teepsim::recorder
+{
+
+Recorder::Recorder(RecorderConfig config)
+    : m_config(std::move(config)), m_sessionRate(m_config.bucketWidth),
+      m_failedRate(m_config.bucketWidth), m_queueDelayBuckets(m_config.bucketWidth),
+      m_queueSeries(m_config.bucketWidth), m_busySeries(m_config.bucketWidth)
+{
+    for (const char* name : {"ta_installed", "ta_removed", "ar_issued", "ar_affirming",
+                             "ar_affirming_after_verifier_knew", "sessions", "sessions_failed",
+                             "unknown_device_events"})
+    {
+        m_counters.emplace_back(name, 0);
+    }
+}
+
+Recorder::DeviceState& Recorder::Device(DeviceId d)
+{
+    if (d >= m_state.size())
+    {
+        m_state.resize(size_t(d) + 1);
+        m_devices.resize(size_t(d) + 1);
+    }
+    return m_state[d];
+}
+
+TaId Recorder::InternTa(std::string_view ta)
+{
+    if (const auto it = m_taIds.find(ta); it != m_taIds.end())
+    {
+        return it->second;
+    }
+    const auto id = static_cast<TaId>(m_taNames.size());
+    m_taNames.emplace_back(ta);
+    m_verifierKnows.push_back(kNever);
+    m_taIds.emplace(std::string(ta), id);
+    return id;
+}
+
+size_t Recorder::CounterIndex(std::string_view name)
+{
+    for (size_t i = 0; i < m_counters.size(); ++i)
+    {
+        if (m_counters[i].first == name)
+        {
+            return i;
+        }
+    }
+    m_counters.emplace_back(std::string(name), 0);
+    return m_counters.size() - 1;
+}
+
+void Recorder::Count(std::string_view counter, int64_t delta)
+{
+    m_counters[CounterIndex(counter)].second += delta;
+}
+
+void Recorder::RegisterDevice(DeviceId device, std::string_view deviceClass, bool hasRee,
+                              std::string_view broker)
+{
+    if (device == kUnknownDevice)
+    {
+        ++m_counters[kUnknownDeviceEvents].second;
+        return;
+    }
+    Device(device);
+    auto& info = m_devices[device];
+    info.deviceClass = deviceClass;
+    info.hasRee = hasRee;
+    info.broker = broker;
+}
+
+void Recorder::OnTaInstalled(DeviceId device, std::string_view ta, TimeNs t)
+{
+    if (device == kUnknownDevice)
+    {
+        ++m_counters[kUnknownDeviceEvents].second;
+        return;
+    }
+    const TaId id = InternTa(ta);
+    auto& installed = Device(device).installed;
+    if (std::find(installed.begin(), installed.end(), id) == installed.end())
+    {
+        installed.push_back(id);
+    }
+    ++m_counters[kTaInstalled].second;
+}
+
+void Recorder::OnTaRemoved(DeviceId device, std::string_view ta, TimeNs t)
+{
+    if (device == kUnknownDevice)
+    {
+        ++m_counters[kUnknownDeviceEvents].second;
+        return;
+    }
+    const TaId id = InternTa(ta);
+    auto& installed = Device(device).installed;
+    std::erase(installed, id);
+    ++m_counters[kTaRemoved].second;
+    for (auto& m : m_malicious)
+    {
+        if (m.ta != id || device >= m.byDevice.size() || m.byDevice[device] == kNone)
+        {
+            continue;
+        }
+        auto& e = m.open[m.byDevice[device]];
+        if (e.removed == kNever && t >= m.t0)
+        {
+            e.removed = t;
+        }
+    }
+}
+
+void Recorder::OnArIssued(DeviceId device, bool affirming, TimeNs iat, TimeNs exp)
+{
+    if (device == kUnknownDevice)
+    {
+        ++m_counters[kUnknownDeviceEvents].second;
+        return;
+    }
+    auto& st = Device(device);
+    ++m_counters[kArIssued].second;
+    if (!affirming)
+    {
+        return; // a contraindicated or warning AR never vouches for anything
+    }
+    ++m_counters[kArAffirming].second;
+    st.maxAffirmingExp = std::max(st.maxAffirmingExp, exp);
+    for (auto& m : m_malicious)
+    {
+        if (device >= m.byDevice.size() || m.byDevice[device] == kNone)
+        {
+            continue;
+        }
+        auto& e = m.open[m.byDevice[device]];
+        if (iat > e.removed)
+        {
+            continue; // issued for the cleaned device: genuine, not stale trust
+        }
+        if (iat >= m.verifierKnows)
+        {
+            ++m_counters[kArAffirmingLate].second; // a Verifier that should have said no
+            continue;
+        }
+        e.trustEnd = std::max(e.trustEnd, exp);
+    }
+}
+
+void Recorder::OnMaliciousDeclared(std::string_view ta, TimeNs t0)
+{
+    const TaId id = InternTa(ta);
+    for (const auto& m : m_malicious)
+    {
+        if (m.ta == id)
+        {
+            return; // declared once; a repeated declaration changes nothing
+        }
+    }
+    Malicious m;
+    m.ta = id;
+    m.t0 = t0;
+    m.verifierKnows = m_verifierKnows[id];
+    m.byDevice.assign(m_state.size(), kNone);
+    for (DeviceId d = 0; d < m_state.size(); ++d)
+    {
+        const auto& st = m_state[d];
+        if (std::find(st.installed.begin(), st.installed.end(), id) != st.installed.end())
+        {
+            m.byDevice[d] = static_cast<uint32_t>(m.open.size());
+            OpenExposure e;
+            e.device = d;
+            e.trustEnd = st.maxAffirmingExp; // every AR so far was issued before t0 <= tV
+            m.open.push_back(e);
+        }
+    }
+    m_malicious.push_back(std::move(m));
+}
+
+void Recorder::OnVerifierLearned(std::string_view ta, TimeNs t)
+{
+    const TaId id = InternTa(ta);
+    m_verifierKnows[id] = std::min(m_verifierKnows[id], t);
+    for (auto& m : m_malicious)
+    {
+        if (m.ta == id)
+        {
+            m.verifierKnows = std::min(m.verifierKnows, t);
+        }
+    }
+}
+
+void Recorder::OnSessionEnd(DeviceId device, std::string_view outcome, uint64_t bytesUp,
+                            uint64_t bytesDown, TimeNs t)
+{
+    SessionAggregate* agg = nullptr;
+    for (auto& s : m_sessions)
+    {
+        if (s.cause == outcome)
+        {
+            agg = &s;
+            break;
+        }
+    }
+    if (agg == nullptr)
+    {
+        agg = &m_sessions.emplace_back();
+        agg->cause = outcome;
+        agg->failure = outcome != m_config.successOutcome;
+    }
+    ++agg->count;
+    agg->bytesUp += bytesUp;
+    agg->bytesDown += bytesDown;
+    ++m_counters[kSessions].second;
+    m_sessionRate.Add(t);
+    if (agg->failure)
+    {
+        ++m_counters[kSessionsFailed].second;
+        m_failedRate.Add(t);
+    }
+}
+
+void Recorder::OnTamQueue(uint32_t tam, TimeNs t, uint32_t queueLength, uint32_t busyWorkers)
+{
+    if (tam >= m_tams.size())
+    {
+        m_tams.resize(size_t(tam) + 1);
+    }
+    auto& level = m_tams[tam];
+    m_queueTotal = m_queueTotal - level.queue + queueLength;
+    m_busyTotal = m_busyTotal - level.busy + busyWorkers;
+    level.queue = queueLength;
+    level.busy = busyWorkers;
+    m_queueSeries.Set(t, static_cast<double>(m_queueTotal));
+    m_busySeries.Set(t, static_cast<double>(m_busyTotal));
+}
+
+void Recorder::OnQueueDelay(TimeNs t, TimeNs delay)
+{
+    m_queueDelay.Add(delay);
+    m_queueDelayBuckets.Add(t, static_cast<double>(delay) / kNsPerSecond);
+}
+
+std::vector<std::pair<std::string, int64_t>> Recorder::Counters() const
+{
+    auto out = m_counters;
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+} // namespace teepsim::recorder

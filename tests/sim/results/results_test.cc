@@ -1,0 +1,391 @@
+// ResultsDb: schema and version, known rows of one run, several runs per file, failures (thrown
+// or killed mid-write) leaving nothing, reopening, failed-run records and determinism.
+#include "teepsim/sim/results.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+using namespace teepsim;
+using namespace teepsim::results;
+using recorder::kNsPerSecond;
+using recorder::Recorder;
+using recorder::TimeNs;
+
+namespace
+{
+
+constexpr TimeNs kH = 3600 * kNsPerSecond;
+using Rows = std::vector<std::vector<std::string>>;
+
+std::string FreshPath(const std::string& name)
+{
+    const auto dir = std::filesystem::path(TEEPSIM_BINARY_DIR) / "results-test";
+    std::filesystem::create_directories(dir);
+    const auto p = dir / (name + ".sqlite");
+    for (const char* suffix : {"", "-wal", "-shm"})
+    {
+        std::filesystem::remove(p.string() + suffix);
+    }
+    return p.string();
+}
+
+// Runs `sql` on its own connection; every value as text, NULL as "NULL".
+Rows Query(const std::string& path, const std::string& sql)
+{
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+    Rows rows;
+    while (st && sqlite3_step(st) == SQLITE_ROW)
+    {
+        auto& row = rows.emplace_back();
+        for (int c = 0; c < sqlite3_column_count(st); ++c)
+        {
+            const auto* t = sqlite3_column_text(st, c);
+            row.emplace_back(t ? reinterpret_cast<const char*>(t) : "NULL");
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return rows;
+}
+
+std::string One(const std::string& path, const std::string& sql)
+{
+    const auto rows = Query(path, sql);
+    return rows.empty() || rows[0].empty() ? "<none>" : rows[0][0];
+}
+
+// Four phones with "bad": three removed at 1.5, 2 and 2.5 h, one never (censored at 10 h).
+Recorder MakeRecorder()
+{
+    recorder::RecorderConfig cfg;
+    cfg.curvePoints = 11;
+    Recorder r(cfg);
+    for (recorder::DeviceId d = 0; d < 4; ++d)
+    {
+        r.RegisterDevice(d, "phone", d != 3, d != 3 ? "honest" : "");
+        r.OnTaInstalled(d, "bad", 0);
+        r.OnArIssued(d, true, 0, 4 * kH);
+    }
+    r.OnMaliciousDeclared("bad", kH);
+    r.OnVerifierLearned("bad", kH);
+    r.OnTaRemoved(0, "bad", 3 * kH / 2);
+    r.OnTaRemoved(1, "bad", 2 * kH);
+    r.OnTaRemoved(2, "bad", 5 * kH / 2);
+    r.OnSessionEnd(0, "Success", 500, 2000, 3 * kH / 2);
+    r.OnSessionEnd(3, "DroppedByBroker", 0, 0, 2 * kH);
+    r.Finish(10 * kH);
+    return r;
+}
+
+RunRecord MakeRun(uint64_t seed = 7, uint64_t run = 1)
+{
+    RunRecord rr;
+    rr.scenarioName = "quick";
+    rr.scenarioText = "fleet: {}\n";
+    rr.scenarioHash = "abc123";
+    rr.seed = seed;
+    rr.run = run;
+    rr.teepsimVersion = "0.1.0";
+    rr.startedAt = NowUtcIso8601();
+    rr.wallSeconds = 1.5;
+    rr.events = 12345;
+    rr.peakRssKib = PeakRssKib();
+    return rr;
+}
+
+const RunParams kParams{{"verifier.validity", "4h"}, {"fleet.count", "4"}};
+
+int64_t RowsOfRun(const std::string& path)
+{
+    int64_t n = 0;
+    for (const char* t : {"runs", "run_params", "devices", "exposures", "summaries", "timeseries",
+                          "sessions", "counters"})
+    {
+        n += std::stoll(One(path, std::string("SELECT count(*) FROM ") + t));
+    }
+    return n;
+}
+
+} // namespace
+
+// A new file gets every table, meta.schema_version = 1, user_version = 1 and WAL journaling.
+TEST(ResultsDb, SchemaIsCreatedAndVersioned)
+{
+    const auto path = FreshPath("schema");
+    auto db = ResultsDb::Open(path);
+    EXPECT_EQ(db.SchemaVersion(), kSchemaVersion);
+    EXPECT_EQ(One(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "1");
+    EXPECT_EQ(One(path, "PRAGMA user_version"), "1");
+    EXPECT_EQ(One(path, "PRAGMA journal_mode"), "wal");
+    const auto tables =
+        Query(path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+    Rows expect{{"counters"}, {"devices"},  {"exposures"}, {"meta"},      {"run_params"},
+                {"runs"},     {"sessions"}, {"summaries"}, {"timeseries"}};
+    EXPECT_EQ(tables, expect);
+}
+
+// One run: the runs row, params, devices, one exposure row per affected device (the censored
+// one with NULLs), summaries (sim and analytic with its z-score), curves (simulated and theory),
+// sessions, counters.
+TEST(ResultsDb, WritesOneRunWithKnownRows)
+{
+    const auto path = FreshPath("one-run");
+    auto db = ResultsDb::Open(path);
+    const auto rec = MakeRecorder();
+    recorder::MetricSummary analyticR{"R", "all", "s", {}};
+    analyticR.summary.mean = 3600.0 + 2 * 1800.0; // sim mean 3600 s, se 900 / sqrt(3) * 2
+    const recorder::Series theory{"removal_curve_analytic", "fraction", {{0, 1.0}, {kH, 0.5}}};
+    const int64_t id = db.WriteRun(MakeRun(), rec, kParams, {&analyticR, 1}, {&theory, 1});
+    EXPECT_EQ(id, 1);
+
+    EXPECT_EQ(Query(path, "SELECT scenario_name, scenario_hash, seed, run, teepsim_version, "
+                          "events, status, error, horizon_ns FROM runs"),
+              (Rows{{"quick", "abc123", "7", "1", "0.1.0", "12345", "ok", "NULL",
+                     std::to_string(10 * kH)}}));
+    EXPECT_EQ(Query(path, "SELECT key, value FROM run_params ORDER BY key"),
+              (Rows{{"fleet.count", "4"}, {"verifier.validity", "4h"}}));
+    EXPECT_EQ(Query(path, "SELECT device, class, ree, broker FROM devices WHERE device IN (0, 3) "
+                          "ORDER BY device"),
+              (Rows{{"0", "phone", "1", "honest"}, {"3", "phone", "0", ""}}));
+    EXPECT_EQ(Query(path, "SELECT device, ta, t0_ns, removed_ns, trust_end_ns, r_ns, t_trust_ns, "
+                          "w_danger_ns, w_clean_ns, r_censored, t_trust_censored FROM exposures "
+                          "WHERE device IN (0, 3) ORDER BY device"),
+              (Rows{{"0", "bad", std::to_string(kH), std::to_string(3 * kH / 2),
+                     std::to_string(4 * kH), std::to_string(kH / 2), std::to_string(3 * kH),
+                     std::to_string(kH / 2), std::to_string(3 * kH), "0", "0"},
+                    {"3", "bad", std::to_string(kH), "NULL", std::to_string(4 * kH), "NULL",
+                     std::to_string(3 * kH), std::to_string(3 * kH), "NULL", "1", "0"}}));
+    EXPECT_EQ(Query(path, "SELECT n, n_censored, mean, p50, max, z_score FROM summaries WHERE "
+                          "metric = 'R' AND scope = 'all' AND source = 'sim'"),
+              (Rows{{"3", "1", "3600.0", "3600.0", "5400.0", "NULL"}}));
+    // sd of {1800, 3600, 5400} s = 1800, se = 1800 / sqrt(3); z = 3600 / se = 2 sqrt(3).
+    EXPECT_NEAR(std::stod(One(path, "SELECT z_score FROM summaries WHERE source = 'analytic'")),
+                2 * std::sqrt(3.0), 1e-9);
+    EXPECT_EQ(One(path, "SELECT count(*) FROM timeseries WHERE series = 'removal_curve'"), "11");
+    EXPECT_EQ(One(path, "SELECT value FROM timeseries WHERE series = 'removal_curve' AND t_ns = 0"),
+              "1.0");
+    EXPECT_EQ(Query(path, "SELECT t_ns, value FROM timeseries WHERE series = "
+                          "'removal_curve_analytic' ORDER BY t_ns"),
+              (Rows{{"0", "1.0"}, {std::to_string(kH), "0.5"}}));
+    EXPECT_EQ(
+        Query(path, "SELECT cause, failure, count, bytes_up, bytes_down FROM sessions "
+                    "ORDER BY cause"),
+        (Rows{{"DroppedByBroker", "1", "1", "0", "0"}, {"Success", "0", "1", "500", "2000"}}));
+    EXPECT_EQ(One(path, "SELECT value FROM counters WHERE name = 'ta_removed'"), "3");
+    EXPECT_TRUE(db.HasCompletedRun("abc123", 7, 1));
+    EXPECT_FALSE(db.HasCompletedRun("abc123", 8, 1));
+}
+
+// Two runs go into one file with their own ids and rows.
+TEST(ResultsDb, TwoRunsShareOneDatabase)
+{
+    const auto path = FreshPath("two-runs");
+    auto db = ResultsDb::Open(path);
+    const auto rec = MakeRecorder();
+    const int64_t a = db.WriteRun(MakeRun(7, 1), rec, kParams);
+    const int64_t b = db.WriteRun(MakeRun(7, 2), rec, kParams);
+    EXPECT_NE(a, b);
+    EXPECT_EQ(Query(path, "SELECT run_id, count(*) FROM exposures GROUP BY run_id ORDER BY run_id"),
+              (Rows{{std::to_string(a), "4"}, {std::to_string(b), "4"}}));
+    EXPECT_TRUE(db.HasCompletedRun("abc123", 7, 1));
+    EXPECT_TRUE(db.HasCompletedRun("abc123", 7, 2));
+    EXPECT_FALSE(db.HasCompletedRun("abc123", 7, 3));
+}
+
+// A constraint violation in the middle of a run (duplicate param key, after the runs row was
+// inserted) rolls everything back, names the table, and leaves the database usable.
+TEST(ResultsDb, ConstraintViolationMidWriteLeavesNoRows)
+{
+    const auto path = FreshPath("constraint");
+    auto db = ResultsDb::Open(path);
+    const RunParams dup{{"a", "1"}, {"a", "2"}};
+    try
+    {
+        db.WriteRun(MakeRun(), MakeRecorder(), dup);
+        FAIL() << "expected ResultsError";
+    }
+    catch (const ResultsError& e)
+    {
+        EXPECT_NE(std::string(e.what()).find("run_params 'a'"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(RowsOfRun(path), 0);
+    EXPECT_FALSE(db.HasCompletedRun("abc123", 7, 1));
+    db.WriteRun(MakeRun(), MakeRecorder(), kParams);
+    EXPECT_TRUE(db.HasCompletedRun("abc123", 7, 1));
+}
+
+// An exception thrown between tables (here before the time series) leaves no row of the run.
+TEST(ResultsDb, ExceptionMidWriteLeavesNoRows)
+{
+    const auto path = FreshPath("hook");
+    auto db = ResultsDb::Open(path);
+    db.SetWriteHook(
+        [](std::string_view table)
+        {
+            if (table == "timeseries")
+            {
+                throw ResultsError("injected");
+            }
+        });
+    EXPECT_THROW(db.WriteRun(MakeRun(), MakeRecorder(), kParams), ResultsError);
+    EXPECT_EQ(RowsOfRun(path), 0);
+}
+
+// A process killed in the middle of WriteRun (after exposures were inserted) leaves nothing:
+// the next open sees an intact database without that run.
+TEST(ResultsDb, KilledRunLeavesNoRows)
+{
+    const auto path = FreshPath("killed");
+    ResultsDb::Open(path); // schema exists before the child starts
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0)
+    {
+        auto db = ResultsDb::Open(path);
+        db.SetWriteHook(
+            [](std::string_view table)
+            {
+                if (table == "summaries")
+                {
+                    _exit(3); // like a SIGKILL: no destructors, no rollback
+                }
+            });
+        db.WriteRun(MakeRun(), MakeRecorder(), kParams);
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    ASSERT_EQ(WEXITSTATUS(status), 3) << "the hook did not run";
+    auto db = ResultsDb::Open(path);
+    EXPECT_EQ(RowsOfRun(path), 0);
+    EXPECT_EQ(One(path, "PRAGMA integrity_check"), "ok");
+    EXPECT_FALSE(db.HasCompletedRun("abc123", 7, 1));
+}
+
+// Reopening an existing database keeps its runs; other versions and foreign files are refused.
+TEST(ResultsDb, ReopensExistingAndRefusesOthers)
+{
+    const auto path = FreshPath("reopen");
+    {
+        auto db = ResultsDb::Open(path);
+        db.WriteRun(MakeRun(), MakeRecorder(), kParams);
+    }
+    {
+        auto db = ResultsDb::Open(path);
+        EXPECT_TRUE(db.HasCompletedRun("abc123", 7, 1));
+        EXPECT_EQ(db.WriteRun(MakeRun(7, 2), MakeRecorder(), kParams), 2);
+    }
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    sqlite3_exec(raw, "UPDATE meta SET value = '99' WHERE key = 'schema_version'", nullptr, nullptr,
+                 nullptr);
+    sqlite3_close(raw);
+    try
+    {
+        ResultsDb::Open(path);
+        FAIL() << "expected a version error";
+    }
+    catch (const ResultsError& e)
+    {
+        EXPECT_NE(std::string(e.what()).find("schema version 99"), std::string::npos) << e.what();
+    }
+
+    const auto foreign = FreshPath("foreign");
+    ASSERT_EQ(sqlite3_open(foreign.c_str(), &raw), SQLITE_OK);
+    sqlite3_exec(raw, "CREATE TABLE t (x)", nullptr, nullptr, nullptr);
+    sqlite3_close(raw);
+    EXPECT_THROW(ResultsDb::Open(foreign), ResultsError);
+}
+
+// A failed run is recorded with its error and does not count as completed.
+TEST(ResultsDb, RecordsFailedRuns)
+{
+    const auto path = FreshPath("failed");
+    auto db = ResultsDb::Open(path);
+    auto rr = MakeRun();
+    rr.error = "scenario: TAM unreachable";
+    db.RecordFailedRun(rr, kParams);
+    EXPECT_EQ(Query(path, "SELECT status, error FROM runs"),
+              (Rows{{"failed", "scenario: TAM unreachable"}}));
+    EXPECT_EQ(One(path, "SELECT count(*) FROM run_params"), "2");
+    EXPECT_FALSE(db.HasCompletedRun("abc123", 7, 1));
+}
+
+TEST(ResultsDb, RefusesUnfinishedRecorder)
+{
+    auto db = ResultsDb::Open(FreshPath("unfinished"));
+    Recorder r;
+    EXPECT_THROW(db.WriteRun(MakeRun(), r, kParams), ResultsError);
+}
+
+// The same recorder contents give identical exposures and summaries rows in two databases.
+TEST(ResultsDb, IdenticalInputsGiveIdenticalRows)
+{
+    const auto a = FreshPath("det-a");
+    const auto b = FreshPath("det-b");
+    ResultsDb::Open(a).WriteRun(MakeRun(), MakeRecorder(), kParams);
+    ResultsDb::Open(b).WriteRun(MakeRun(), MakeRecorder(), kParams);
+    for (const char* sql : {"SELECT * FROM exposures ORDER BY device, ta",
+                            "SELECT * FROM summaries ORDER BY metric, scope, source",
+                            "SELECT * FROM timeseries ORDER BY series, t_ns"})
+    {
+        EXPECT_EQ(Query(a, sql), Query(b, sql)) << sql;
+    }
+}
+
+// A 10,000-device, 30-day run (10k exposures, 10k devices, ~260k time-series rows) is written in
+// one transaction; the time and file size are printed for the report.
+TEST(ResultsDb, WritesALargeRun)
+{
+    constexpr recorder::DeviceId kDevices = 10'000;
+    constexpr TimeNs kHorizon = 30 * 24 * kH;
+    Recorder r;
+    for (recorder::DeviceId d = 0; d < kDevices; ++d)
+    {
+        r.RegisterDevice(d, "phone", true, "honest");
+        r.OnTaInstalled(d, "bad", 0);
+        r.OnArIssued(d, true, 0, 4 * kH);
+    }
+    r.OnMaliciousDeclared("bad", kH);
+    for (recorder::DeviceId d = 0; d < kDevices; ++d)
+    {
+        r.OnTaRemoved(d, "bad", kH + d * kNsPerSecond / 3);
+    }
+    for (TimeNs t = 0; t < kHorizon; t += 60 * kNsPerSecond)
+    {
+        r.OnTamQueue(t, 2, 1);
+        r.OnQueueDelay(t, 1000);
+        r.OnSessionEnd(0, "Success", 1, 1, t);
+    }
+    r.Finish(kHorizon);
+    const auto path = FreshPath("large");
+    auto db = ResultsDb::Open(path);
+    const auto start = std::chrono::steady_clock::now();
+    db.WriteRun(MakeRun(), r, kParams);
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto rows = std::stoll(One(path, "SELECT count(*) FROM timeseries"));
+    std::printf(
+        "[ results ] 10k devices, 30 days: %lld series rows written in %.2f s, file %.1f "
+        "MiB\n",
+        static_cast<long long>(rows), secs,
+        (std::filesystem::file_size(path) +
+         (std::filesystem::exists(path + "-wal") ? std::filesystem::file_size(path + "-wal") : 0)) /
+            1048576.0);
+    EXPECT_EQ(One(path, "SELECT count(*) FROM exposures WHERE r_censored = 0"), "10000");
+    EXPECT_GT(rows, 6 * 43200);
+}
