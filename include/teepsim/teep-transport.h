@@ -4,9 +4,11 @@
 #pragma once
 
 #include "ns3/address.h"
+#include "ns3/attribute.h"
 #include "ns3/callback.h"
 #include "ns3/node.h"
 #include "ns3/nstime.h"
+#include "ns3/object-factory.h"
 #include "ns3/object.h"
 #include "ns3/ptr.h"
 
@@ -21,7 +23,7 @@ namespace ns3
 struct TeepHttpRequest
 {
     std::string path = "/tam";
-    std::string contentType = "application/teep+cbor";  // empty for the session-opening POST
+    std::string contentType = "application/teep+cbor"; // empty for the session-opening POST
     std::vector<uint8_t> body;
 };
 
@@ -29,7 +31,7 @@ struct TeepHttpRequest
 /// unreachable): TEEP-over-HTTP then calls the Agent's ProcessError and drops the session.
 struct TeepHttpResponse
 {
-    uint16_t status = 0;  // 200 with body, 204 no content, 503 overloaded, 0 transport failure
+    uint16_t status = 0; // 200 with body, 204 no content, 503 overloaded, 0 transport failure
     std::string contentType;
     std::vector<uint8_t> body;
 };
@@ -43,6 +45,7 @@ class TeepClientTransport : public Object
     using ResponseCallback = Callback<void, const TeepHttpResponse&>;
 
     /// Sends `req` to `server`; `done` is called exactly once, with the response or status 0.
+    /// `done` is never called from inside Post() itself (always from a later event).
     virtual void Post(const Address& server, const TeepHttpRequest& req, ResponseCallback done) = 0;
     /// Ends the current session (closes the connection); pending callbacks get status 0.
     virtual void CloseSession() = 0;
@@ -69,4 +72,31 @@ class TeepServerTransport : public Object
     virtual void Stop() = 0;
 };
 
-}  // namespace ns3
+/// The Host header value both transports use for `server`: "a.b.c.d:port" for an
+/// InetSocketAddress, "[v6]:port" for an Inet6SocketAddress, "tam" otherwise.
+std::string TeepHostHeader(const Address& server);
+
+/// Creates transports of one kind so a deployment picks TCP or message level in one place:
+///   TeepTransportHelper h;                       // ns3::HttpTcpClientTransport / ...Server...
+///   h.SetClientType("ns3::MessageClientTransport");
+///   h.SetServerType("ns3::MessageServerTransport");
+///   Ptr<TeepClientTransport> c = h.CreateClient(deviceNode);
+class TeepTransportHelper
+{
+  public:
+    TeepTransportHelper();
+    void SetClientType(const std::string& typeId);
+    void SetServerType(const std::string& typeId);
+    void SetClientAttribute(const std::string& name, const AttributeValue& value);
+    void SetServerAttribute(const std::string& name, const AttributeValue& value);
+    /// A client bound to `node` (SetNode already called).
+    Ptr<TeepClientTransport> CreateClient(Ptr<Node> node) const;
+    /// A server; call Listen(node, address, callback) on it.
+    Ptr<TeepServerTransport> CreateServer() const;
+
+  private:
+    ObjectFactory m_client;
+    ObjectFactory m_server;
+};
+
+} // namespace ns3

@@ -14,7 +14,8 @@ namespace
 {
 std::string Hours(const std::optional<double>& s)
 {
-    return s ? fmt::format("{:.6g} s ({:.4f} h)", *s, *s / 3600) : std::string("NULL (no closed form)");
+    return s ? fmt::format("{:.6g} s ({:.4f} h)", *s, *s / 3600)
+             : std::string("NULL (no closed form)");
 }
 } // namespace
 

@@ -60,7 +60,8 @@ std::string ParseRunArgs(const std::vector<std::string>& args, RunArgs& a)
     for (size_t i = 0; i < args.size(); ++i)
     {
         const std::string& arg = args[i];
-        auto value = [&](std::string& dst) -> bool {
+        auto value = [&](std::string& dst) -> bool
+        {
             if (i + 1 >= args.size())
             {
                 return false;
@@ -133,7 +134,8 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
     RunArgs a;
     if (std::string e = ParseRunArgs(args, a); !e.empty())
     {
-        err << "teepsim run: " << e << "\n" << "usage: teepsim run FILE [options] (see --help)\n";
+        err << "teepsim run: " << e << "\n"
+            << "usage: teepsim run FILE [options] (see --help)\n";
         return 2;
     }
     if (a.help)

@@ -21,7 +21,8 @@ constexpr int kTamRequestsPerSession = 3;
 
 analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* notes)
 {
-    auto note = [&](std::string n) {
+    auto note = [&](std::string n)
+    {
         if (notes)
         {
             notes->push_back(std::move(n));
@@ -31,15 +32,15 @@ analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* 
     const PolicyCheck& pc = s.policy_check;
     switch (pc.law)
     {
-    case PolicyCheckLaw::Fixed:
-        in.law = analytic::IntervalLaw::Fixed;
-        break;
-    case PolicyCheckLaw::UniformJitter:
-        in.law = analytic::IntervalLaw::UniformJitter;
-        break;
-    case PolicyCheckLaw::Exponential:
-        in.law = analytic::IntervalLaw::Exponential;
-        break;
+        case PolicyCheckLaw::Fixed:
+            in.law = analytic::IntervalLaw::Fixed;
+            break;
+        case PolicyCheckLaw::UniformJitter:
+            in.law = analytic::IntervalLaw::UniformJitter;
+            break;
+        case PolicyCheckLaw::Exponential:
+            in.law = analytic::IntervalLaw::Exponential;
+            break;
     }
     in.interval = Seconds(pc.interval_ns);
     in.jitter = pc.jitter;
@@ -95,17 +96,17 @@ analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* 
 
     switch (c.availability.model)
     {
-    case AvailabilityModel::Always:
-        break;
-    case AvailabilityModel::Exponential:
-        in.meanOn = Seconds(c.availability.on_ns);
-        in.meanOff = Seconds(c.availability.off_ns);
-        in.pollOnReconnect = c.availability.check_on_reconnect;
-        break;
-    case AvailabilityModel::Fixed:
-        in.unmodelled = true;
-        note("fixed on/off periods: no closed form");
-        break;
+        case AvailabilityModel::Always:
+            break;
+        case AvailabilityModel::Exponential:
+            in.meanOn = Seconds(c.availability.on_ns);
+            in.meanOff = Seconds(c.availability.off_ns);
+            in.pollOnReconnect = c.availability.check_on_reconnect;
+            break;
+        case AvailabilityModel::Fixed:
+            in.unmodelled = true;
+            note("fixed on/off periods: no closed form");
+            break;
     }
     if (!s.tam.outages.empty() || s.tam.push.enabled)
     {

@@ -2,24 +2,29 @@
 // Verifier, TAM, devices, and the scenario's scheduled events.
 #include "teepsim/sim/deployment.h"
 
-#include "deployment-impl.h"
 #include "teepsim/http-tcp-transport.h"
 #include "teepsim/message-transport.h"
 #include "teepsim/sim/topology.h"
 #include "teepsim/teep-helpers.h"
 
 #include "ns3/boolean.h"
-#include "ns3/core-module.h"
+#include "ns3/config.h"
 #include "ns3/double.h"
 #include "ns3/enum.h"
 #include "ns3/inet-socket-address.h"
+#include "ns3/node-list.h"
 #include "ns3/point-to-point-helper.h"
 #include "ns3/point-to-point-net-device.h"
+#include "ns3/rng-seed-manager.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
 #include "ns3/uinteger.h"
 
 #include <chrono>
 #include <filesystem>
 #include <stdexcept>
+
+#include "deployment-impl.h"
 
 namespace teepsim::sim
 {
@@ -50,9 +55,12 @@ ns3::LinkProfile ToLink(const sim::LinkProfile& l)
 std::vector<TeepBrokerBehaviour> AssignBehaviours(const BrokerMix& mix, int64_t count)
 {
     const std::pair<TeepBrokerBehaviour, double> shares[] = {
-        {BROKER_HONEST, mix.honest},          {BROKER_DROP_FRACTION, mix.drop},
-        {BROKER_DROP_ALL, mix.drop_all},      {BROKER_DELAY, mix.delay},
-        {BROKER_SUPPRESS_TIMER, mix.suppress_timers}, {BROKER_TAMPER, mix.tamper}};
+        {BROKER_HONEST, mix.honest},
+        {BROKER_DROP_FRACTION, mix.drop},
+        {BROKER_DROP_ALL, mix.drop_all},
+        {BROKER_DELAY, mix.delay},
+        {BROKER_SUPPRESS_TIMER, mix.suppress_timers},
+        {BROKER_TAMPER, mix.tamper}};
     std::vector<int64_t> n;
     std::vector<std::pair<double, size_t>> remainders;
     int64_t assigned = 0;
@@ -86,18 +94,18 @@ const char* BehaviourName(TeepBrokerBehaviour b, bool ree)
     }
     switch (b)
     {
-    case BROKER_HONEST:
-        return "honest";
-    case BROKER_DROP_FRACTION:
-        return "drop";
-    case BROKER_DROP_ALL:
-        return "drop-all";
-    case BROKER_DELAY:
-        return "delay";
-    case BROKER_SUPPRESS_TIMER:
-        return "suppress-timers";
-    case BROKER_TAMPER:
-        return "tamper";
+        case BROKER_HONEST:
+            return "honest";
+        case BROKER_DROP_FRACTION:
+            return "drop";
+        case BROKER_DROP_ALL:
+            return "drop-all";
+        case BROKER_DELAY:
+            return "delay";
+        case BROKER_SUPPRESS_TIMER:
+            return "suppress-timers";
+        case BROKER_TAMPER:
+            return "tamper";
     }
     return "?";
 }
@@ -106,12 +114,12 @@ ns3::PolicyCheckLaw LawOf(sim::PolicyCheckLaw l)
 {
     switch (l)
     {
-    case sim::PolicyCheckLaw::Fixed:
-        return POLICY_CHECK_FIXED;
-    case sim::PolicyCheckLaw::UniformJitter:
-        return POLICY_CHECK_UNIFORM;
-    case sim::PolicyCheckLaw::Exponential:
-        return POLICY_CHECK_EXPONENTIAL;
+        case sim::PolicyCheckLaw::Fixed:
+            return POLICY_CHECK_FIXED;
+        case sim::PolicyCheckLaw::UniformJitter:
+            return POLICY_CHECK_UNIFORM;
+        case sim::PolicyCheckLaw::Exponential:
+            return POLICY_CHECK_EXPONENTIAL;
     }
     return POLICY_CHECK_FIXED;
 }
@@ -239,14 +247,18 @@ void Deployment::Build()
         desired.push_back(ta.name);
     }
 
-    VerifierHelper verifierHelper(serverType);
+    TeepTransportHelper transports;
+    transports.SetClientType(clientType);
+    transports.SetServerType(serverType);
+
+    VerifierHelper verifierHelper(transports);
     verifierHelper.SetAttribute("Port", UintegerValue(kVerifierPort));
     verifierHelper.SetAttribute("KeySeed", UintegerValue(s.seed));
     verifierHelper.SetAttribute("Suite", EnumValue(suite));
     verifierHelper.SetAttribute("ArValidity", TimeValue(NanoSeconds(s.verifier.validity_ns)));
     d.verifier = DynamicCast<Verifier>(verifierHelper.Install(verifierNode, d.catalog).Get(0));
 
-    TamHelper tamHelper(serverType, clientType);
+    TamHelper tamHelper(transports);
     tamHelper.SetAttribute("Port", UintegerValue(kTamPort));
     tamHelper.SetAttribute("KeySeed", UintegerValue(s.seed));
     tamHelper.SetAttribute("Suite", EnumValue(suite));
@@ -256,56 +268,64 @@ void Deployment::Build()
         tamHelper.Install(tamNode, d.catalog, d.verifier, verifierAddress).Get(0));
     d.tam->SetDefaultDesiredTas(desired);
 
-    // ---- devices, class by class ----
+    // ---- devices, one helper per class; Broker behaviours assigned per device ----
     uint32_t nextDevice = 0;
-    int64_t stream = 1;
+    constexpr int64_t kTransportStreamBase = 100'000'000; // brokers use 1000 + 2 id (helper)
     for (size_t ci = 0; ci < s.fleet.size(); ++ci)
     {
         const DeviceClass& c = s.fleet[ci];
+        TeepTransportHelper classTransports = transports;
+        if (!full)
+        {
+            classTransports.SetClientAttribute("OneWayDelay",
+                                               TimeValue(NanoSeconds(c.link.latency_ns)));
+            classTransports.SetClientAttribute(
+                "Bandwidth", UintegerValue(static_cast<uint64_t>(c.link.bandwidth_bps)));
+            classTransports.SetClientAttribute("LossProbability", DoubleValue(c.link.loss));
+        }
+        TeepDeviceHelper helper(classTransports);
+        helper.SetFirstDeviceId(nextDevice);
+        helper.SetAgentAttribute("KeySeed", UintegerValue(s.seed));
+        helper.SetAgentAttribute("Suite", EnumValue(suite));
+        helper.SetBrokerAttribute("Law", EnumValue(LawOf(s.policy_check.law)));
+        helper.SetBrokerAttribute("Interval", TimeValue(NanoSeconds(s.policy_check.interval_ns)));
+        helper.SetBrokerAttribute("Jitter", DoubleValue(s.policy_check.jitter));
+        helper.SetBrokerAttribute(
+            "Start", EnumValue(s.policy_check.start == sim::PolicyCheckStart::Synchronized
+                                   ? POLICY_START_SYNCHRONIZED
+                                   : POLICY_START_EQUILIBRIUM));
+        helper.SetBrokerAttribute("RetryCount",
+                                  UintegerValue(static_cast<uint32_t>(s.policy_check.retry_count)));
+        helper.SetBrokerAttribute("RetrySpacing",
+                                  TimeValue(NanoSeconds(s.policy_check.retry_spacing_ns)));
+        helper.SetBrokerAttribute("DropProbability", DoubleValue(c.broker.drop_probability));
+        helper.SetBrokerAttribute("Delay", TimeValue(NanoSeconds(c.broker.delay_by_ns)));
+        NodeContainer classNodes;
+        for (int64_t k = 0; k < c.count; ++k)
+        {
+            classNodes.Add(d.deviceNodes.Get(nextDevice + static_cast<uint32_t>(k)));
+        }
+        ApplicationContainer apps =
+            helper.Install(classNodes, d.tam, tamAddress, d.verifier, d.catalog);
+        // No REE: the Agent drives its own sessions, so there is no Broker to compromise.
         const std::vector<TeepBrokerBehaviour> behaviours =
             AssignBehaviours(c.ree ? c.broker : BrokerMix{}, c.count);
-        for (int64_t k = 0; k < c.count; ++k, ++nextDevice)
+        for (uint32_t k = 0; k < apps.GetN(); ++k, ++nextDevice)
         {
-            TeepDeviceHelper helper(clientType);
-            helper.SetFirstDeviceId(nextDevice);
-            helper.SetAgentAttribute("KeySeed", UintegerValue(s.seed));
-            helper.SetAgentAttribute("Suite", EnumValue(suite));
-            helper.SetBrokerAttribute("Law", EnumValue(LawOf(s.policy_check.law)));
-            helper.SetBrokerAttribute("Interval", TimeValue(NanoSeconds(s.policy_check.interval_ns)));
-            helper.SetBrokerAttribute("Jitter", DoubleValue(s.policy_check.jitter));
-            helper.SetBrokerAttribute(
-                "Start", EnumValue(s.policy_check.start == sim::PolicyCheckStart::Synchronized
-                                       ? POLICY_START_SYNCHRONIZED
-                                       : POLICY_START_EQUILIBRIUM));
-            helper.SetBrokerAttribute("RetryCount",
-                                      UintegerValue(static_cast<uint32_t>(s.policy_check.retry_count)));
-            helper.SetBrokerAttribute("RetrySpacing",
-                                      TimeValue(NanoSeconds(s.policy_check.retry_spacing_ns)));
-            helper.SetBrokerAttribute("Behaviour", EnumValue(behaviours[k]));
-            helper.SetBrokerAttribute("DropProbability", DoubleValue(c.broker.drop_probability));
-            helper.SetBrokerAttribute("Delay", TimeValue(NanoSeconds(c.broker.delay_by_ns)));
-            if (!full)
-            {
-                helper.SetTransportAttribute("OneWayDelay", TimeValue(NanoSeconds(c.link.latency_ns)));
-                helper.SetTransportAttribute("Bandwidth",
-                                             UintegerValue(static_cast<uint64_t>(c.link.bandwidth_bps)));
-                helper.SetTransportAttribute("LossProbability", DoubleValue(c.link.loss));
-            }
-            Ptr<Node> node = d.deviceNodes.Get(nextDevice);
-            Ptr<TeepBroker> broker = DynamicCast<TeepBroker>(
-                helper.Install(node, d.tam, tamAddress, d.verifier, d.catalog).Get(0));
-            stream += broker->AssignStreams(stream);
+            Ptr<TeepBroker> broker = DynamicCast<TeepBroker>(apps.Get(k));
+            broker->SetAttribute("Behaviour", EnumValue(behaviours[k]));
             if (auto mt = DynamicCast<MessageClientTransport>(broker->GetTransport()))
             {
-                stream += mt->AssignStreams(stream);
+                mt->AssignStreams(kTransportStreamBase + 4 * static_cast<int64_t>(nextDevice));
             }
             d.brokers.push_back(broker);
-            d.recorder.RegisterDevice(nextDevice, c.name, c.ree, BehaviourName(behaviours[k], c.ree));
+            d.recorder.RegisterDevice(nextDevice, c.name, c.ree,
+                                      BehaviourName(behaviours[k], c.ree));
         }
     }
 
     d.WireTraces();
-    d.ScheduleScenarioEvents(stream);
+    d.ScheduleScenarioEvents(2'000'000'000);
     Simulator::Stop(NanoSeconds(s.horizon_ns));
 }
 

@@ -1,7 +1,5 @@
 // The scenario's scheduled events: the malicious-TA declaration (t0, t0 + d_T, t0 + d_V),
 // device on/off availability, TAM outage windows and push notifications.
-#include "deployment-impl.h"
-
 #include "teepsim/message-transport.h"
 
 #include "ns3/boolean.h"
@@ -9,6 +7,8 @@
 #include "ns3/ipv4.h"
 #include "ns3/random-variable-stream.h"
 #include "ns3/simulator.h"
+
+#include "deployment-impl.h"
 
 namespace teepsim::sim
 {
@@ -79,29 +79,32 @@ void Deployment::Impl::ScheduleScenarioEvents(int64_t firstStream)
     deviceUp.assign(brokers.size(), 1);
 
     // ---- malicious TA: recorder at t0 first, then TAM (d_T) and Verifier (d_V) ----
-    Simulator::Schedule(t0, [this, ta] {
-        recorder.OnMaliciousDeclared(ta, Simulator::Now().GetNanoSeconds());
-    });
+    Simulator::Schedule(t0, [this, ta]
+                        { recorder.OnMaliciousDeclared(ta, Simulator::Now().GetNanoSeconds()); });
     auto push = CreateObject<UniformRandomVariable>();
     push->SetStream(firstStream++);
-    Simulator::Schedule(t0 + NanoSeconds(s.malicious.tam_delay_ns), [this, ta, push] {
-        tam->DeclareMalicious(ta);
-        const PushConfig& cfg = scenario.tam.push;
-        if (!cfg.enabled)
-        {
-            return;
-        }
-        // Push reaches devices that are online now, each with the reach probability.
-        for (size_t d = 0; d < brokers.size(); ++d)
-        {
-            if (deviceUp[d] && push->GetValue() < cfg.reach_probability)
-            {
-                Ptr<TeepBroker> b = brokers[d];
-                Simulator::Schedule(NanoSeconds(cfg.latency_ns), [b] { b->TriggerPolicyCheck(); });
-                recorder.Count("push_sent");
-            }
-        }
-    });
+    Simulator::Schedule(t0 + NanoSeconds(s.malicious.tam_delay_ns),
+                        [this, ta, push]
+                        {
+                            tam->DeclareMalicious(ta);
+                            const PushConfig& cfg = scenario.tam.push;
+                            if (!cfg.enabled)
+                            {
+                                return;
+                            }
+                            // Push reaches devices that are online now, each with the reach
+                            // probability.
+                            for (size_t d = 0; d < brokers.size(); ++d)
+                            {
+                                if (deviceUp[d] && push->GetValue() < cfg.reach_probability)
+                                {
+                                    Ptr<TeepBroker> b = brokers[d];
+                                    Simulator::Schedule(NanoSeconds(cfg.latency_ns),
+                                                        [b] { b->TriggerPolicyCheck(); });
+                                    recorder.Count("push_sent");
+                                }
+                            }
+                        });
     Simulator::Schedule(t0 + NanoSeconds(s.verifier.policy_delay_ns),
                         [this, ta] { verifier->DeclareMalicious(ta); });
 
@@ -143,9 +146,9 @@ void Deployment::Impl::ScheduleScenarioEvents(int64_t firstStream)
             // Start in the stationary state: on with probability a, with the residual of the
             // current period (memoryless for exponential, uniform phase for fixed periods).
             const bool on = uniform->GetValue() < a;
-            const double residual = expo ? (on ? proc.onLaw : proc.offLaw)->GetValue()
-                                         : uniform->GetValue() *
-                                               static_cast<double>(on ? av.on_ns : av.off_ns);
+            const double residual =
+                expo ? (on ? proc.onLaw : proc.offLaw)->GetValue()
+                     : uniform->GetValue() * static_cast<double>(on ? av.on_ns : av.off_ns);
             SetDeviceAvailable(device, on);
             Simulator::Schedule(NanoSeconds(static_cast<int64_t>(residual)), &Impl::Toggle, this,
                                 device, !on);

@@ -1,7 +1,7 @@
 // Connects the TEEP models' trace sources to the Recorder (the only consumer of model events).
-#include "deployment-impl.h"
-
 #include "ns3/simulator.h"
+
+#include "deployment-impl.h"
 
 namespace teepsim::sim
 {
@@ -27,47 +27,44 @@ void Deployment::Impl::WireTraces()
     {
         Ptr<TeepBroker> broker = brokers[i];
         Ptr<TeepAgent> agent = broker->GetAgent();
-        agent->TraceConnectWithoutContext(
-            "TaInstalled",
-            Callback<void, uint32_t, const std::string&, uint64_t>(
-                [rec](uint32_t dev, const std::string& ta, uint64_t) {
-                    rec->OnTaInstalled(dev, ta, NowNs());
-                }));
-        agent->TraceConnectWithoutContext(
-            "TaRemoved", Callback<void, uint32_t, const std::string&, uint64_t>(
-                             [rec](uint32_t dev, const std::string& ta, uint64_t) {
-                                 rec->OnTaRemoved(dev, ta, NowNs());
-                             }));
+        agent->TraceConnectWithoutContext("TaInstalled",
+                                          Callback<void, uint32_t, const std::string&, uint64_t>(
+                                              [rec](uint32_t dev, const std::string& ta, uint64_t)
+                                              { rec->OnTaInstalled(dev, ta, NowNs()); }));
+        agent->TraceConnectWithoutContext("TaRemoved",
+                                          Callback<void, uint32_t, const std::string&, uint64_t>(
+                                              [rec](uint32_t dev, const std::string& ta, uint64_t)
+                                              { rec->OnTaRemoved(dev, ta, NowNs()); }));
         agent->TraceConnectWithoutContext(
             "Rejected", Callback<void, uint32_t, RejectReason, uint32_t>(
-                            [rec](uint32_t, RejectReason r, uint32_t) {
-                                rec->Count(std::string("agent_rejected_") + ToString(r));
-                            }));
+                            [rec](uint32_t, RejectReason r, uint32_t)
+                            { rec->Count(std::string("agent_rejected_") + ToString(r)); }));
         if (passport)
         {
             // Passport model: relying parties see the AR the device holds.
             agent->TraceConnectWithoutContext(
                 "ArReceived", Callback<void, uint32_t, AttestationStatus, Time, Time>(
-                                  [rec](uint32_t dev, AttestationStatus st, Time iat, Time exp) {
+                                  [rec](uint32_t dev, AttestationStatus st, Time iat, Time exp)
+                                  {
                                       rec->OnArIssued(dev, st == AttestationStatus::Affirming,
                                                       iat.GetNanoSeconds(), exp.GetNanoSeconds());
                                   }));
         }
         broker->TraceConnectWithoutContext(
-            "SessionEnd",
-            Callback<void, uint32_t, SessionOutcome>([this, rec, broker](uint32_t dev,
-                                                                        SessionOutcome o) {
-                Ptr<TeepClientTransport> t = broker->GetTransport();
-                const uint64_t sent = t->GetBytesSent();
-                const uint64_t received = t->GetBytesReceived();
-                rec->OnSessionEnd(dev, ToString(o), sent - bytesSent[dev],
-                                  received - bytesReceived[dev], NowNs());
-                bytesSent[dev] = sent;
-                bytesReceived[dev] = received;
-            }));
-        broker->TraceConnectWithoutContext(
-            "Tampered", Callback<void, uint32_t, TamperDirection>(
-                            [rec](uint32_t, TamperDirection) { rec->Count("broker_tampered"); }));
+            "SessionEnd", Callback<void, uint32_t, SessionOutcome>(
+                              [this, rec, broker](uint32_t dev, SessionOutcome o)
+                              {
+                                  Ptr<TeepClientTransport> t = broker->GetTransport();
+                                  const uint64_t sent = t->GetBytesSent();
+                                  const uint64_t received = t->GetBytesReceived();
+                                  rec->OnSessionEnd(dev, ToString(o), sent - bytesSent[dev],
+                                                    received - bytesReceived[dev], NowNs());
+                                  bytesSent[dev] = sent;
+                                  bytesReceived[dev] = received;
+                              }));
+        broker->TraceConnectWithoutContext("Tampered", Callback<void, uint32_t, TamperDirection>(
+                                                           [rec](uint32_t, TamperDirection)
+                                                           { rec->Count("broker_tampered"); }));
     }
 
     if (!passport)
@@ -75,37 +72,37 @@ void Deployment::Impl::WireTraces()
         // Background check: the relying party (the TAM here) holds what the Verifier issued.
         verifier->TraceConnectWithoutContext(
             "ArIssued", Callback<void, uint32_t, AttestationStatus, Time, Time>(
-                            [rec](uint32_t dev, AttestationStatus st, Time iat, Time exp) {
+                            [rec](uint32_t dev, AttestationStatus st, Time iat, Time exp)
+                            {
                                 rec->OnArIssued(dev, st == AttestationStatus::Affirming,
                                                 iat.GetNanoSeconds(), exp.GetNanoSeconds());
                             }));
     }
-    verifier->TraceConnectWithoutContext(
-        "PolicyUpdate",
-        Callback<void, const std::string&, bool>([rec](const std::string& ta, bool malicious) {
-            if (malicious)
-            {
-                rec->OnVerifierLearned(ta, NowNs());
-            }
-        }));
+    verifier->TraceConnectWithoutContext("PolicyUpdate",
+                                         Callback<void, const std::string&, bool>(
+                                             [rec](const std::string& ta, bool malicious)
+                                             {
+                                                 if (malicious)
+                                                 {
+                                                     rec->OnVerifierLearned(ta, NowNs());
+                                                 }
+                                             }));
     verifier->TraceConnectWithoutContext(
         "Rejected", Callback<void, uint32_t, RejectReason, uint32_t>(
-                        [rec](uint32_t, RejectReason r, uint32_t) {
-                            rec->Count(std::string("verifier_rejected_") + ToString(r));
-                        }));
+                        [rec](uint32_t, RejectReason r, uint32_t)
+                        { rec->Count(std::string("verifier_rejected_") + ToString(r)); }));
     tam->TraceConnectWithoutContext(
         "Rejected", Callback<void, uint32_t, RejectReason, uint32_t>(
-                        [rec](uint32_t, RejectReason r, uint32_t) {
-                            rec->Count(std::string("tam_rejected_") + ToString(r));
-                        }));
+                        [rec](uint32_t, RejectReason r, uint32_t)
+                        { rec->Count(std::string("tam_rejected_") + ToString(r)); }));
     tam->TraceConnectWithoutContext(
-        "ErrorReceived", Callback<void, uint32_t, uint32_t>([rec](uint32_t, uint32_t code) {
-            rec->Count("tam_error_received_" + std::to_string(code));
-        }));
+        "ErrorReceived", Callback<void, uint32_t, uint32_t>(
+                             [rec](uint32_t, uint32_t code)
+                             { rec->Count("tam_error_received_" + std::to_string(code)); }));
     tam->TraceConnectWithoutContext(
-        "QueueDelay", Callback<void, uint32_t, Time>([rec](uint32_t, Time wait) {
-            rec->OnQueueDelay(NowNs(), wait.GetNanoSeconds());
-        }));
+        "QueueDelay",
+        Callback<void, uint32_t, Time>([rec](uint32_t, Time wait)
+                                       { rec->OnQueueDelay(NowNs(), wait.GetNanoSeconds()); }));
 }
 
 } // namespace teepsim::sim

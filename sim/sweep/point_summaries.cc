@@ -73,7 +73,8 @@ void WritePointSummaries(const std::string& dbPath)
               db, "select summaries");
         while (sqlite3_step(q) == SQLITE_ROW)
         {
-            auto text = [&](int i) {
+            auto text = [&](int i)
+            {
                 const unsigned char* t = sqlite3_column_text(q, i);
                 return t ? std::string(reinterpret_cast<const char*>(t)) : std::string();
             };

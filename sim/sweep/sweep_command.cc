@@ -16,12 +16,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <optional>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <thread>
@@ -62,8 +62,8 @@ std::string ParseSweepArgs(const std::vector<std::string>& args, SweepArgs& a, b
         else if (arg == "--jobs" && hasValue)
         {
             const std::string v = args[++i];
-            if (v.empty() || v.size() > 4 || v.find_first_not_of("0123456789") != std::string::npos ||
-                std::stoi(v) < 1)
+            if (v.empty() || v.size() > 4 ||
+                v.find_first_not_of("0123456789") != std::string::npos || std::stoi(v) < 1)
             {
                 return "--jobs needs a positive integer, got '" + v + "'";
             }
@@ -193,17 +193,26 @@ int SweepCommand(const std::vector<std::string>& args, std::ostream& out, std::o
         << " job(s)\n";
 
     const std::string exe = SelfExe();
-    const std::string tmpDir = std::filesystem::temp_directory_path() /
-                               ("teepsim-sweep-" + std::to_string(getpid()));
+    const std::string tmpDir =
+        std::filesystem::temp_directory_path() / ("teepsim-sweep-" + std::to_string(getpid()));
     std::filesystem::create_directories(tmpDir);
     std::vector<Child> running;
     size_t next = 0, done = 0, failed = 0;
     const auto start = std::chrono::steady_clock::now();
 
-    auto launch = [&](size_t index) {
+    auto launch = [&](size_t index)
+    {
         const sim::SweepRun& r = expansion.runs[index];
-        std::vector<std::string> argv{exe, "run", a.file, "--out", a.out, "--quiet", "--sweep-child",
-                                      "--seed", std::to_string(r.scenario.seed), "--run",
+        std::vector<std::string> argv{exe,
+                                      "run",
+                                      a.file,
+                                      "--out",
+                                      a.out,
+                                      "--quiet",
+                                      "--sweep-child",
+                                      "--seed",
+                                      std::to_string(r.scenario.seed),
+                                      "--run",
                                       std::to_string(r.scenario.run)};
         for (const std::string& o : r.scenario.source.overrides)
         {
@@ -268,20 +277,19 @@ int SweepCommand(const std::vector<std::string>& args, std::ostream& out, std::o
                 rec.run = r.scenario.run;
                 rec.teepsimVersion = TEEPSIM_VERSION;
                 rec.startedAt = results::NowUtcIso8601();
-                rec.error = (WIFSIGNALED(status) ? "killed by signal " +
-                                                       std::to_string(WTERMSIG(status))
-                                                 : "exit code " +
-                                                       std::to_string(WEXITSTATUS(status))) +
-                            "\n" + Tail(child.stderrPath);
+                rec.error =
+                    (WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
+                                         : "exit code " + std::to_string(WEXITSTATUS(status))) +
+                    "\n" + Tail(child.stderrPath);
                 db->RecordFailedRun(rec, sim::ResolvedParameters(r.scenario));
-                err << "sweep: " << r.key << " failed (" << rec.error.substr(0, rec.error.find('\n'))
-                    << ")\n";
+                err << "sweep: " << r.key << " failed ("
+                    << rec.error.substr(0, rec.error.find('\n')) << ")\n";
             }
             std::filesystem::remove(child.stderrPath);
             const double wall =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            out << "sweep: " << done << "/" << todo.size() << " " << r.key << (ok ? " ok" : " FAILED")
-                << " (" << static_cast<int>(wall) << " s)\n"
+            out << "sweep: " << done << "/" << todo.size() << " " << r.key
+                << (ok ? " ok" : " FAILED") << " (" << static_cast<int>(wall) << " s)\n"
                 << std::flush;
         }
         sim::WritePointSummaries(a.out);

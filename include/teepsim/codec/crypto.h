@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -20,10 +21,10 @@ using cbor::ByteView;
 /// COSE algorithm identifiers (IANA COSE Algorithms; RFC 9053, RFC 9864).
 enum class Alg : int64_t
 {
-    ES256 = -7,     // ECDSA w/ SHA-256 (polymorphic, legacy TEEP)
-    ESP256 = -9,    // ECDSA P-256 + SHA-256 (fully specified, draft-26)
-    EdDSA = -8,     // EdDSA (polymorphic, legacy TEEP)
-    Ed25519 = -19,  // Ed25519 (fully specified, draft-26)
+    ES256 = -7,    // ECDSA w/ SHA-256 (polymorphic, legacy TEEP)
+    ESP256 = -9,   // ECDSA P-256 + SHA-256 (fully specified, draft-26)
+    EdDSA = -8,    // EdDSA (polymorphic, legacy TEEP)
+    Ed25519 = -19, // Ed25519 (fully specified, draft-26)
     ECDH_ES_A128KW = -29,
     A128KW = -3,
     A128GCM = 1,
@@ -45,6 +46,8 @@ class Key
     explicit Key(std::shared_ptr<EVP_PKEY> pkey);
 
     /// Fresh key pair from a 32-byte seed (deterministic: the same seed gives the same key).
+    /// P-256: d = HKDF-SHA-256(salt "teepsim P-256 key from seed", ikm seed, info "", 48 bytes)
+    /// mod (n-1) + 1. Ed25519: the seed is the RFC 8032 private key.
     static Key GenerateP256(ByteView seed32);
     static Key GenerateEd25519(ByteView seed32);
     /// PEM: PUBLIC KEY, PRIVATE KEY, EC PRIVATE KEY. Throws std::runtime_error with the reason.
@@ -64,14 +67,21 @@ class Key
     /// Public COSE_Key with only the RFC 9679 required members, in deterministic order.
     cbor::Value PublicCoseKey() const;
     /// RFC 9679 thumbprint: SHA-256 of the deterministic encoding of PublicCoseKey().
-    Bytes Thumbprint() const;
+    /// Computed once when the key is made (kid matching is on the verify hot path).
+    const Bytes& Thumbprint() const;
     std::string PublicPem() const;
     std::string PrivatePem() const;
     /// Raw public key bytes: x||y (P-256) or the 32-byte key (Ed25519).
-    Bytes RawPublic() const;
+    const Bytes& RawPublic() const;
+    /// COSE_Key with the private member d too (throws if there is no private half).
+    cbor::Value PrivateCoseKey() const;
+    /// Same type, same public key, and both or neither with the private half.
+    bool operator==(const Key& o) const;
 
   private:
+    struct Info; // cached public facts (type, raw public key, thumbprint)
     std::shared_ptr<EVP_PKEY> pkey_;
+    std::shared_ptr<const Info> info_;
 };
 
 /// Signs `message` with the algorithm's hash. ECDSA (ES256/ESP256) is deterministic (RFC 6979,
@@ -81,6 +91,13 @@ Bytes Sign(Alg alg, const Key& key, ByteView message);
 bool Verify(Alg alg, const Key& key, ByteView message, ByteView signature);
 /// Whether `alg` is a signature algorithm usable with `key`.
 bool AlgMatchesKey(Alg alg, const Key& key);
+/// Whether `alg` is one of the signature algorithms implemented here (-7, -9, -8, -19).
+bool IsSignatureAlg(Alg alg);
+/// ECDSA P-256 / SHA-256 with a caller-chosen hash already computed (RFC 6979 k from it).
+Bytes SignP256Digest(const Key& key, ByteView digest32);
+/// The RFC 6979 (section 3.2, HMAC-SHA-256) nonce k for private scalar x and hash h1, both 32
+/// bytes big-endian, on P-256. Exposed for the RFC 6979 appendix A.2.5 test.
+Bytes Rfc6979NonceP256(ByteView privateScalar32, ByteView digest32);
 
 Bytes Sha256(ByteView data);
 Bytes HmacSha256(ByteView key, ByteView data);
@@ -96,8 +113,14 @@ Bytes AesCtr(ByteView key, ByteView iv, ByteView data);
 /// authentication failure.
 Bytes AesGcmSeal(ByteView key, ByteView iv, ByteView aad, ByteView plaintext);
 std::optional<Bytes> AesGcmOpen(ByteView key, ByteView iv, ByteView aad, ByteView ciphertext);
+/// AES-128-CTR into a caller buffer (out.size() == data.size()), no allocation.
+void AesCtrInto(ByteView key, ByteView iv, ByteView data, std::span<uint8_t> out);
 /// Deterministic pseudo-random bytes (HMAC-DRBG-like expansion of a seed); simulations use it
 /// for challenges, tokens, IVs and ephemeral keys so that runs are reproducible.
+/// Block i (32 bytes) = HMAC-SHA-256(seed, "teepsim-drbg" || be64(counter) || be32(i)).
 Bytes DeterministicBytes(ByteView seed, uint64_t counter, size_t length);
+/// Hex helpers for tests, logs and key files ("0a1B.." accepted, whitespace skipped).
+std::string ToHex(ByteView b);
+std::optional<Bytes> FromHex(std::string_view hex);
 
-}  // namespace teepsim::crypto
+} // namespace teepsim::crypto

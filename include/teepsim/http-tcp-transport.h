@@ -1,0 +1,181 @@
+// HttpTcpTransport: TEEP over HTTP/1.1 on ns-3 TCP sockets. The packets carry the real HTTP
+// bytes (http-framing.h) with the real TEEP CBOR bodies, so a pcap of a run is a valid
+// TEEP-over-HTTP capture. One TCP connection per session, kept alive across its requests.
+#pragma once
+
+#include "teepsim/http-framing.h"
+#include "teepsim/teep-transport.h"
+
+#include "ns3/event-id.h"
+#include "ns3/packet.h"
+#include "ns3/socket.h"
+#include "ns3/traced-callback.h"
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace ns3
+{
+
+/// Client: a device's Broker (or a TAM asking its Verifier). Create, SetNode(node), then Post().
+/// The first Post opens a TCP connection to the server; later Posts to the same server reuse it
+/// (and may be pipelined) until CloseSession(), a failure or a "Connection: close" response.
+/// Any transport failure (refused, reset, closed with requests pending, malformed response,
+/// ResponseTimeout) fails every pending request with status 0, once, and ends the session.
+class HttpTcpClientTransport : public TeepClientTransport
+{
+  public:
+    static TypeId GetTypeId();
+    HttpTcpClientTransport();
+    ~HttpTcpClientTransport() override;
+
+    void Post(const Address& server, const TeepHttpRequest& req, ResponseCallback done) override;
+    void CloseSession() override;
+    void SetNode(Ptr<Node> node) override { m_node = node; }
+    uint64_t GetBytesSent() const override { return m_bytesSent; }
+    uint64_t GetBytesReceived() const override { return m_bytesReceived; }
+    /// TCP connections this client has opened (attempted) so far.
+    uint64_t GetConnectionsOpened() const { return m_connectionsOpened; }
+
+  private:
+    struct Pending
+    {
+        uint64_t seq = 0;
+        ResponseCallback done;
+        EventId timeout;
+    };
+
+    void DoDispose() override;
+    void OpenConnection(const Address& server);
+    void ConnectionSucceeded(Ptr<Socket> socket);
+    void ConnectionFailed(Ptr<Socket> socket);
+    void HandleRead(Ptr<Socket> socket);
+    void HandleSend(Ptr<Socket> socket, uint32_t available);
+    void HandlePeerClose(Ptr<Socket> socket);
+    void HandlePeerError(Ptr<Socket> socket);
+    void Flush();
+    void TimeOut(uint64_t seq);
+    /// Fails every pending request with status 0 and drops the connection.
+    void Abort(const std::string& reason);
+    /// Abort, unless the session it was scheduled for has already ended.
+    void AbortSession(uint64_t session, std::string reason);
+    /// Detaches and closes the socket; returns whether one was open.
+    bool ReleaseSocket();
+    Address Normalize(const Address& server) const;
+
+    Ptr<Node> m_node;
+    Ptr<Socket> m_socket;
+    std::shared_ptr<std::vector<Ptr<Socket>>> m_retired; // closed, freed after this event
+    bool m_connected = false;
+    Address m_server;
+    std::string m_host;
+    uint64_t m_session = 0; // bumped whenever a connection is released
+    std::optional<teepsim::http::Parser> m_parser;
+    std::vector<uint8_t> m_tx; // HTTP bytes not yet accepted by the socket
+    std::size_t m_txOffset = 0;
+    std::vector<uint8_t> m_scratch;
+    std::deque<Pending> m_pending; // in request order: HTTP/1.1 answers in order
+    uint64_t m_nextSeq = 0;
+
+    Time m_timeout;
+    uint16_t m_defaultPort = 80;
+    uint32_t m_maxHeaderBytes = 8 * 1024;
+    uint64_t m_bytesSent = 0;
+    uint64_t m_bytesReceived = 0;
+    uint64_t m_connectionsOpened = 0;
+
+    TracedCallback<Ptr<const Packet>> m_txTrace;
+    TracedCallback<Ptr<const Packet>> m_rxTrace;
+    TracedCallback<const Address&> m_openTrace;
+    TracedCallback<const Address&> m_closeTrace;
+    TracedCallback<const Address&, const std::string&> m_failTrace;
+};
+
+/// Server: the TAM (or the Verifier). Listen(node, InetSocketAddress(Ipv4Address::GetAny(),
+/// port), callback); each complete request is handed over with a request id and the id of its
+/// TCP connection; Respond(id, ...) may come at any later time. Responses go out in request
+/// order per connection (HTTP/1.1). Malformed framing gets "400 Bad Request" and the
+/// connection is closed. Connections idle for IdleTimeout are closed.
+class HttpTcpServerTransport : public TeepServerTransport
+{
+  public:
+    static TypeId GetTypeId();
+    HttpTcpServerTransport();
+    ~HttpTcpServerTransport() override;
+
+    void Listen(Ptr<Node> node, const Address& local, RequestCallback onRequest) override;
+    void Respond(uint64_t requestId, const TeepHttpResponse& rsp) override;
+    void Stop() override;
+
+    /// Connections accepted so far / open now.
+    uint64_t GetConnectionsAccepted() const { return m_nextConnectionId; }
+    std::size_t GetOpenConnections() const { return m_connections.size(); }
+
+  private:
+    struct Outgoing
+    {
+        uint64_t requestId = 0;
+        bool ready = false;
+        bool close = false;
+        std::vector<uint8_t> bytes;
+    };
+    struct Connection
+    {
+        explicit Connection(teepsim::http::Limits limits)
+            : parser(teepsim::http::Kind::Request, limits)
+        {
+        }
+        uint64_t id = 0;
+        Ptr<Socket> socket;
+        Address peer;
+        teepsim::http::Parser parser;
+        std::deque<Outgoing> queue; // one entry per request, answered in order
+        std::vector<uint8_t> tx;
+        std::size_t txOffset = 0;
+        bool closing = false;          // a "Connection: close" answer or a 400 is queued or sent
+        bool closeWhenFlushed = false; // that answer is in tx: close once TCP took all of it
+        Time lastActivity;
+        EventId idle;
+    };
+
+    void DoDispose() override;
+    bool AcceptRequest(Ptr<Socket> socket, const Address& from);
+    void HandleAccept(Ptr<Socket> socket, const Address& from);
+    void HandleRead(Ptr<Socket> socket);
+    void HandleSend(Ptr<Socket> socket, uint32_t available);
+    void HandlePeerClose(Ptr<Socket> socket);
+    void Drain(Connection& c);
+    /// Sends what the socket takes; returns false if that closed the connection.
+    bool Flush(Connection& c);
+    void CheckIdle(uint64_t connectionId);
+    void CloseConnection(uint64_t connectionId);
+    Connection* Find(Ptr<Socket> socket);
+
+    Ptr<Node> m_node;
+    Ptr<Socket> m_listener;
+    std::shared_ptr<std::vector<Ptr<Socket>>> m_retired; // closed, freed after this event
+    RequestCallback m_onRequest;
+    std::unordered_map<uint64_t, std::unique_ptr<Connection>> m_connections;
+    std::unordered_map<Socket*, uint64_t> m_bySocket;
+    std::unordered_map<uint64_t, uint64_t> m_requestConnection; // request id -> connection id
+    std::vector<uint8_t> m_scratch;
+    uint64_t m_nextConnectionId = 0;
+    uint64_t m_nextRequestId = 0;
+
+    uint16_t m_defaultPort = 80;
+    Time m_idleTimeout;
+    uint32_t m_maxHeaderBytes = 8 * 1024;
+    uint32_t m_maxBodyBytes = 16 * 1024 * 1024;
+
+    TracedCallback<Ptr<const Packet>> m_txTrace;
+    TracedCallback<Ptr<const Packet>> m_rxTrace;
+    TracedCallback<uint64_t, const Address&> m_openTrace;
+    TracedCallback<uint64_t> m_closeTrace;
+    TracedCallback<uint64_t, const std::string&> m_badRequestTrace;
+};
+
+} // namespace ns3

@@ -1,0 +1,174 @@
+// MessageTransport: TEEP over HTTP at message level, without TCP. Each request and response is
+// delivered whole after delay + size / rate of the path (client LinkProfile in series with the
+// server's), lost with the path's per-message loss probability, and refused when the client is
+// unavailable. The bodies are the real TEEP bytes; sizes are those of the HTTP messages the TCP
+// transport would send (http-framing), so byte counts match. A request/response pair whose
+// server answers from inside its request callback costs exactly 2 simulator events; a deferred
+// answer adds one timeout event that is removed when the answer comes.
+#pragma once
+
+#include "teepsim/link-profile.h"
+#include "teepsim/teep-transport.h"
+
+#include "ns3/event-id.h"
+#include "ns3/random-variable-stream.h"
+#include "ns3/traced-callback.h"
+
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace ns3
+{
+
+class MessageServerTransport;
+
+class MessageClientTransport : public TeepClientTransport
+{
+  public:
+    static TypeId GetTypeId();
+    MessageClientTransport();
+    ~MessageClientTransport() override;
+
+    void Post(const Address& server, const TeepHttpRequest& req, ResponseCallback done) override;
+    void CloseSession() override;
+    void SetNode(Ptr<Node> node) override;
+    uint64_t GetBytesSent() const override { return m_bytesSent; }
+    uint64_t GetBytesReceived() const override { return m_bytesReceived; }
+
+    /// This device's side of the path (its access link to the network).
+    void SetLinkProfile(const LinkProfile& link) { m_link = link; }
+    const LinkProfile& GetLinkProfile() const { return m_link; }
+    void SetOneWayDelay(Time delay) { m_link.oneWayDelay = delay; }
+    Time GetOneWayDelay() const { return m_link.oneWayDelay; }
+    void SetBandwidth(uint64_t bps) { m_link.bandwidthBps = bps; }
+    uint64_t GetBandwidth() const { return m_link.bandwidthBps; }
+    void SetLossProbability(double p) { m_link.lossProbability = p; }
+    double GetLossProbability() const { return m_link.lossProbability; }
+    /// Device on/off: while off, new requests and arriving responses are lost (status 0 at the
+    /// timeout). The deployment toggles this for availability periods.
+    void SetAvailable(bool available);
+    bool IsAvailable() const { return m_available; }
+    /// Fixes the loss RNG stream; returns the number of streams used (1).
+    int64_t AssignStreams(int64_t stream);
+
+  private:
+    friend class MessageServerTransport;
+    struct Pending
+    {
+        uint64_t seq = 0;
+        Time deadline;
+        ResponseCallback done;
+        TeepHttpRequest request;
+        TeepHttpResponse response;
+        Ptr<MessageServerTransport> server;
+        uint32_t responseBytes = 0;
+        EventId timeout; // armed only when the answer is not immediate, or on a failure path
+    };
+
+    void DoDispose() override;
+    Pending* Find(uint64_t seq);
+    bool Lost();
+    /// Ends the exchange `seq` with status 0 at its deadline (one event).
+    void FailAtDeadline(Pending& p, const char* reason);
+    void ArriveAtServer(uint64_t seq);
+    void ArriveAtClient(uint64_t seq);
+    void TimeOut(uint64_t seq);
+    /// Called by the server (possibly inside its request callback).
+    void AcceptResponse(uint64_t seq, const TeepHttpResponse& rsp);
+    /// The server did not answer inside its callback: make sure the client times out.
+    void ArmTimeout(uint64_t seq);
+    /// Fails every pending exchange (status 0) and forgets the connection.
+    void EndSession(const char* reason);
+
+    Ptr<Node> m_node;
+    uint32_t m_context = 0;
+    LinkProfile m_link;
+    bool m_available = true;
+    Time m_timeout;
+    Ptr<UniformRandomVariable> m_rng;
+    std::vector<Pending> m_pending; // a session has one, rarely two, exchanges in flight
+    uint64_t m_nextSeq = 0;
+    uint64_t m_connectionId = 0; // 0: no session open
+    Address m_server;
+    std::string m_host;
+    uint64_t m_bytesSent = 0;
+    uint64_t m_bytesReceived = 0;
+
+    TracedCallback<uint32_t> m_txTrace;
+    TracedCallback<uint32_t> m_rxTrace;
+    TracedCallback<uint64_t, const Address&> m_openTrace;
+    TracedCallback<uint64_t> m_closeTrace;
+    TracedCallback<const Address&, const std::string&> m_failTrace;
+};
+
+class MessageServerTransport : public TeepServerTransport
+{
+  public:
+    static TypeId GetTypeId();
+    MessageServerTransport();
+    ~MessageServerTransport() override;
+
+    void Listen(Ptr<Node> node, const Address& local, RequestCallback onRequest) override;
+    void Respond(uint64_t requestId, const TeepHttpResponse& rsp) override;
+    void Stop() override;
+
+    /// The server's side of every path (its access link); ideal by default.
+    void SetLinkProfile(const LinkProfile& link) { m_link = link; }
+    const LinkProfile& GetLinkProfile() const { return m_link; }
+    /// Server on/off (TAM outage windows): requests arriving while off are lost.
+    void SetAvailable(bool available) { m_available = available; }
+    bool IsAvailable() const { return m_available; }
+    uint32_t GetContext() const { return m_context; }
+    /// Requests delivered and not yet answered.
+    std::size_t GetPendingCount() const { return m_pending.size(); }
+
+  private:
+    friend class MessageClientTransport;
+    friend class MessageTransportRegistry;
+    struct Pending
+    {
+        Ptr<MessageClientTransport> client;
+        uint64_t seq = 0;
+    };
+    void DoDispose() override;
+    /// A request arrives from `client`; returns false if this server is not taking requests.
+    bool Deliver(MessageClientTransport* client, uint64_t seq, uint64_t connectionId,
+                 const TeepHttpRequest& req);
+
+    Ptr<Node> m_node;
+    uint32_t m_context = 0;
+    std::vector<Address> m_addresses; // registered in MessageTransportRegistry
+    RequestCallback m_onRequest;
+    LinkProfile m_link = LinkProfile::Ideal();
+    bool m_available = true;
+    bool m_listening = false;
+    uint64_t m_nextRequestId = 0;
+    std::unordered_map<uint64_t, Pending> m_pending;
+
+    TracedCallback<uint64_t, uint64_t, uint32_t> m_rxTrace; // requestId, connectionId, bytes
+    TracedCallback<uint64_t, uint16_t, uint32_t> m_txTrace; // requestId, status, bytes
+};
+
+/// Address -> listening MessageServerTransport, for the whole simulation. Deleted (and every
+/// registered server stopped) by Simulator::Destroy.
+class MessageTransportRegistry
+{
+  public:
+    static MessageTransportRegistry& Get();
+    ~MessageTransportRegistry();
+
+    void Add(const Address& address, Ptr<MessageServerTransport> server);
+    void Remove(const Address& address);
+    MessageServerTransport* Find(const Address& address) const;
+    uint64_t NextConnectionId() { return ++m_lastConnectionId; }
+
+  private:
+    static void DeleteInstance();
+    static MessageTransportRegistry* s_instance;
+    std::map<Address, Ptr<MessageServerTransport>> m_servers;
+    uint64_t m_lastConnectionId = 0;
+};
+
+} // namespace ns3

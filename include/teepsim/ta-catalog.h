@@ -1,0 +1,72 @@
+// TaCatalog: the Trusted Applications a deployment knows about, shared by the TAM (what to
+// install, the SUIT envelopes it sends) and the Verifier (reference values: the digest of every
+// known TA image). Images are deterministic pseudo-random bytes of a configured size, so the
+// same catalog gives the same digests and envelopes in every run. Envelopes are built and
+// signed once per TA (by the TA signer key, which Agents trust) and then reused.
+#pragma once
+
+#include "teepsim/codec/crypto.h"
+#include "teepsim/codec/suit.h"
+#include "teepsim/teep-keys.h"
+
+#include "ns3/object.h"
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace ns3
+{
+
+/// One TA as the catalog knows it.
+struct TaEntry
+{
+    std::string name;
+    teepsim::suit::ComponentId componentId;         // ['TEEP-Device', name, 'ta']
+    teepsim::suit::ComponentId manifestComponentId; // ['TEEP-Device', name, 'suit']
+    uint64_t sequence = 1;
+    teepsim::cbor::Bytes image;
+    teepsim::cbor::Bytes imageDigest;    // SHA-256 of image
+    teepsim::cbor::Bytes manifestDigest; // SHA-256 of the bstr-wrapped manifest (EAT manifests)
+    teepsim::cbor::Bytes envelope;       // signed SUIT_Envelope with the image integrated
+};
+
+class TaCatalog : public Object
+{
+  public:
+    static TypeId GetTypeId();
+    TaCatalog();
+
+    /// Adds (or replaces) a TA with an image of `imageSize` bytes. Builds its envelope now.
+    const TaEntry& Add(const std::string& name, uint32_t imageSize, uint64_t sequence = 1);
+    /// nullptr when unknown.
+    const TaEntry* Find(const std::string& name) const;
+    /// The TA whose TC component id is `id` (nullptr when unknown).
+    const TaEntry* FindByComponentId(const teepsim::suit::ComponentId& id) const;
+    /// The TA whose image digest is `digest` (nullptr when unknown).
+    const TaEntry* FindByDigest(const teepsim::cbor::Bytes& digest) const;
+    const std::vector<TaEntry>& GetAll() const { return m_entries; }
+
+    /// The key that signs every SUIT manifest (Agents hold its public half as trust anchor).
+    const teepsim::crypto::Key& GetSignerKey() const;
+    teepsim::crypto::Alg GetSignerAlg() const;
+
+    /// The TA name carried by a component id built by this catalog ("" if not of that shape).
+    static std::string NameOf(const teepsim::suit::ComponentId& id);
+    static teepsim::suit::ComponentId ComponentIdFor(const std::string& name);
+    /// vendor-id / class-id every catalog manifest checks (Agents present the same values).
+    static const teepsim::cbor::Bytes& VendorId();
+    static const teepsim::cbor::Bytes& ClassId();
+
+  private:
+    void EnsureSigner() const;
+
+    uint64_t m_seed;
+    TeepSignatureSuite m_suite;
+    mutable teepsim::crypto::Key m_signer;
+    std::vector<TaEntry> m_entries;
+    std::unordered_map<std::string, size_t> m_byName;
+};
+
+} // namespace ns3

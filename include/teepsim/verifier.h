@@ -1,0 +1,81 @@
+// Verifier: the RATS Verifier, an ns-3 Application on its own node. It serves appraisal
+// requests from the TAM over a TeepServerTransport (POST body = CBOR [evidence, challenge]),
+// appraises the evidence (COSE signature by an enrolled device key, eat_nonce == challenge,
+// cnf == the signing key) against reference values (known-good and known-bad TA digests from
+// the TaCatalog; DeclareMalicious moves a TA to known-bad, scheduled at t0 + d_V), and answers
+// 200 with a signed EAR-style attestation result valid for ArValidity (exp = iat + V):
+// affirming when every installed TA is known-good, contraindicated otherwise. Evidence that
+// fails appraisal gets 403 and is traced as Rejected.
+#pragma once
+
+#include "teepsim/ta-catalog.h"
+#include "teepsim/teep-agent.h"
+#include "teepsim/teep-trace.h"
+#include "teepsim/teep-transport.h"
+
+#include "ns3/application.h"
+#include "ns3/traced-callback.h"
+
+#include <map>
+#include <set>
+#include <string>
+
+namespace ns3
+{
+
+class Verifier : public Application
+{
+  public:
+    static TypeId GetTypeId();
+    Verifier();
+    ~Verifier() override;
+
+    void SetServerTransport(Ptr<TeepServerTransport> t);
+    void SetCatalog(Ptr<TaCatalog> catalog);
+    void RegisterDevice(uint32_t deviceId, const teepsim::crypto::Key& devicePublic,
+                        const teepsim::cbor::Bytes& ueid);
+    /// The Verifier learns now that `ta` is malicious (its digest becomes known-bad).
+    void DeclareMalicious(const std::string& ta);
+
+    /// Appraisal without the network (also used by the request handler): the signed AR, or
+    /// empty when the evidence is rejected.
+    std::vector<uint8_t> Appraise(const std::vector<uint8_t>& evidence,
+                                  const teepsim::cbor::Bytes& challenge);
+
+    const teepsim::crypto::Key& GetKey() const;
+    teepsim::crypto::Alg GetAlg() const;
+    Time GetArValidity() const { return m_validity; }
+    uint64_t GetIssuedCount() const { return m_issued; }
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    struct Device
+    {
+        uint32_t id;
+        teepsim::crypto::Key key;
+        teepsim::cbor::Bytes ueid;
+    };
+    void StartApplication() override;
+    void StopApplication() override;
+    void OnRequest(uint64_t requestId, uint64_t connectionId, const TeepHttpRequest& req);
+
+    uint16_t m_port;
+    uint64_t m_keySeed;
+    TeepSignatureSuite m_suite;
+    Time m_validity;
+
+    Ptr<TeepServerTransport> m_server;
+    Ptr<TaCatalog> m_catalog;
+    mutable teepsim::crypto::Key m_key;
+    std::map<teepsim::cbor::Bytes, Device> m_deviceByKid;
+    std::set<teepsim::cbor::Bytes> m_knownBad; // digests
+    uint64_t m_issued = 0;
+
+    TracedCallback<uint32_t, AttestationStatus, Time, Time> m_arIssuedTrace;
+    TracedCallback<const std::string&, bool> m_policyTrace;
+    TracedCallback<uint32_t, RejectReason, uint32_t> m_rejectedTrace;
+};
+
+} // namespace ns3

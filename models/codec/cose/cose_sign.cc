@@ -1,0 +1,561 @@
+// COSE_Sign1 and COSE_Sign (RFC 9052 section 4): build, parse, verify. Outputs and
+// Sig_structures are written straight to bytes (no Value tree) because TEEP signs and verifies
+// every message on the simulated wire.
+#include "teepsim/codec/cose.h"
+
+#include <stdexcept>
+
+namespace teepsim::cose
+{
+namespace
+{
+
+constexpr uint8_t kMajorUint = 0, kMajorNeg = 1, kMajorBytes = 2, kMajorText = 3, kMajorArray = 4,
+                  kMajorMap = 5, kMajorTag = 6;
+
+void PutInt(int64_t v, Bytes& out)
+{
+    if (v >= 0)
+    {
+        cbor::EncodeHead(kMajorUint, static_cast<uint64_t>(v), out);
+    }
+    else
+    {
+        cbor::EncodeHead(kMajorNeg, static_cast<uint64_t>(-1 - v), out);
+    }
+}
+
+void PutBstr(ByteView b, Bytes& out)
+{
+    cbor::EncodeHead(kMajorBytes, b.size(), out);
+    out.insert(out.end(), b.begin(), b.end());
+}
+
+void PutText(std::string_view s, Bytes& out)
+{
+    cbor::EncodeHead(kMajorText, s.size(), out);
+    out.insert(out.end(), s.begin(), s.end());
+}
+
+// {1: alg}
+Bytes ProtectedAlg(Alg alg)
+{
+    Bytes p;
+    p.reserve(4);
+    cbor::EncodeHead(kMajorMap, 1, p);
+    PutInt(1, p);
+    PutInt(static_cast<int64_t>(alg), p);
+    return p;
+}
+
+// {4: kid} or {}
+void PutUnprotectedKid(const Signer& s, Bytes& out)
+{
+    if (s.includeKid)
+    {
+        cbor::EncodeHead(kMajorMap, 1, out);
+        PutInt(kHdrKid, out);
+        PutBstr(s.key.Thumbprint(), out);
+    }
+    else
+    {
+        cbor::EncodeHead(kMajorMap, 0, out);
+    }
+}
+
+Bytes SigStructureBytes(bool multi, ByteView bodyProtected, ByteView signProtected,
+                        ByteView externalAad, ByteView payload)
+{
+    Bytes s;
+    s.reserve(32 + bodyProtected.size() + signProtected.size() + externalAad.size() +
+              payload.size());
+    cbor::EncodeHead(kMajorArray, multi ? 5 : 4, s);
+    PutText(multi ? "Signature" : "Signature1", s);
+    PutBstr(bodyProtected, s);
+    if (multi)
+    {
+        PutBstr(signProtected, s);
+    }
+    PutBstr(externalAad, s);
+    PutBstr(payload, s);
+    return s;
+}
+
+Bytes EncodedProtected(const cbor::Value& protectedMap)
+{
+    if (!protectedMap.isMap())
+    {
+        throw std::invalid_argument("COSE: protected header must be a map");
+    }
+    return protectedMap.map().empty() ? Bytes{} : cbor::Encode(protectedMap);
+}
+
+cbor::DecodeError Err(std::string msg)
+{
+    return cbor::DecodeError{0, std::move(msg)};
+}
+
+// Header parameters we read must have the right type; one label may not sit in both buckets.
+std::optional<std::string> CheckHeaders(const cbor::Value& prot, const cbor::Value& unprot,
+                                        const char* where)
+{
+    for (const cbor::Value* m : {&prot, &unprot})
+    {
+        for (const auto& [k, v] : m->map())
+        {
+            if (!k.isInt() && !k.isTstr())
+            {
+                return std::string(where) + ": header label is neither int nor tstr";
+            }
+            auto label = k.asInt64();
+            if (label == kHdrAlg && !v.isInt() && !v.isTstr())
+            {
+                return std::string(where) + ": alg (1) must be int or tstr";
+            }
+            if (label == kHdrKid && !v.isBstr())
+            {
+                return std::string(where) + ": kid (4) must be a bstr";
+            }
+            if (m == &unprot && label == kHdrCrit)
+            {
+                return std::string(where) + ": crit (2) must be protected";
+            }
+        }
+    }
+    for (const auto& [k, v] : prot.map())
+    {
+        for (const auto& [k2, v2] : unprot.map())
+        {
+            if (k == k2)
+            {
+                return std::string(where) + ": a label is in both protected and unprotected";
+            }
+        }
+    }
+    if (prot.find(kHdrCrit) != nullptr)
+    {
+        // We understand no extension parameters, so any critical one must be rejected.
+        return std::string(where) + ": crit (2) lists parameters this codec does not process";
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> DecodeProtected(const Bytes& bytes, cbor::Value& out, const char* where)
+{
+    if (bytes.empty())
+    {
+        out = cbor::Value::MakeMap();
+        return std::nullopt;
+    }
+    auto v = cbor::Decode(bytes);
+    if (!v)
+    {
+        return std::string(where) + ": protected header: " + v.error().ToString();
+    }
+    if (!v->isMap())
+    {
+        return std::string(where) + ": protected header is not a map";
+    }
+    out = std::move(v.value());
+    return std::nullopt;
+}
+
+std::optional<Alg> AlgIn(const cbor::Value& m)
+{
+    const cbor::Value* a = m.find(kHdrAlg);
+    if (a == nullptr || !a->isInt())
+    {
+        return std::nullopt;
+    }
+    auto v = a->asInt64();
+    if (!v)
+    {
+        return std::nullopt;
+    }
+    return static_cast<Alg>(*v);
+}
+
+cbor::Value ProtectedOf(const Signature& s)
+{
+    if (!s.protectedHeader.isMap() || !s.protectedHeader.map().empty() || s.protectedBytes.empty())
+    {
+        return s.protectedHeader;
+    }
+    auto v = cbor::Decode(s.protectedBytes);
+    return v && v->isMap() ? v.value() : cbor::Value::MakeMap();
+}
+
+} // namespace
+
+const char* ToString(CoseStatus s)
+{
+    switch (s)
+    {
+        case CoseStatus::Ok:
+            return "ok";
+        case CoseStatus::Malformed:
+            return "malformed";
+        case CoseStatus::UnsupportedAlg:
+            return "unsupported algorithm";
+        case CoseStatus::NoMatchingKey:
+            return "no matching key";
+        case CoseStatus::BadSignature:
+            return "bad signature";
+        case CoseStatus::DecryptFailed:
+            return "decryption failed";
+    }
+    return "?";
+}
+
+std::optional<Alg> Signature::alg() const
+{
+    cbor::Value prot = ProtectedOf(*this);
+    if (auto a = AlgIn(prot))
+    {
+        return a;
+    }
+    return unprotected.isMap() ? AlgIn(unprotected) : std::nullopt;
+}
+
+std::optional<Bytes> Signature::kid() const
+{
+    const cbor::Value prot = ProtectedOf(*this);
+    for (const cbor::Value* m : {&prot, &unprotected})
+    {
+        if (!m->isMap())
+        {
+            continue;
+        }
+        const cbor::Value* k = m->find(kHdrKid);
+        if (k != nullptr && k->isBstr())
+        {
+            return k->bytes();
+        }
+    }
+    return std::nullopt;
+}
+
+Bytes Sign1WithProtectedBytes(const Signer& signer, ByteView protectedBytes,
+                              const cbor::Value& unprotectedMap, ByteView payload, bool tagged,
+                              bool detached)
+{
+    Bytes tbs = SigStructureBytes(false, protectedBytes, {}, {}, payload);
+    Bytes sig = crypto::Sign(signer.alg, signer.key, tbs);
+    Bytes out;
+    out.reserve(16 + protectedBytes.size() + (detached ? 0 : payload.size()) + 48 + sig.size());
+    if (tagged)
+    {
+        cbor::EncodeHead(kMajorTag, kTagSign1, out);
+    }
+    cbor::EncodeHead(kMajorArray, 4, out);
+    PutBstr(protectedBytes, out);
+    cbor::EncodeTo(unprotectedMap, out);
+    if (detached)
+    {
+        out.push_back(0xf6); // nil
+    }
+    else
+    {
+        PutBstr(payload, out);
+    }
+    PutBstr(sig, out);
+    return out;
+}
+
+Bytes Sign1(const Signer& signer, ByteView payload, bool tagged, bool detached)
+{
+    const Bytes prot = ProtectedAlg(signer.alg);
+    Bytes tbs = SigStructureBytes(false, prot, {}, {}, payload);
+    Bytes sig = crypto::Sign(signer.alg, signer.key, tbs);
+    Bytes out;
+    out.reserve(64 + (detached ? 0 : payload.size()) + sig.size());
+    if (tagged)
+    {
+        cbor::EncodeHead(kMajorTag, kTagSign1, out);
+    }
+    cbor::EncodeHead(kMajorArray, 4, out);
+    PutBstr(prot, out);
+    PutUnprotectedKid(signer, out);
+    if (detached)
+    {
+        out.push_back(0xf6);
+    }
+    else
+    {
+        PutBstr(payload, out);
+    }
+    PutBstr(sig, out);
+    return out;
+}
+
+Bytes Sign1WithHeaders(const Signer& signer, const cbor::Value& protectedMap,
+                       const cbor::Value& unprotectedMap, ByteView payload, bool tagged,
+                       bool detached)
+{
+    return Sign1WithProtectedBytes(signer, EncodedProtected(protectedMap), unprotectedMap, payload,
+                                   tagged, detached);
+}
+
+Bytes SignMultiWithBodyProtected(const std::vector<Signer>& signers, ByteView bodyProtected,
+                                 ByteView payload, bool tagged)
+{
+    if (signers.empty())
+    {
+        throw std::invalid_argument("COSE_Sign: needs at least one signer");
+    }
+    Bytes out;
+    out.reserve(32 + payload.size() + signers.size() * 120);
+    if (tagged)
+    {
+        cbor::EncodeHead(kMajorTag, kTagSign, out);
+    }
+    cbor::EncodeHead(kMajorArray, 4, out);
+    PutBstr(bodyProtected, out);
+    cbor::EncodeHead(kMajorMap, 0, out);
+    PutBstr(payload, out);
+    cbor::EncodeHead(kMajorArray, signers.size(), out);
+    for (const Signer& s : signers)
+    {
+        const Bytes prot = ProtectedAlg(s.alg);
+        Bytes tbs = SigStructureBytes(true, bodyProtected, prot, {}, payload);
+        Bytes sig = crypto::Sign(s.alg, s.key, tbs);
+        cbor::EncodeHead(kMajorArray, 3, out);
+        PutBstr(prot, out);
+        PutUnprotectedKid(s, out);
+        PutBstr(sig, out);
+    }
+    return out;
+}
+
+Bytes SignMulti(const std::vector<Signer>& signers, ByteView payload, bool tagged)
+{
+    return SignMultiWithBodyProtected(signers, {}, payload, tagged);
+}
+
+cbor::Result<SignedMessage> ParseSigned(ByteView in)
+{
+    auto decoded = cbor::Decode(in);
+    if (!decoded)
+    {
+        return decoded.error();
+    }
+    const cbor::Value* v = &decoded.value();
+    SignedMessage msg;
+    std::optional<bool> multi;
+    if (v->isTag())
+    {
+        if (v->tag() == kTagSign1)
+        {
+            multi = false;
+        }
+        else if (v->tag() == kTagSign)
+        {
+            multi = true;
+        }
+        else
+        {
+            return Err("COSE: tag " + std::to_string(v->tag()) +
+                       " is neither COSE_Sign1 (18) nor COSE_Sign (98)");
+        }
+        v = &v->tagged();
+    }
+    else
+    {
+        msg.tagged = false;
+    }
+    if (!v->isArray() || v->array().size() != 4)
+    {
+        return Err("COSE: signed structure must be an array of 4 elements");
+    }
+    const cbor::Array& a = v->array();
+    if (!multi)
+    {
+        // Untagged: COSE_Sign1 ends in the signature bstr, COSE_Sign in the signatures array.
+        multi = a[3].isArray();
+    }
+    msg.multi = *multi;
+    const char* what = msg.multi ? "COSE_Sign" : "COSE_Sign1";
+    auto fail = [&](const char* detail) { return Err(std::string(what) + ": " + detail); };
+    if (!a[0].isBstr())
+    {
+        return fail("element 0 (protected) must be a bstr");
+    }
+    if (!a[1].isMap())
+    {
+        return fail("element 1 (unprotected) must be a map");
+    }
+    if (a[2].isBstr())
+    {
+        msg.payload = a[2].bytes();
+    }
+    else if (!a[2].isNull())
+    {
+        return fail("element 2 (payload) must be a bstr or nil");
+    }
+    if (!msg.multi)
+    {
+        if (!a[3].isBstr())
+        {
+            return fail("element 3 (signature) must be a bstr");
+        }
+        Signature s;
+        s.protectedBytes = a[0].bytes();
+        s.unprotected = a[1];
+        s.signature = a[3].bytes();
+        if (auto e = DecodeProtected(s.protectedBytes, s.protectedHeader, what))
+        {
+            return Err(*e);
+        }
+        if (auto e = CheckHeaders(s.protectedHeader, s.unprotected, what))
+        {
+            return Err(*e);
+        }
+        msg.signatures.push_back(std::move(s));
+        return msg;
+    }
+    msg.bodyProtected = a[0].bytes();
+    msg.bodyUnprotected = a[1];
+    cbor::Value bodyProt;
+    if (auto e = DecodeProtected(msg.bodyProtected, bodyProt, "COSE_Sign body"))
+    {
+        return Err(*e);
+    }
+    if (auto e = CheckHeaders(bodyProt, msg.bodyUnprotected, "COSE_Sign body"))
+    {
+        return Err(*e);
+    }
+    if (!a[3].isArray() || a[3].array().empty())
+    {
+        return fail("element 3 (signatures) must be a non-empty array");
+    }
+    size_t idx = 0;
+    for (const cbor::Value& sv : a[3].array())
+    {
+        const std::string where = "COSE_Signature " + std::to_string(idx++);
+        if (!sv.isArray() || sv.array().size() != 3 || !sv.array()[0].isBstr() ||
+            !sv.array()[1].isMap() || !sv.array()[2].isBstr())
+        {
+            return Err(where + ": must be [bstr protected, map unprotected, bstr signature]");
+        }
+        Signature s;
+        s.protectedBytes = sv.array()[0].bytes();
+        s.unprotected = sv.array()[1];
+        s.signature = sv.array()[2].bytes();
+        if (auto e = DecodeProtected(s.protectedBytes, s.protectedHeader, where.c_str()))
+        {
+            return Err(*e);
+        }
+        if (auto e = CheckHeaders(s.protectedHeader, s.unprotected, where.c_str()))
+        {
+            return Err(*e);
+        }
+        msg.signatures.push_back(std::move(s));
+    }
+    return msg;
+}
+
+Bytes SigStructure(const SignedMessage& msg, size_t i, ByteView payload, ByteView externalAad)
+{
+    if (i >= msg.signatures.size())
+    {
+        throw std::out_of_range("SigStructure: no signature " + std::to_string(i));
+    }
+    const Signature& s = msg.signatures[i];
+    if (msg.multi)
+    {
+        return SigStructureBytes(true, msg.bodyProtected, s.protectedBytes, externalAad, payload);
+    }
+    return SigStructureBytes(false, s.protectedBytes, {}, externalAad, payload);
+}
+
+VerifyResult Verify(const SignedMessage& msg, const std::vector<Key>& keys,
+                    std::optional<ByteView> detachedPayload)
+{
+    VerifyResult res;
+    ByteView payload;
+    if (msg.payload)
+    {
+        payload = *msg.payload;
+    }
+    else if (detachedPayload)
+    {
+        payload = *detachedPayload;
+    }
+    else
+    {
+        return res; // Malformed: nil payload and none supplied
+    }
+    if (msg.signatures.empty() || (!msg.multi && msg.signatures.size() != 1))
+    {
+        return res;
+    }
+    bool anySupported = false;
+    bool anyTried = false;
+    for (size_t i = 0; i < msg.signatures.size(); ++i)
+    {
+        const Signature& sig = msg.signatures[i];
+        const std::optional<Alg> alg = sig.alg();
+        std::optional<Bytes> kid = sig.kid();
+        if (i == 0 || (!anyTried && kid))
+        {
+            res.kid = kid;
+        }
+        if (!alg || !crypto::IsSignatureAlg(*alg))
+        {
+            continue;
+        }
+        anySupported = true;
+        auto named = [&](size_t k) { return kid && keys[k].Thumbprint() == *kid; };
+        bool usable = false;
+        for (size_t k = 0; k < keys.size() && !usable; ++k)
+        {
+            usable = crypto::AlgMatchesKey(*alg, keys[k]);
+        }
+        if (!usable)
+        {
+            continue;
+        }
+        if (!anyTried)
+        {
+            res.kid = kid;
+        }
+        anyTried = true;
+        const Bytes tbs = SigStructure(msg, i, payload);
+        // Keys named by the kid first, then the rest (a kid may be absent or name none).
+        for (int pass = 0; pass < 2; ++pass)
+        {
+            for (size_t k = 0; k < keys.size(); ++k)
+            {
+                if (named(k) != (pass == 0) || !crypto::AlgMatchesKey(*alg, keys[k]))
+                {
+                    continue;
+                }
+                if (crypto::Verify(*alg, keys[k], tbs, sig.signature))
+                {
+                    res.status = CoseStatus::Ok;
+                    res.signerIndex = static_cast<int>(i);
+                    res.keyIndex = static_cast<int>(k);
+                    res.kid = kid;
+                    return res;
+                }
+            }
+        }
+    }
+    res.status = anyTried       ? CoseStatus::BadSignature
+                 : anySupported ? CoseStatus::NoMatchingKey
+                                : CoseStatus::UnsupportedAlg;
+    return res;
+}
+
+VerifyResult VerifyBytes(ByteView in, const std::vector<Key>& keys,
+                         std::optional<ByteView> detachedPayload)
+{
+    auto msg = ParseSigned(in);
+    if (!msg)
+    {
+        return VerifyResult{};
+    }
+    return Verify(*msg, keys, detachedPayload);
+}
+
+} // namespace teepsim::cose

@@ -1,0 +1,316 @@
+// Signatures: ECDSA P-256/SHA-256 with RFC 6979 deterministic k (OpenSSL 3.0 has none; it came
+// in 3.2), and Ed25519 through EVP (deterministic by design). COSE format: r||s, 64 bytes.
+#include "teepsim/codec/crypto.h"
+
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/ecdsa.h>
+#include <openssl/evp.h>
+
+#include <cstring>
+#include <stdexcept>
+
+#include "hmac_sha256.h"
+
+// ECDSA_do_sign_ex / ECDSA_do_verify / EVP_PKEY_get0_EC_KEY are deprecated in 3.0 but are the
+// only way to sign with a caller-chosen k and to verify r||s without a DER round trip.
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
+namespace teepsim::crypto
+{
+namespace
+{
+
+using BnPtr = std::unique_ptr<BIGNUM, decltype(&BN_free)>;
+
+// P-256 order n, big-endian.
+constexpr uint8_t kOrderP256[32] = {
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51};
+
+// a < b for 32-byte big-endian integers.
+bool Less32(const uint8_t* a, const uint8_t* b)
+{
+    return std::memcmp(a, b, 32) < 0;
+}
+
+bool IsZero32(const uint8_t* a)
+{
+    for (int i = 0; i < 32; ++i)
+    {
+        if (a[i] != 0)
+        {
+            return false;
+        }
+    }
+    return true;
+}
+
+// bits2octets(h1) for qlen = hlen = 256: h1 mod n, which needs at most one subtraction.
+void ReduceModN(const uint8_t* in, uint8_t* out)
+{
+    std::memcpy(out, in, 32);
+    if (!Less32(out, kOrderP256))
+    {
+        int borrow = 0;
+        for (int i = 31; i >= 0; --i)
+        {
+            int d = out[i] - kOrderP256[i] - borrow;
+            borrow = d < 0;
+            out[i] = static_cast<uint8_t>(d);
+        }
+    }
+}
+
+/// RFC 6979 section 3.2 HMAC_DRBG for P-256 / SHA-256. Next() yields successive k candidates
+/// (step h); the caller asks again if a candidate gives r = 0 or s = 0.
+class Rfc6979
+{
+  public:
+    Rfc6979(ByteView x, ByteView h1)
+    {
+        uint8_t h[32];
+        ReduceModN(h1.data(), h);
+        uint8_t key[32] = {};
+        std::memset(v_, 0x01, 32);
+        const uint8_t zero = 0x00, one = 0x01;
+        HmacSha256Key(ByteView(key, 32))
+            .Mac({ByteView(v_, 32), ByteView(&zero, 1), x, ByteView(h, 32)}, key); // d
+        HmacSha256Key k1{ByteView(key, 32)};
+        k1.Mac({ByteView(v_, 32)}, v_);                                         // e
+        k1.Mac({ByteView(v_, 32), ByteView(&one, 1), x, ByteView(h, 32)}, key); // f
+        k_.emplace(ByteView(key, 32));
+        k_->Mac({ByteView(v_, 32)}, v_); // g
+    }
+
+    void Next(uint8_t out[32])
+    {
+        for (;;)
+        {
+            if (started_)
+            {
+                uint8_t key[32];
+                const uint8_t zero = 0x00;
+                k_->Mac({ByteView(v_, 32), ByteView(&zero, 1)}, key);
+                k_.emplace(ByteView(key, 32));
+                k_->Mac({ByteView(v_, 32)}, v_);
+            }
+            started_ = true;
+            k_->Mac({ByteView(v_, 32)}, v_); // tlen = qlen: one block
+            if (!IsZero32(v_) && Less32(v_, kOrderP256))
+            {
+                std::memcpy(out, v_, 32);
+                return;
+            }
+        }
+    }
+
+  private:
+    uint8_t v_[32];
+    std::optional<HmacSha256Key> k_;
+    bool started_ = false;
+};
+
+EC_KEY* EcKeyOf(const Key& key)
+{
+    // The legacy EC_KEY is cached inside the EVP_PKEY; ECDSA does not modify it.
+    return const_cast<EC_KEY*>(EVP_PKEY_get0_EC_KEY(key.get()));
+}
+
+struct MdCtxFree
+{
+    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+
+EVP_MD_CTX* ThreadMdCtx()
+{
+    thread_local std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+    EVP_MD_CTX_reset(ctx.get());
+    return ctx.get();
+}
+
+Bytes SignEd25519(const Key& key, ByteView message)
+{
+    EVP_MD_CTX* ctx = ThreadMdCtx();
+    Bytes sig(64);
+    size_t len = sig.size();
+    if (EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, key.get()) != 1 ||
+        EVP_DigestSign(ctx, sig.data(), &len, message.data(), message.size()) != 1 || len != 64)
+    {
+        throw std::runtime_error("Ed25519 sign failed");
+    }
+    return sig;
+}
+
+bool VerifyEd25519(const Key& key, ByteView message, ByteView signature)
+{
+    if (signature.size() != 64)
+    {
+        return false;
+    }
+    EVP_MD_CTX* ctx = ThreadMdCtx();
+    return EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, key.get()) == 1 &&
+           EVP_DigestVerify(ctx, signature.data(), signature.size(), message.data(),
+                            message.size()) == 1;
+}
+
+bool VerifyP256Digest(const Key& key, const uint8_t digest[32], ByteView signature)
+{
+    if (signature.size() != 64)
+    {
+        return false;
+    }
+    EC_KEY* ec = EcKeyOf(key);
+    ECDSA_SIG* sig = ECDSA_SIG_new();
+    BIGNUM* r = BN_bin2bn(signature.data(), 32, nullptr);
+    BIGNUM* s = BN_bin2bn(signature.data() + 32, 32, nullptr);
+    bool ok = false;
+    if (ec != nullptr && sig != nullptr && r != nullptr && s != nullptr &&
+        ECDSA_SIG_set0(sig, r, s) == 1)
+    {
+        r = s = nullptr; // owned by sig now
+        ok = ECDSA_do_verify(digest, 32, sig, ec) == 1;
+    }
+    BN_free(r);
+    BN_free(s);
+    ECDSA_SIG_free(sig);
+    return ok;
+}
+
+} // namespace
+
+Bytes Rfc6979NonceP256(ByteView privateScalar32, ByteView digest32)
+{
+    if (privateScalar32.size() != 32 || digest32.size() != 32)
+    {
+        throw std::invalid_argument("RFC 6979: P-256 scalar and SHA-256 digest are 32 bytes");
+    }
+    Bytes k(32);
+    Rfc6979(privateScalar32, digest32).Next(k.data());
+    return k;
+}
+
+Bytes SignP256Digest(const Key& key, ByteView digest32)
+{
+    if (!key.valid() || key.type() != KeyType::P256 || !key.hasPrivate())
+    {
+        throw std::invalid_argument("ECDSA sign: needs a P-256 private key");
+    }
+    if (digest32.size() != 32)
+    {
+        throw std::invalid_argument("ECDSA sign: digest must be 32 bytes");
+    }
+    EC_KEY* ec = EcKeyOf(key);
+    const EC_GROUP* group = ec != nullptr ? EC_KEY_get0_group(ec) : nullptr;
+    const BIGNUM* priv = ec != nullptr ? EC_KEY_get0_private_key(ec) : nullptr;
+    if (group == nullptr || priv == nullptr)
+    {
+        throw std::runtime_error("ECDSA sign: private key unavailable");
+    }
+    uint8_t x[32];
+    BN_bn2binpad(priv, x, 32);
+    Rfc6979 drbg(ByteView(x, 32), digest32);
+    OPENSSL_cleanse(x, sizeof(x));
+
+    std::unique_ptr<BN_CTX, decltype(&BN_CTX_free)> ctx(BN_CTX_new(), BN_CTX_free);
+    std::unique_ptr<EC_POINT, decltype(&EC_POINT_free)> R(EC_POINT_new(group), EC_POINT_free);
+    BnPtr k(BN_secure_new(), BN_clear_free), rx(BN_new(), BN_free), r(BN_new(), BN_free),
+        kinv(BN_new(), BN_clear_free);
+    if (!ctx || !R || !k || !rx || !r || !kinv)
+    {
+        throw std::bad_alloc();
+    }
+    BN_set_flags(k.get(), BN_FLG_CONSTTIME);
+    const BIGNUM* n = EC_GROUP_get0_order(group);
+    for (int attempt = 0; attempt < 16; ++attempt)
+    {
+        uint8_t kb[32];
+        drbg.Next(kb);
+        BN_bin2bn(kb, 32, k.get());
+        OPENSSL_cleanse(kb, sizeof(kb));
+        if (EC_POINT_mul(group, R.get(), k.get(), nullptr, nullptr, ctx.get()) != 1 ||
+            EC_POINT_get_affine_coordinates(group, R.get(), rx.get(), nullptr, ctx.get()) != 1 ||
+            BN_nnmod(r.get(), rx.get(), n, ctx.get()) != 1 ||
+            BN_mod_inverse(kinv.get(), k.get(), n, ctx.get()) == nullptr)
+        {
+            throw std::runtime_error("ECDSA sign: arithmetic failed");
+        }
+        if (BN_is_zero(r.get()))
+        {
+            continue;
+        }
+        ECDSA_SIG* sig = ECDSA_do_sign_ex(digest32.data(), 32, kinv.get(), r.get(), ec);
+        if (sig == nullptr)
+        {
+            continue; // s = 0: RFC 6979 says take the next k
+        }
+        const BIGNUM* sr = nullptr;
+        const BIGNUM* ss = nullptr;
+        ECDSA_SIG_get0(sig, &sr, &ss);
+        Bytes out(64);
+        BN_bn2binpad(sr, out.data(), 32);
+        BN_bn2binpad(ss, out.data() + 32, 32);
+        ECDSA_SIG_free(sig);
+        return out;
+    }
+    throw std::runtime_error("ECDSA sign: no usable k");
+}
+
+bool IsSignatureAlg(Alg alg)
+{
+    return alg == Alg::ES256 || alg == Alg::ESP256 || alg == Alg::EdDSA || alg == Alg::Ed25519;
+}
+
+bool AlgMatchesKey(Alg alg, const Key& key)
+{
+    if (!key.valid())
+    {
+        return false;
+    }
+    switch (alg)
+    {
+        case Alg::ES256:
+        case Alg::ESP256:
+            return key.type() == KeyType::P256;
+        case Alg::EdDSA:
+        case Alg::Ed25519:
+            return key.type() == KeyType::Ed25519;
+        default:
+            return false;
+    }
+}
+
+Bytes Sign(Alg alg, const Key& key, ByteView message)
+{
+    if (!AlgMatchesKey(alg, key) || !key.hasPrivate())
+    {
+        throw std::invalid_argument("Sign: algorithm " + std::to_string(static_cast<int>(alg)) +
+                                    " needs a matching private key");
+    }
+    if (key.type() == KeyType::Ed25519)
+    {
+        return SignEd25519(key, message);
+    }
+    Bytes h = Sha256(message);
+    return SignP256Digest(key, h);
+}
+
+bool Verify(Alg alg, const Key& key, ByteView message, ByteView signature)
+{
+    if (!AlgMatchesKey(alg, key))
+    {
+        return false;
+    }
+    if (key.type() == KeyType::Ed25519)
+    {
+        return VerifyEd25519(key, message, signature);
+    }
+    if (signature.size() != 64)
+    {
+        return false;
+    }
+    Bytes h = Sha256(message);
+    return VerifyP256Digest(key, h.data(), signature);
+}
+
+} // namespace teepsim::crypto

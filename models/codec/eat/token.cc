@@ -1,0 +1,78 @@
+// Names, failure text and the shared COSE_Sign1 verification of EAT/EAR tokens.
+#include "teepsim/codec/eat.h"
+
+namespace teepsim::eat
+{
+
+const char* ToString(ArStatus s)
+{
+    switch (s)
+    {
+        case ArStatus::None:
+            return "none";
+        case ArStatus::Affirming:
+            return "affirming";
+        case ArStatus::Warning:
+            return "warning";
+        case ArStatus::Contraindicated:
+            return "contraindicated";
+    }
+    return "?";
+}
+
+const char* ToString(EatError e)
+{
+    switch (e)
+    {
+        case EatError::Malformed:
+            return "malformed";
+        case EatError::BadSignature:
+            return "bad signature";
+        case EatError::NoMatchingKey:
+            return "no matching key";
+        case EatError::NonceMismatch:
+            return "nonce mismatch";
+        case EatError::KeyMismatch:
+            return "key mismatch";
+        case EatError::Expired:
+            return "expired";
+    }
+    return "?";
+}
+
+std::string Failure::ToString() const
+{
+    std::string s = eat::ToString(error);
+    if (offset)
+    {
+        s += " at byte " + std::to_string(*offset);
+    }
+    return s + ": " + reason;
+}
+
+Result<VerifiedToken> VerifySign1Token(ByteView token, const std::vector<crypto::Key>& keys)
+{
+    auto parsed = cose::ParseSigned(token);
+    if (!parsed)
+    {
+        return Failure{EatError::Malformed, "not a COSE_Sign1: " + parsed.error().message,
+                       parsed.error().offset};
+    }
+    const cose::SignedMessage& sm = parsed.value();
+    if (sm.multi || !sm.payload)
+    {
+        return Failure{EatError::Malformed, "expected a COSE_Sign1 with an attached payload", {}};
+    }
+    const cose::VerifyResult vr = cose::Verify(sm, keys);
+    if (vr.status == cose::CoseStatus::NoMatchingKey)
+    {
+        return Failure{EatError::NoMatchingKey, "no trusted key matches the signer", {}};
+    }
+    if (!vr.ok())
+    {
+        return Failure{EatError::BadSignature, cose::ToString(vr.status), {}};
+    }
+    return VerifiedToken{*sm.payload, vr.keyIndex, vr.kid.value_or(Bytes{})};
+}
+
+} // namespace teepsim::eat

@@ -1,0 +1,163 @@
+// COSE_Sign1 / COSE_Sign protection of TEEP messages (see teep_signed.h for the error policy).
+#include "teepsim/codec/teep_signed.h"
+
+#include <stdexcept>
+
+namespace teepsim::teep
+{
+
+namespace
+{
+
+constexpr int64_t kHdrCrit = 2;
+
+Failure AuthFailure(ErrorCode code, std::string reason)
+{
+    return Failure{code, Failure::Kind::Authentication, std::move(reason), std::nullopt};
+}
+
+bool HasCrit(const cose::Signature& s)
+{
+    if (s.protectedBytes.empty())
+    {
+        return false;
+    }
+    auto hdr = cbor::Decode(s.protectedBytes);
+    return hdr && hdr->isMap() && hdr->find(kHdrCrit) != nullptr;
+}
+
+// Whether some signature carries no kid or a kid equal to a trusted key's thumbprint (only
+// computed on the failure path).
+bool KidNamesTrustedKey(const cose::SignedMessage& sm, const std::vector<crypto::Key>& trusted)
+{
+    for (const auto& sig : sm.signatures)
+    {
+        auto kid = sig.kid();
+        if (!kid)
+        {
+            return true;
+        }
+        for (const auto& k : trusted)
+        {
+            if (k.Thumbprint() == *kid)
+            {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+Bytes EncodeSigned(const Message& m, const Profile& profile,
+                   const std::vector<cose::Signer>& signers, const SignOptions& opt)
+{
+    if (signers.empty())
+    {
+        throw std::invalid_argument("teep EncodeSigned: no signer");
+    }
+    for (const auto& s : signers)
+    {
+        if (!profile.AcceptsAlg(static_cast<int64_t>(s.alg)))
+        {
+            throw std::invalid_argument("teep EncodeSigned: algorithm " +
+                                        std::to_string(static_cast<int64_t>(s.alg)) +
+                                        " not allowed in profile " + std::string(profile.name()));
+        }
+    }
+    const Bytes payload = Encode(m, profile);
+    if (signers.size() == 1)
+    {
+        return cose::Sign1(signers[0], payload, opt.tagged);
+    }
+    return cose::SignMulti(signers, payload, opt.tagged);
+}
+
+Result<VerifiedMessage> DecodeVerified(ByteView bytes, const Profile& profile,
+                                       const std::vector<crypto::Key>& trusted,
+                                       const ReceiverCaps& caps)
+{
+    auto parsed = cose::ParseSigned(bytes);
+    if (!parsed)
+    {
+        return Failure{ErrorCode::PermanentError, Failure::Kind::Malformed,
+                       "not a COSE_Sign1/COSE_Sign: " + parsed.error().message,
+                       parsed.error().offset};
+    }
+    const cose::SignedMessage& sm = parsed.value();
+    if (!sm.payload)
+    {
+        return Failure{ErrorCode::PermanentError, Failure::Kind::Malformed,
+                       "COSE payload is detached; a TEEP message must be attached", std::nullopt};
+    }
+
+    // Only signatures with an algorithm of this profile and no critical headers take part.
+    cose::SignedMessage usable = sm;
+    usable.signatures.clear();
+    std::vector<int> originalIndex;
+    bool critSeen = false;
+    for (size_t i = 0; i < sm.signatures.size(); ++i)
+    {
+        const auto& sig = sm.signatures[i];
+        if (HasCrit(sig))
+        {
+            critSeen = true;
+            continue;
+        }
+        auto alg = sig.alg();
+        if (alg && profile.AcceptsAlg(static_cast<int64_t>(*alg)))
+        {
+            usable.signatures.push_back(sig);
+            originalIndex.push_back(static_cast<int>(i));
+        }
+    }
+    if (usable.signatures.empty())
+    {
+        return critSeen ? AuthFailure(ErrorCode::PermanentError,
+                                      "COSE header has critical parameters we do not understand")
+                        : AuthFailure(ErrorCode::UnsupportedCipherSuites,
+                                      "no signature uses an algorithm of profile " +
+                                          std::string(profile.name()));
+    }
+
+    const cose::VerifyResult vr = cose::Verify(usable, trusted);
+    switch (vr.status)
+    {
+        case cose::CoseStatus::Ok:
+            break;
+        case cose::CoseStatus::NoMatchingKey:
+            return AuthFailure(ErrorCode::BadCertificate, "no trusted key matches the signer");
+        case cose::CoseStatus::BadSignature:
+            // A kid naming none of our keys is an unknown signer, not a corrupted message.
+            if (!KidNamesTrustedKey(usable, trusted))
+            {
+                return AuthFailure(ErrorCode::BadCertificate, "signer kid names no trusted key");
+            }
+            return AuthFailure(ErrorCode::PermanentError, "signature does not verify");
+        case cose::CoseStatus::UnsupportedAlg:
+            return AuthFailure(ErrorCode::UnsupportedCipherSuites,
+                               "unsupported signature algorithm");
+        default:
+            return AuthFailure(ErrorCode::PermanentError,
+                               std::string("signature check failed: ") + cose::ToString(vr.status));
+    }
+
+    auto decoded = Decode(*sm.payload, profile, caps);
+    if (!decoded)
+    {
+        return decoded.failure();
+    }
+    VerifiedMessage out;
+    out.message = std::move(decoded.value());
+    out.keyIndex = vr.keyIndex;
+    out.signerIndex = originalIndex.at(static_cast<size_t>(vr.signerIndex));
+    const auto& sig = usable.signatures[static_cast<size_t>(vr.signerIndex)];
+    out.alg = *sig.alg();
+    out.kid = sig.kid().value_or(Bytes{});
+    out.multiSigner = sm.multi;
+    out.payload = *sm.payload;
+    return out;
+}
+
+} // namespace teepsim::teep

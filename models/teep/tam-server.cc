@@ -1,0 +1,576 @@
+#include "teepsim/tam-server.h"
+
+#include "teepsim/codec/cose.h"
+#include "teepsim/codec/eat.h"
+#include "teepsim/codec/teep_signed.h"
+
+#include "ns3/address.h"
+#include "ns3/enum.h"
+#include "ns3/inet-socket-address.h"
+#include "ns3/ipv4-address.h"
+#include "ns3/log.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+
+#include <algorithm>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("TamServer");
+NS_OBJECT_ENSURE_REGISTERED(TamServer);
+
+using teepsim::cbor::Bytes;
+namespace cbor = teepsim::cbor;
+namespace cose = teepsim::cose;
+namespace crypto = teepsim::crypto;
+namespace eat = teepsim::eat;
+namespace suit = teepsim::suit;
+namespace teep = teepsim::teep;
+
+namespace
+{
+const teep::Profile& Wire()
+{
+    return teep::Profile::Draft26();
+}
+
+TeepMessageType TraceType(teep::MessageType t)
+{
+    return static_cast<TeepMessageType>(static_cast<uint8_t>(t) + 1);
+}
+
+const char* const kResultFormat =
+    "application/eat+cwt; eat_profile=\"tag:github.com,2023:veraison/ear\"";
+} // namespace
+
+TypeId TamServer::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::TamServer")
+            .SetParent<Application>()
+            .SetGroupName("Teep")
+            .AddConstructor<TamServer>()
+            .AddAttribute("Port", "Port the TAM's TEEP-over-HTTP service listens on.",
+                          UintegerValue(8080), MakeUintegerAccessor(&TamServer::m_port),
+                          MakeUintegerChecker<uint16_t>())
+            .AddAttribute("VerifierAddress", "Where the Verifier's appraisal service listens.",
+                          AddressValue(), MakeAddressAccessor(&TamServer::m_verifierAddress),
+                          MakeAddressChecker())
+            .AddAttribute("KeySeed", "Seed of the TAM's signing key and tokens.", UintegerValue(1),
+                          MakeUintegerAccessor(&TamServer::m_keySeed),
+                          MakeUintegerChecker<uint64_t>())
+            .AddAttribute(
+                "Suite", "TEEP cipher suite of the TAM's signatures.",
+                EnumValue(TEEP_SUITE_ED25519), MakeEnumAccessor(&TamServer::m_suite),
+                MakeEnumChecker(TEEP_SUITE_ED25519, "Ed25519", TEEP_SUITE_ESP256, "ESP256"))
+            .AddAttribute("SessionTimeout", "An unanswered session is dropped after this.",
+                          TimeValue(Minutes(10)), MakeTimeAccessor(&TamServer::m_sessionTimeout),
+                          MakeTimeChecker())
+            .AddAttribute("Workers", "Requests served in parallel (0 = unlimited, no queue).",
+                          UintegerValue(0), MakeUintegerAccessor(&TamServer::m_workers),
+                          MakeUintegerChecker<uint32_t>())
+            .AddAttribute("ServiceTime", "Time a worker spends on one request (Workers > 0).",
+                          TimeValue(Seconds(0)), MakeTimeAccessor(&TamServer::m_serviceTime),
+                          MakeTimeChecker())
+            .AddTraceSource("SessionStart", "A session-opening POST was answered.",
+                            MakeTraceSourceAccessor(&TamServer::m_sessionStartTrace),
+                            "ns3::TeepDeviceTracedCallback")
+            .AddTraceSource("SessionEnd", "A TAM session ended, with its outcome.",
+                            MakeTraceSourceAccessor(&TamServer::m_sessionEndTrace),
+                            "ns3::TeepSessionEndTracedCallback")
+            .AddTraceSource("MessageReceived", "A verified TEEP message from a device.",
+                            MakeTraceSourceAccessor(&TamServer::m_msgReceivedTrace),
+                            "ns3::TeepMessageTracedCallback")
+            .AddTraceSource("MessageSent", "A TEEP message sent to a device.",
+                            MakeTraceSourceAccessor(&TamServer::m_msgSentTrace),
+                            "ns3::TeepMessageTracedCallback")
+            .AddTraceSource("Rejected", "A message was dropped (HTTP 400).",
+                            MakeTraceSourceAccessor(&TamServer::m_rejectedTrace),
+                            "ns3::TeepRejectTracedCallback")
+            .AddTraceSource("ErrorReceived", "A TEEP Error from an Agent.",
+                            MakeTraceSourceAccessor(&TamServer::m_errorReceivedTrace),
+                            "ns3::TeepErrorTracedCallback")
+            .AddTraceSource("PolicyUpdate", "The TAM learned that a TA is malicious.",
+                            MakeTraceSourceAccessor(&TamServer::m_policyTrace),
+                            "ns3::TeepPolicyTracedCallback")
+            .AddTraceSource("QueueDelay", "Time a request waited for a worker.",
+                            MakeTraceSourceAccessor(&TamServer::m_queueDelayTrace),
+                            "ns3::TeepQueueDelayTracedCallback");
+    return tid;
+}
+
+TamServer::TamServer()
+    : m_port(8080), m_keySeed(1), m_suite(TEEP_SUITE_ED25519), m_sessionTimeout(Minutes(10)),
+      m_workers(0), m_serviceTime(Seconds(0))
+{
+}
+
+TamServer::~TamServer() = default;
+
+void TamServer::DoDispose()
+{
+    for (auto& [id, s] : m_sessions)
+    {
+        s.timeout.Cancel();
+    }
+    m_sessions.clear();
+    m_sessionByToken.clear();
+    m_queue.clear();
+    if (m_server)
+    {
+        m_server->Stop();
+    }
+    m_server = nullptr;
+    m_idleVerifierClients.clear();
+    m_catalog = nullptr;
+    Application::DoDispose();
+}
+
+void TamServer::SetServerTransport(Ptr<TeepServerTransport> t)
+{
+    m_server = t;
+}
+
+void TamServer::SetVerifierTransportFactory(const ObjectFactory& f)
+{
+    m_verifierClientFactory = f;
+}
+
+void TamServer::SetCatalog(Ptr<TaCatalog> catalog)
+{
+    m_catalog = catalog;
+}
+
+void TamServer::SetVerifierKey(const crypto::Key& k)
+{
+    m_verifierKeys = {k};
+}
+
+const crypto::Key& TamServer::GetKey() const
+{
+    if (!m_key.valid())
+    {
+        m_key = DeriveTeepKey(m_suite, "tam", 0, m_keySeed);
+    }
+    return m_key;
+}
+
+crypto::Alg TamServer::GetAlg() const
+{
+    return AlgOf(m_suite);
+}
+
+void TamServer::RegisterDevice(uint32_t deviceId, const crypto::Key& devicePublic)
+{
+    const Bytes kid = devicePublic.Thumbprint();
+    auto it = m_deviceByKid.find(kid);
+    if (it != m_deviceByKid.end())
+    {
+        m_devices[it->second].id = deviceId;
+        m_devices[it->second].key = devicePublic;
+        return;
+    }
+    m_deviceByKid.emplace(kid, m_devices.size());
+    m_devices.push_back(Device{deviceId, devicePublic, kid, {}, false});
+}
+
+void TamServer::SetDefaultDesiredTas(const std::vector<std::string>& tas)
+{
+    m_defaultDesired = tas;
+}
+
+void TamServer::SetDesiredTas(uint32_t deviceId, const std::vector<std::string>& tas)
+{
+    for (Device& d : m_devices)
+    {
+        if (d.id == deviceId)
+        {
+            d.desired = tas;
+            d.hasOwnDesired = true;
+            return;
+        }
+    }
+    NS_ABORT_MSG("TamServer::SetDesiredTas: device " << deviceId << " is not registered");
+}
+
+const std::vector<std::string>& TamServer::DesiredFor(const Device& d) const
+{
+    return d.hasOwnDesired ? d.desired : m_defaultDesired;
+}
+
+void TamServer::DeclareMalicious(const std::string& ta)
+{
+    m_malicious.insert(ta);
+    NS_LOG_INFO("TAM learned " << ta << " is malicious");
+    m_policyTrace(ta, true);
+}
+
+void TamServer::StartApplication()
+{
+    NS_ABORT_MSG_IF(!m_server, "TamServer needs a TeepServerTransport");
+    NS_ABORT_MSG_IF(!m_catalog, "TamServer needs a TaCatalog");
+    m_server->Listen(GetNode(), InetSocketAddress(Ipv4Address::GetAny(), m_port),
+                     MakeCallback(&TamServer::OnRequest, this));
+}
+
+void TamServer::StopApplication()
+{
+    if (m_server)
+    {
+        m_server->Stop();
+    }
+}
+
+// ---- capacity: FIFO queue in front of m_workers workers ----
+
+void TamServer::OnRequest(uint64_t requestId, uint64_t connectionId, const TeepHttpRequest& req)
+{
+    if (m_workers == 0)
+    {
+        Serve(requestId, connectionId, req);
+        return;
+    }
+    Admit([this, requestId, connectionId, req]() { Serve(requestId, connectionId, req); });
+}
+
+void TamServer::Admit(std::function<void()> work)
+{
+    if (m_busy < m_workers)
+    {
+        RunWorker(Simulator::Now(), std::move(work));
+        return;
+    }
+    m_queue.emplace_back(Simulator::Now(), std::move(work));
+}
+
+void TamServer::RunWorker(Time queuedAt, std::function<void()> work)
+{
+    ++m_busy;
+    m_queueDelayTrace(kUnknownDevice, Simulator::Now() - queuedAt);
+    Simulator::Schedule(m_serviceTime,
+                        [this, w = std::move(work)]()
+                        {
+                            w();
+                            --m_busy;
+                            if (!m_queue.empty() && m_busy < m_workers)
+                            {
+                                auto next = std::move(m_queue.front());
+                                m_queue.pop_front();
+                                RunWorker(next.first, std::move(next.second));
+                            }
+                        });
+}
+
+// ---- TEEP over HTTP ----
+
+void TamServer::Serve(uint64_t requestId, uint64_t connectionId, const TeepHttpRequest& req)
+{
+    if (req.body.empty())
+    {
+        StartSession(requestId, connectionId);
+        return;
+    }
+    HandleMessage(requestId, req.body);
+}
+
+Bytes TamServer::NewBytes(size_t n)
+{
+    // Deterministic per TAM seed: tokens and challenges are fresh for every message of a run.
+    Bytes seed = {'t', 'a', 'm'};
+    for (int i = 0; i < 8; ++i)
+    {
+        seed.push_back(static_cast<uint8_t>(m_keySeed >> (8 * i)));
+    }
+    return crypto::DeterministicBytes(seed, m_randomCounter++, n);
+}
+
+void TamServer::SetToken(uint64_t sessionId, Session& s)
+{
+    if (!s.token.empty())
+    {
+        m_sessionByToken.erase(s.token);
+    }
+    s.token = NewBytes(8);
+    m_sessionByToken[s.token] = sessionId;
+}
+
+std::vector<uint8_t> TamServer::SignTeep(const teep::Message& m)
+{
+    const std::vector<cose::Signer> signers = {{GetAlg(), GetKey(), true}};
+    return teep::EncodeSigned(m, Wire(), signers);
+}
+
+void TamServer::Respond(uint64_t requestId, uint16_t status, std::vector<uint8_t> body,
+                        uint32_t deviceId, TeepMessageType type)
+{
+    TeepHttpResponse rsp;
+    rsp.status = status;
+    if (!body.empty())
+    {
+        rsp.contentType = "application/teep+cbor";
+        m_msgSentTrace(deviceId, type, body.size());
+    }
+    rsp.body = std::move(body);
+    m_server->Respond(requestId, rsp);
+}
+
+void TamServer::StartSession(uint64_t requestId, uint64_t connectionId)
+{
+    const uint64_t id = m_nextSessionId++;
+    Session& s = m_sessions[id];
+    s.connectionId = connectionId;
+    SetToken(id, s);
+    s.challenge = NewBytes(16);
+    s.timeout = Simulator::Schedule(m_sessionTimeout, &TamServer::EndSession, this, id,
+                                    SessionOutcome::Timeout);
+    m_sessionStartTrace(kUnknownDevice);
+
+    teep::QueryRequest q;
+    q.token = s.token;
+    q.challenge = s.challenge;
+    q.supportedCipherSuites = {teep::Sign1Suite(GetAlg())};
+    const int64_t signAlg = static_cast<int64_t>(GetAlg());
+    q.supportedSuitCoseProfiles = {{-16, signAlg, -29, -65534}};
+    q.dataItemRequested = teep::kDataAttestation | teep::kDataTrustedComponents;
+    Respond(requestId, 200, SignTeep(q), kUnknownDevice, TeepMessageType::QueryRequest);
+}
+
+void TamServer::Drop(uint64_t requestId, uint32_t deviceId, RejectReason reason,
+                     const std::string& why)
+{
+    ++m_rejected;
+    NS_LOG_INFO("TAM dropped a message from device " << deviceId << " (" << ToString(reason)
+                                                     << "): " << why);
+    m_rejectedTrace(deviceId, reason, 0);
+    Respond(requestId, 400, {}, deviceId, TeepMessageType::Unknown);
+}
+
+void TamServer::HandleMessage(uint64_t requestId, const std::vector<uint8_t>& body)
+{
+    // Identify the device by kid, then verify with that key only (O(1) in the fleet size).
+    auto parsed = cose::ParseSigned(body);
+    if (!parsed.ok() || parsed->signatures.size() != 1)
+    {
+        Drop(requestId, kUnknownDevice, RejectReason::Malformed,
+             parsed.ok() ? "not one signer" : parsed.error().ToString());
+        return;
+    }
+    const std::optional<Bytes> kid = parsed->signatures[0].kid();
+    auto devIt = kid ? m_deviceByKid.find(*kid) : m_deviceByKid.end();
+    if (devIt == m_deviceByKid.end())
+    {
+        Drop(requestId, kUnknownDevice, RejectReason::UnknownKey, "kid of no enrolled device");
+        return;
+    }
+    const Device& dev = m_devices[devIt->second];
+    auto verified = teep::DecodeVerified(body, Wire(), {dev.key});
+    if (!verified.ok())
+    {
+        const teep::Failure& f = verified.failure();
+        Drop(requestId, dev.id,
+             f.kind == teep::Failure::Kind::Authentication ? RejectReason::BadSignature
+                                                           : RejectReason::Malformed,
+             f.ToString());
+        return;
+    }
+    const teep::Message& m = verified->message;
+    const teep::MessageType type = teep::TypeOf(m);
+    const std::optional<Bytes>& token = teep::TokenOf(m);
+    auto sIt = token ? m_sessionByToken.find(*token) : m_sessionByToken.end();
+    if (sIt == m_sessionByToken.end())
+    {
+        Drop(requestId, dev.id, RejectReason::TokenMismatch,
+             token ? "unknown or expired token" : "no token");
+        return;
+    }
+    const uint64_t sessionId = sIt->second;
+    Session& s = m_sessions.at(sessionId);
+    if (s.deviceId != kUnknownDevice && s.deviceId != dev.id)
+    {
+        Drop(requestId, dev.id, RejectReason::TokenMismatch, "token of another device");
+        return;
+    }
+    const bool expected =
+        (type == teep::MessageType::QueryResponse && s.stage == Stage::AwaitQueryResponse) ||
+        ((type == teep::MessageType::Success || type == teep::MessageType::Error) &&
+         s.stage == Stage::AwaitSuccess);
+    if (!expected)
+    {
+        Drop(requestId, dev.id, RejectReason::UnexpectedType,
+             std::string("unexpected ") + teep::ToString(type));
+        return;
+    }
+    // The token expires with its first validly signed answer.
+    m_sessionByToken.erase(sIt);
+    s.token.clear();
+    s.deviceId = dev.id;
+    s.deviceIndex = devIt->second;
+    m_msgReceivedTrace(dev.id, TraceType(type), body.size());
+
+    if (const auto* q = std::get_if<teep::QueryResponse>(&m))
+    {
+        OnQueryResponse(requestId, sessionId, *q);
+        return;
+    }
+    if (const auto* e = std::get_if<teep::Error>(&m))
+    {
+        const uint32_t code = static_cast<uint32_t>(Wire().WireErrorCode(e->errCode));
+        NS_LOG_INFO("device " << dev.id << " sent Error " << teep::ToString(e->errCode));
+        m_errorReceivedTrace(dev.id, code);
+        Respond(requestId, 204, {}, dev.id, TeepMessageType::Unknown);
+        EndSession(sessionId, SessionOutcome::AgentError);
+        return;
+    }
+    Respond(requestId, 204, {}, dev.id, TeepMessageType::Unknown);
+    EndSession(sessionId, SessionOutcome::Success);
+}
+
+void TamServer::OnQueryResponse(uint64_t requestId, uint64_t sessionId,
+                                const teep::QueryResponse& q)
+{
+    Session& s = m_sessions.at(sessionId);
+    if (!q.attestationPayload)
+    {
+        Drop(requestId, s.deviceId, RejectReason::BadEvidence, "no attestation payload");
+        EndSession(sessionId, SessionOutcome::AttestationFailed);
+        return;
+    }
+    s.installed.clear();
+    if (q.tcList)
+    {
+        for (const teep::TcInfo& tc : *q.tcList)
+        {
+            s.installed.push_back(TaCatalog::NameOf(tc.componentId));
+        }
+    }
+    s.stage = Stage::AwaitVerifier;
+    // Background check: the evidence goes to the Verifier with the challenge it must carry.
+    cbor::Value req = cbor::Value::MakeArray(
+        {cbor::Value::Bstr(*q.attestationPayload), cbor::Value::Bstr(s.challenge)});
+    TeepHttpRequest http;
+    http.path = "/appraise";
+    http.contentType = "application/cbor";
+    http.body = cbor::Encode(req);
+    Ptr<TeepClientTransport> client = TakeVerifierClient();
+    client->Post(m_verifierAddress, http,
+                 TeepClientTransport::ResponseCallback(
+                     [this, requestId, sessionId, client](const TeepHttpResponse& rsp)
+                     { OnVerifierAnswer(requestId, sessionId, client, rsp); }));
+}
+
+Ptr<TeepClientTransport> TamServer::TakeVerifierClient()
+{
+    if (!m_idleVerifierClients.empty())
+    {
+        Ptr<TeepClientTransport> c = m_idleVerifierClients.back();
+        m_idleVerifierClients.pop_back();
+        return c;
+    }
+    Ptr<TeepClientTransport> c = m_verifierClientFactory.Create<TeepClientTransport>();
+    NS_ABORT_MSG_IF(!c, "TamServer: the Verifier transport factory made no TeepClientTransport");
+    c->SetNode(GetNode());
+    return c;
+}
+
+void TamServer::OnVerifierAnswer(uint64_t requestId, uint64_t sessionId,
+                                 Ptr<TeepClientTransport> client, const TeepHttpResponse& rsp)
+{
+    // Let the client finish its callback before the next session reuses it.
+    Simulator::ScheduleNow(
+        [this, client]()
+        {
+            client->CloseSession();
+            m_idleVerifierClients.push_back(client);
+        });
+    auto it = m_sessions.find(sessionId);
+    if (it == m_sessions.end())
+    {
+        return; // timed out meanwhile: the HTTP request was answered by nobody; nothing to do
+    }
+    Session& s = it->second;
+    if (rsp.status != 200 || rsp.body.empty())
+    {
+        NS_LOG_INFO("device " << s.deviceId << ": Verifier answered " << rsp.status);
+        Respond(requestId, 502, {}, s.deviceId, TeepMessageType::Unknown);
+        EndSession(sessionId, SessionOutcome::AttestationFailed);
+        return;
+    }
+    SendUpdate(requestId, sessionId, rsp.body);
+}
+
+void TamServer::SendUpdate(uint64_t requestId, uint64_t sessionId, const Bytes& arBytes)
+{
+    Session& s = m_sessions.at(sessionId);
+    const Device* dev = &m_devices[s.deviceIndex];
+    // Check the AR as a relying party would: signed by the Verifier, cnf = this device's key.
+    auto ar = eat::VerifyAttestationResult(arBytes, m_verifierKeys, dev->kid);
+    if (!ar.ok())
+    {
+        NS_LOG_INFO("device " << s.deviceId
+                              << ": attestation result rejected: " << ar.failure().ToString());
+        Respond(requestId, 502, {}, s.deviceId, TeepMessageType::Unknown);
+        EndSession(sessionId, SessionOutcome::AttestationFailed);
+        return;
+    }
+    teep::Update u;
+    std::vector<Bytes> install;
+    for (const std::string& ta : DesiredFor(*dev))
+    {
+        if (m_malicious.count(ta) || std::count(s.installed.begin(), s.installed.end(), ta))
+        {
+            continue;
+        }
+        const TaEntry* e = m_catalog->Find(ta);
+        NS_ABORT_MSG_IF(!e, "TamServer: desired TA " << ta << " is not in the catalog");
+        install.push_back(e->envelope);
+    }
+    std::vector<suit::ComponentId> unneeded;
+    for (const std::string& ta : s.installed)
+    {
+        if (m_malicious.count(ta))
+        {
+            const TaEntry* e = m_catalog->Find(ta);
+            unneeded.push_back(e ? e->manifestComponentId : TaCatalog::ComponentIdFor(ta));
+        }
+    }
+    if (!install.empty())
+    {
+        u.manifestList = std::move(install);
+    }
+    if (!unneeded.empty())
+    {
+        u.unneededManifestList = std::move(unneeded);
+    }
+    // Pass the AR back: every successful session refreshes the device's AR.
+    u.attestationPayloadFormat = kResultFormat;
+    u.attestationPayload = arBytes;
+    SetToken(sessionId, s);
+    u.token = s.token;
+    s.stage = Stage::AwaitSuccess;
+    Respond(requestId, 200, SignTeep(u), s.deviceId, TeepMessageType::Update);
+}
+
+void TamServer::EndSession(uint64_t sessionId, SessionOutcome outcome)
+{
+    auto it = m_sessions.find(sessionId);
+    if (it == m_sessions.end())
+    {
+        return;
+    }
+    Session& s = it->second;
+    s.timeout.Cancel();
+    if (!s.token.empty())
+    {
+        m_sessionByToken.erase(s.token);
+    }
+    const uint32_t dev = s.deviceId;
+    m_sessions.erase(it);
+    if (outcome == SessionOutcome::Success)
+    {
+        ++m_sessionsCompleted;
+    }
+    m_sessionEndTrace(dev, outcome);
+}
+
+} // namespace ns3

@@ -1,0 +1,33 @@
+#include "teepsim/teep-keys.h"
+
+namespace ns3
+{
+
+using teepsim::cbor::Bytes;
+namespace crypto = teepsim::crypto;
+
+crypto::Alg AlgOf(TeepSignatureSuite s)
+{
+    return s == TEEP_SUITE_ESP256 ? crypto::Alg::ESP256 : crypto::Alg::Ed25519;
+}
+
+crypto::Key DeriveTeepKey(TeepSignatureSuite s, const std::string& role, uint64_t id, uint64_t seed)
+{
+    // seed32 = SHA-256("teepsim-key" | role | id | seed): distinct per role and device.
+    Bytes material;
+    const std::string label = "teepsim-key/" + role + "/";
+    material.insert(material.end(), label.begin(), label.end());
+    for (int i = 0; i < 8; ++i)
+    {
+        material.push_back(static_cast<uint8_t>(id >> (8 * i)));
+    }
+    for (int i = 0; i < 8; ++i)
+    {
+        material.push_back(static_cast<uint8_t>(seed >> (8 * i)));
+    }
+    const Bytes seed32 = crypto::Sha256(material);
+    return s == TEEP_SUITE_ESP256 ? crypto::Key::GenerateP256(seed32)
+                                  : crypto::Key::GenerateEd25519(seed32);
+}
+
+} // namespace ns3

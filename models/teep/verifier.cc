@@ -1,0 +1,219 @@
+#include "teepsim/verifier.h"
+
+#include "teepsim/codec/cose.h"
+#include "teepsim/codec/eat.h"
+
+#include "ns3/enum.h"
+#include "ns3/inet-socket-address.h"
+#include "ns3/ipv4-address.h"
+#include "ns3/log.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+
+#include <cmath>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("TeepVerifier");
+NS_OBJECT_ENSURE_REGISTERED(Verifier);
+
+using teepsim::cbor::Bytes;
+namespace cbor = teepsim::cbor;
+namespace cose = teepsim::cose;
+namespace crypto = teepsim::crypto;
+namespace eat = teepsim::eat;
+
+TypeId Verifier::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::Verifier")
+            .SetParent<Application>()
+            .SetGroupName("Teep")
+            .AddConstructor<Verifier>()
+            .AddAttribute("Port", "Port the appraisal service listens on.", UintegerValue(8081),
+                          MakeUintegerAccessor(&Verifier::m_port), MakeUintegerChecker<uint16_t>())
+            .AddAttribute("KeySeed", "Seed of the Verifier's signing key.", UintegerValue(1),
+                          MakeUintegerAccessor(&Verifier::m_keySeed),
+                          MakeUintegerChecker<uint64_t>())
+            .AddAttribute(
+                "Suite", "Signature algorithm of attestation results.",
+                EnumValue(TEEP_SUITE_ED25519), MakeEnumAccessor(&Verifier::m_suite),
+                MakeEnumChecker(TEEP_SUITE_ED25519, "Ed25519", TEEP_SUITE_ESP256, "ESP256"))
+            .AddAttribute("ArValidity",
+                          "Validity V of an attestation result (exp = iat + V; "
+                          "whole seconds on the wire).",
+                          TimeValue(Hours(24)), MakeTimeAccessor(&Verifier::m_validity),
+                          MakeTimeChecker(Seconds(1)))
+            .AddTraceSource("ArIssued", "A signed attestation result was issued.",
+                            MakeTraceSourceAccessor(&Verifier::m_arIssuedTrace),
+                            "ns3::TeepArTracedCallback")
+            .AddTraceSource("PolicyUpdate", "The Verifier learned that a TA is malicious.",
+                            MakeTraceSourceAccessor(&Verifier::m_policyTrace),
+                            "ns3::TeepPolicyTracedCallback")
+            .AddTraceSource("Rejected", "Evidence failed appraisal (no result issued).",
+                            MakeTraceSourceAccessor(&Verifier::m_rejectedTrace),
+                            "ns3::TeepRejectTracedCallback");
+    return tid;
+}
+
+Verifier::Verifier()
+    : m_port(8081), m_keySeed(1), m_suite(TEEP_SUITE_ED25519), m_validity(Hours(24))
+{
+}
+
+Verifier::~Verifier() = default;
+
+void Verifier::DoDispose()
+{
+    if (m_server)
+    {
+        m_server->Stop();
+    }
+    m_server = nullptr;
+    m_catalog = nullptr;
+    Application::DoDispose();
+}
+
+void Verifier::SetServerTransport(Ptr<TeepServerTransport> t)
+{
+    m_server = t;
+}
+
+void Verifier::SetCatalog(Ptr<TaCatalog> catalog)
+{
+    m_catalog = catalog;
+}
+
+const crypto::Key& Verifier::GetKey() const
+{
+    if (!m_key.valid())
+    {
+        m_key = DeriveTeepKey(m_suite, "verifier", 0, m_keySeed);
+    }
+    return m_key;
+}
+
+crypto::Alg Verifier::GetAlg() const
+{
+    return AlgOf(m_suite);
+}
+
+void Verifier::RegisterDevice(uint32_t deviceId, const crypto::Key& devicePublic, const Bytes& ueid)
+{
+    m_deviceByKid[devicePublic.Thumbprint()] = Device{deviceId, devicePublic, ueid};
+}
+
+void Verifier::DeclareMalicious(const std::string& ta)
+{
+    const TaEntry* e = m_catalog ? m_catalog->Find(ta) : nullptr;
+    NS_ABORT_MSG_IF(!e, "Verifier::DeclareMalicious: unknown TA " << ta);
+    m_knownBad.insert(e->manifestDigest);
+    NS_LOG_INFO("Verifier learned " << ta << " is malicious");
+    m_policyTrace(ta, true);
+}
+
+void Verifier::StartApplication()
+{
+    NS_ABORT_MSG_IF(!m_server, "Verifier needs a TeepServerTransport");
+    m_server->Listen(GetNode(), InetSocketAddress(Ipv4Address::GetAny(), m_port),
+                     MakeCallback(&Verifier::OnRequest, this));
+}
+
+void Verifier::StopApplication()
+{
+    if (m_server)
+    {
+        m_server->Stop();
+    }
+}
+
+void Verifier::OnRequest(uint64_t requestId, uint64_t, const TeepHttpRequest& req)
+{
+    // Body: CBOR [evidence: bstr, challenge: bstr].
+    TeepHttpResponse rsp;
+    auto v = cbor::Decode(req.body);
+    if (v.ok() && v->isArray() && v->array().size() == 2 && v->array()[0].isBstr() &&
+        v->array()[1].isBstr())
+    {
+        std::vector<uint8_t> ar = Appraise(v->array()[0].bytes(), v->array()[1].bytes());
+        if (!ar.empty())
+        {
+            rsp.status = 200;
+            rsp.contentType = "application/eat+cwt";
+            rsp.body = std::move(ar);
+        }
+        else
+        {
+            rsp.status = 403;
+        }
+    }
+    else
+    {
+        m_rejectedTrace(kUnknownDevice, RejectReason::Malformed, 0);
+        rsp.status = 400;
+    }
+    m_server->Respond(requestId, rsp);
+}
+
+std::vector<uint8_t> Verifier::Appraise(const std::vector<uint8_t>& evidence,
+                                        const Bytes& challenge)
+{
+    // Find the device by kid first: trying every enrolled key would cost O(fleet) per call.
+    auto parsed = cose::ParseSigned(evidence);
+    std::optional<Bytes> kid;
+    if (parsed.ok() && !parsed->signatures.empty())
+    {
+        kid = parsed->signatures[0].kid();
+    }
+    auto dev = kid ? m_deviceByKid.find(*kid) : m_deviceByKid.end();
+    if (dev == m_deviceByKid.end())
+    {
+        NS_LOG_INFO("evidence from an unknown key");
+        m_rejectedTrace(kUnknownDevice,
+                        parsed.ok() ? RejectReason::UnknownKey : RejectReason::Malformed, 0);
+        return {};
+    }
+    const Device& d = dev->second;
+    auto ev = eat::VerifyEvidence(evidence, {d.key}, challenge);
+    if (!ev.ok())
+    {
+        NS_LOG_INFO("device " << d.id << ": evidence rejected: " << ev.failure().ToString());
+        const RejectReason r = ev.failure().error == eat::EatError::BadSignature
+                                   ? RejectReason::BadSignature
+                                   : RejectReason::BadEvidence;
+        m_rejectedTrace(d.id, r, 0);
+        return {};
+    }
+    const eat::Evidence& e = ev->evidence;
+    if (e.ueid != d.ueid)
+    {
+        m_rejectedTrace(d.id, RejectReason::BadEvidence, 0);
+        return {};
+    }
+    // Affirming only when every installed TC is known-good (in the catalog, not known-bad).
+    eat::ArStatus status = eat::ArStatus::Affirming;
+    for (const eat::InstalledTc& tc : e.manifests)
+    {
+        const bool bad = m_knownBad.count(tc.digest) != 0;
+        const bool known = m_catalog && m_catalog->FindByDigest(tc.digest) != nullptr;
+        if (bad || !known)
+        {
+            status = eat::ArStatus::Contraindicated;
+            break;
+        }
+    }
+    eat::AttestationResult ar;
+    ar.iat = static_cast<int64_t>(std::floor(Simulator::Now().GetSeconds()));
+    ar.exp = ar.iat + static_cast<int64_t>(std::llround(m_validity.GetSeconds()));
+    ar.status = status;
+    ar.cnfKid = e.cnfKid;
+    ar.nonce = challenge;
+    ar.verifierBuild = "teepsim-0.1";
+    Bytes out = eat::SignAttestationResult(ar, {GetAlg(), GetKey(), true});
+    ++m_issued;
+    m_arIssuedTrace(d.id, static_cast<AttestationStatus>(status), Seconds(ar.iat), Seconds(ar.exp));
+    return out;
+}
+
+} // namespace ns3

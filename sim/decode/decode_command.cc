@@ -1,0 +1,334 @@
+// `teepsim decode`: argument handling, input reading, key loading and the report layout.
+#include "teepsim/sim/decode.h"
+
+#include <fstream>
+#include <istream>
+#include <iterator>
+#include <ostream>
+#include <sstream>
+
+#include "inspector.h"
+
+namespace teepsim::decode
+{
+
+namespace
+{
+
+constexpr const char* kUsage =
+    "usage: teepsim decode [--profile draft26|legacy] [--key PATH]... [--kek PATH] [--hex] "
+    "FILE|-\n"
+    "  Prints the CBOR in diagnostic notation, names the TEEP message or structure\n"
+    "  (COSE_Sign1/COSE_Sign, TEEP message, SUIT_Envelope, EAT evidence, attestation result,\n"
+    "  COSE_Key) and checks every signature with the given keys.\n"
+    "  --profile  TEEP wire numbering: draft26 (default) or legacy (drafts up to -25)\n"
+    "  --key      verification key: PEM (public or private), DER or COSE_Key; repeatable\n"
+    "  --kek      recipient private key: decrypts encrypted SUIT payloads (PEM, DER, COSE_Key,\n"
+    "             or the draft's Appendix E text with x:/y:/d: hex lines)\n"
+    "  --hex      the input is hex text (whitespace and #-comments ignored)\n"
+    "exit status: 0 well-formed and every checked signature valid; 1 a signature, digest or\n"
+    "decryption failed, or no given key matches any signature; 2 malformed input or usage.\n";
+
+struct Args
+{
+    const teep::Profile* profile = &teep::Profile::Draft26();
+    std::vector<std::string> keyPaths;
+    std::optional<std::string> kekPath;
+    bool hex = false;
+    std::string input;
+};
+
+int Usage(std::ostream& err, const std::string& reason)
+{
+    err << "teepsim decode: " << reason << " (see teepsim decode --help)\n";
+    return kExitMalformed;
+}
+
+std::optional<cbor::Bytes> HexText(std::string_view text, std::string& why)
+{
+    cbor::Bytes out;
+    int high = -1;
+    for (size_t i = 0; i < text.size(); ++i)
+    {
+        const char c = text[i];
+        if (c == '#')
+        {
+            while (i < text.size() && text[i] != '\n')
+            {
+                ++i;
+            }
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+        {
+            continue;
+        }
+        int v = -1;
+        if (c >= '0' && c <= '9')
+            v = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            v = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            v = c - 'A' + 10;
+        if (v < 0)
+        {
+            why = "--hex input: '" + std::string(1, c) + "' at character " + std::to_string(i) +
+                  " is not a hex digit";
+            return std::nullopt;
+        }
+        if (high < 0)
+        {
+            high = v;
+        }
+        else
+        {
+            out.push_back(uint8_t(high << 4 | v));
+            high = -1;
+        }
+    }
+    if (high >= 0)
+    {
+        why = "--hex input has an odd number of hex digits";
+        return std::nullopt;
+    }
+    return out;
+}
+
+// The draft's Appendix E KEK text: "x: HEX", "y: HEX", "d: HEX" lines (P-256).
+std::optional<crypto::Key> KeyFromAppendixEText(const std::string& path)
+{
+    std::ifstream f(path);
+    std::string line;
+    std::optional<cbor::Bytes> x, y, d;
+    while (std::getline(f, line))
+    {
+        const auto start = line.find_first_not_of(" \t");
+        if (start == std::string::npos || line.size() < start + 2 || line[start + 1] != ':')
+        {
+            continue;
+        }
+        auto value = crypto::FromHex(std::string_view(line).substr(start + 2));
+        switch (line[start])
+        {
+            case 'x':
+                x = value;
+                break;
+            case 'y':
+                y = value;
+                break;
+            case 'd':
+                d = value;
+                break;
+            default:
+                break;
+        }
+    }
+    if (!x || !y || !d)
+    {
+        return std::nullopt;
+    }
+    cbor::Value k = cbor::Value::MakeMap();
+    k.set(1, cbor::Value::Uint(2))
+        .set(-1, cbor::Value::Uint(1))
+        .set(-2, cbor::Value::Bstr(*x))
+        .set(-3, cbor::Value::Bstr(*y))
+        .set(-4, cbor::Value::Bstr(*d));
+    return crypto::Key::FromCoseKey(k);
+}
+
+std::optional<NamedKey> LoadKey(const std::string& path, bool allowText, std::string& why)
+{
+    try
+    {
+        return NamedKey{path, crypto::Key::FromFile(path)};
+    }
+    catch (const std::exception& e)
+    {
+        why = e.what();
+    }
+    if (allowText)
+    {
+        try
+        {
+            if (auto k = KeyFromAppendixEText(path))
+            {
+                return NamedKey{path, *k};
+            }
+        }
+        catch (const std::exception& e)
+        {
+            why = e.what();
+        }
+    }
+    return std::nullopt;
+}
+
+// Parses the arguments; returns an exit code when done (usage error or --help).
+std::optional<int> ParseArgs(const std::vector<std::string>& args, Args& a, std::ostream& out,
+                             std::ostream& err)
+{
+    bool haveInput = false;
+    for (size_t i = 0; i < args.size(); ++i)
+    {
+        const std::string& s = args[i];
+        auto value = [&](const char* opt) -> const std::string*
+        {
+            if (i + 1 >= args.size())
+            {
+                Usage(err, std::string(opt) + " needs a value");
+                return nullptr;
+            }
+            return &args[++i];
+        };
+        if (s == "--help" || s == "-h")
+        {
+            out << kUsage;
+            return kExitOk;
+        }
+        if (s == "--profile")
+        {
+            const std::string* v = value("--profile");
+            if (!v)
+                return kExitMalformed;
+            a.profile = teep::Profile::ByName(*v);
+            if (!a.profile)
+                return Usage(err, "unknown profile '" + *v + "' (draft26 or legacy)");
+        }
+        else if (s == "--key")
+        {
+            const std::string* v = value("--key");
+            if (!v)
+                return kExitMalformed;
+            a.keyPaths.push_back(*v);
+        }
+        else if (s == "--kek")
+        {
+            const std::string* v = value("--kek");
+            if (!v)
+                return kExitMalformed;
+            if (a.kekPath)
+                return Usage(err, "--kek given twice");
+            a.kekPath = *v;
+        }
+        else if (s == "--hex")
+        {
+            a.hex = true;
+        }
+        else if (s.size() > 1 && s[0] == '-')
+        {
+            return Usage(err, "unknown option '" + s + "'");
+        }
+        else
+        {
+            if (haveInput)
+                return Usage(err, "more than one input file ('" + a.input + "', '" + s + "')");
+            a.input = s;
+            haveInput = true;
+        }
+    }
+    if (!haveInput)
+    {
+        return Usage(err, "no input file (FILE or - for standard input)");
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+int RunDecode(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
+              std::ostream& err)
+{
+    Args a;
+    if (auto done = ParseArgs(args, a, out, err))
+    {
+        return *done;
+    }
+    InspectOptions opt;
+    opt.profile = a.profile;
+    std::string why;
+    for (const auto& path : a.keyPaths)
+    {
+        auto k = LoadKey(path, false, why);
+        if (!k)
+            return Usage(err, "cannot load --key: " + why);
+        opt.keys.push_back(std::move(*k));
+    }
+    if (a.kekPath)
+    {
+        opt.kek = LoadKey(*a.kekPath, true, why);
+        if (!opt.kek)
+            return Usage(err, "cannot load --kek: " + why);
+    }
+
+    std::string raw;
+    if (a.input == "-")
+    {
+        raw.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    else
+    {
+        std::ifstream f(a.input, std::ios::binary);
+        if (!f)
+            return Usage(err, "cannot open '" + a.input + "'");
+        raw.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    }
+    cbor::Bytes bytes;
+    if (a.hex)
+    {
+        auto b = HexText(raw, why);
+        if (!b)
+        {
+            err << "teepsim decode: " << why << "\n";
+            return kExitMalformed;
+        }
+        bytes = std::move(*b);
+    }
+    else
+    {
+        bytes.assign(raw.begin(), raw.end());
+    }
+
+    auto value = cbor::Decode(bytes);
+    if (!value)
+    {
+        err << "teepsim decode: malformed CBOR at byte " << value.error().offset << ": "
+            << value.error().message << "\n";
+        return kExitMalformed;
+    }
+
+    Inspector inspector(opt);
+    const std::string name = inspector.Inspect(bytes, *value);
+    out << "structure: " << name << "\n";
+    cbor::DiagnosticOptions diag;
+    diag.indent = 2;
+    diag.expandEmbedded = true;
+    out << cbor::Diagnostic(*value, diag) << "\n";
+    for (const auto& line : inspector.lines())
+    {
+        out << line << "\n";
+    }
+
+    if (inspector.malformed())
+    {
+        out << "result: malformed\n";
+        err << "teepsim decode: malformed " << *inspector.malformed() << "\n";
+        return kExitMalformed;
+    }
+    if (inspector.failures() > 0)
+    {
+        out << "result: FAILED (" << inspector.failures() << " invalid signature, digest or "
+            << "decryption)\n";
+        return kExitBadSig;
+    }
+    if (inspector.unmatched() > 0)
+    {
+        out << "result: FAILED (no given key matches the signature of " << inspector.unmatched()
+            << " signed structure(s))\n";
+        return kExitBadSig;
+    }
+    out << "result: ok (" << inspector.signaturesValid() << " of " << inspector.signaturesSeen()
+        << " signatures verified)\n";
+    return kExitOk;
+}
+
+} // namespace teepsim::decode
