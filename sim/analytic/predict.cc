@@ -245,11 +245,13 @@ Prediction Predict(const Inputs& in)
         out.meanR = *meanResidual + shift + (in.synchronized ? 0 : serviceShift);
     }
 
-    // Distribution of R (only without capacity effects, which shift it by a random wait).
-    if (!in.brokerDropsAll && plain && !capacity && ResidualSurvival(in, in.interval))
+    // Distribution of R. With a TAM queue the curve is shifted by the mean wait + service: an
+    // approximation (the wait's own spread is not modelled), negligible at low utilisation.
+    if (!in.brokerDropsAll && plain && waitKnown && ResidualSurvival(in, in.interval))
     {
+        const double curveShift = shift + serviceShift;
         auto survival = [&](double t)
-        { return t < shift ? 1.0 : *ResidualSurvival(in, t - shift); };
+        { return t < curveShift ? 1.0 : *ResidualSurvival(in, t - curveShift); };
         out.quantR.p50 = Quantile(survival, 0.50, in.interval);
         out.quantR.p90 = Quantile(survival, 0.90, in.interval);
         out.quantR.p95 = Quantile(survival, 0.95, in.interval);
@@ -262,12 +264,16 @@ Prediction Predict(const Inputs& in)
         }
         if (auto fm = FleetMax(in))
         {
-            out.fleetMaxR = *fm + shift;
+            out.fleetMaxR = *fm + curveShift;
         }
     }
 
     // ---- stale trust and the coupled windows ----
     std::optional<Windows> w;
+    // A known mean queue wait + service enters the windows as extra session delay: exact for
+    // means when R and T_trust are linear in δ (fixed interval, V > P), an approximation else.
+    Inputs win = in;
+    win.sessionDelay += serviceShift;
     const bool zeroDelays = in.tamDelay == 0 && in.verifierDelay == 0;
     if (!plain)
     {
@@ -275,19 +281,19 @@ Prediction Predict(const Inputs& in)
     }
     else if (in.law == IntervalLaw::Fixed && in.sessionLoss == 0)
     {
-        w = FixedPhaseIntegral(in);
+        w = FixedPhaseIntegral(win);
     }
     else if (in.law == IntervalLaw::Fixed && zeroDelays)
     {
-        w = FixedLossSum(in);
+        w = FixedLossSum(win);
     }
     else if (in.law == IntervalLaw::Exponential && zeroDelays)
     {
-        w = IndependentExponential(in);
+        w = IndependentExponential(win);
     }
     else if (in.law == IntervalLaw::UniformJitter && in.sessionLoss == 0 && zeroDelays)
     {
-        w = UniformCovering(in);
+        w = UniformCovering(win);
     }
     else
     {
@@ -300,7 +306,7 @@ Prediction Predict(const Inputs& in)
         {
             out.meanWdanger = w->t; // R = ∞
         }
-        else if (!capacity)
+        else if (waitKnown)
         {
             out.meanWdanger = w->danger;
             out.meanWclean = w->clean;

@@ -195,7 +195,6 @@ void Deployment::Build()
     const Scenario& s = d.scenario;
     RngSeedManager::SetSeed(s.seed);
     RngSeedManager::SetRun(s.run);
-    Config::SetDefault("ns3::Ipv4L3Protocol::WeakEsModel", BooleanValue(false));
 
     const bool full = s.transport == Transport::Full;
     const std::string clientType =
@@ -247,6 +246,12 @@ void Deployment::Build()
         desired.push_back(ta.name);
     }
 
+    // teepsim_models is a static library: reference the transports so that their TypeIds are
+    // linked in and registered before the helper looks them up by name.
+    HttpTcpClientTransport::GetTypeId();
+    HttpTcpServerTransport::GetTypeId();
+    MessageClientTransport::GetTypeId();
+    MessageServerTransport::GetTypeId();
     TeepTransportHelper transports;
     transports.SetClientType(clientType);
     transports.SetServerType(serverType);

@@ -62,7 +62,7 @@ TEST(ScenarioLibrary, QuickstartIsTheSmallFleetTheReadmePromises)
     const Scenario& s = r.scenario;
     constexpr std::int64_t kH = 3'600'000'000'000;
     EXPECT_EQ(s.TotalDevices(), 300);
-    EXPECT_EQ(s.horizon_ns, 72 * kH);
+    EXPECT_EQ(s.horizon_ns, 48 * kH);
     EXPECT_EQ(s.policy_check.interval_ns, kH);
     EXPECT_EQ(s.verifier.validity_ns, 4 * kH);
     EXPECT_EQ(s.malicious.t0_ns, 24 * kH);

@@ -176,7 +176,7 @@ TEST(ValidateCommand, WarningsArePrintedButTheFileIsValid)
         "--set crypto.op_time=1ms: warning: crypto.op_time has no effect unless crypto.mode is "
         "modelled\n");
     EXPECT_EQ(out.str(),
-              path + ": valid: 'quickstart', 300 devices in 1 class, horizon 3d, transport full\n");
+              path + ": valid: 'quickstart', 300 devices in 1 class, horizon 2d, transport full\n");
 }
 
 } // namespace
