@@ -90,19 +90,25 @@ def plot_removal_curve(db, runs, outdir, written):
     series = defaultdict(list)
     run = runs[0]
     for name, t, v in db.execute(
-            "SELECT series, t_ns, value FROM timeseries WHERE run_id = ? AND series LIKE 'removal_curve%'"
-            " ORDER BY series, t_ns", (run,)):
+            "SELECT series, t_ns, value FROM timeseries WHERE run_id = ? AND (series LIKE 'removal_curve%'"
+            " OR series = 'trust_curve') ORDER BY series, t_ns", (run,)):
         series[name].append((t / NS_PER_H, v))
     if not series:
         return
+    labels = {"removal_curve": ("-", "simulated S(t): still running the TA"),
+              "removal_curve_analytic": ("--", "analytic S(t)"),
+              "trust_curve": (":", "simulated: a stale AR still vouches")}
     fig, ax = plt.subplots(figsize=(7, 4.5))
+    xmax = 0
     for name, pts in sorted(series.items()):
-        style = "--" if "analytic" in name else "-"
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], style,
-                label="analytic S(t)" if "analytic" in name else "simulated S(t)")
+        style, text = labels.get(name, ("-", name))
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], style, label=text)
+        alive = [p[0] for p in pts if p[1] > 1e-3]
+        xmax = max(xmax, max(alive, default=0))
+    ax.set_xlim(0, max(xmax * 1.15, 1e-3))  # the curves are flat at 0 after this
     ax.set_xlabel("time after t0 (hours)")
-    ax.set_ylabel("fraction still running the TA")
-    ax.set_title(f"Removal curve (run {run})")
+    ax.set_ylabel("fraction of affected devices")
+    ax.set_title(f"Removal and stale-trust curves (run {run})")
     ax.set_ylim(0, 1.02)
     ax.grid(alpha=0.3)
     ax.legend()
