@@ -127,11 +127,11 @@ def plot_heatmaps(db, varying, points, outdir, written):
         cells = {}
         for point, runs in points.items():
             d = dict(point)
-            q = (f"SELECT AVG({stat}) FROM summaries WHERE metric = 'w_danger' AND source = 'sim'"
+            q = (f"SELECT AVG({stat}) FROM summaries WHERE metric = 'W_danger' AND scope = 'all' AND source = 'sim'"
                  f" AND run_id IN ({','.join('?' * len(runs))})")
             (val,) = db.execute(q, runs).fetchone()
             if val is not None:
-                cells[(d[vkey], d[pkey])] = val / NS_PER_H
+                cells[(d[vkey], d[pkey])] = val / 3600  # summaries are in seconds
         if not cells:
             continue
         vs = sorted({c[0] for c in cells}, key=duration_sort_key)

@@ -3,6 +3,10 @@
 // known TA image). Images are deterministic pseudo-random bytes of a configured size, so the
 // same catalog gives the same digests and envelopes in every run. Envelopes are built and
 // signed once per TA (by the TA signer key, which Agents trust) and then reused.
+// Personalization (RFC 9397 §4.4): a TA may carry per-device data (SetPersonalization); its
+// envelope is then built for each device (BuildPersonalizedEnvelope) with the data encrypted
+// to the device's P-256 key, and never shared between devices. The data is deterministic per
+// (catalog seed, TA, device id).
 #pragma once
 
 #include "teepsim/codec/crypto.h"
@@ -30,6 +34,7 @@ struct TaEntry
     teepsim::cbor::Bytes imageDigest;    // SHA-256 of image
     teepsim::cbor::Bytes manifestDigest; // SHA-256 of the bstr-wrapped manifest (EAT manifests)
     teepsim::cbor::Bytes envelope;       // signed SUIT_Envelope with the image integrated
+    uint32_t personalizationSize = 0;    // > 0: per-device envelopes with encrypted data
 };
 
 class TaCatalog : public Object
@@ -48,6 +53,17 @@ class TaCatalog : public Object
     const TaEntry* FindByDigest(const teepsim::cbor::Bytes& digest) const;
     const std::vector<TaEntry>& GetAll() const { return m_entries; }
 
+    /// Gives TA `name` (already added) `bytes` of per-device personalization data (0 = none).
+    void SetPersonalization(const std::string& name, uint32_t bytes);
+    /// The plaintext personalization data of `deviceId` for TA `name` (empty if none).
+    teepsim::cbor::Bytes PersonalizationFor(const std::string& name, uint32_t deviceId) const;
+    /// The personalization component id: ['TEEP-Device', name, 'config'].
+    static teepsim::suit::ComponentId PersonalizationComponentIdFor(const std::string& name);
+    /// A signed envelope of `e` (which must have personalization) for one device, the data
+    /// encrypted to `devicePublic` (P-256). Built on each call: nothing is cached.
+    teepsim::cbor::Bytes BuildPersonalizedEnvelope(const TaEntry& e, uint32_t deviceId,
+                                                   const teepsim::crypto::Key& devicePublic) const;
+
     /// The key that signs every SUIT manifest (Agents hold its public half as trust anchor).
     const teepsim::crypto::Key& GetSignerKey() const;
     teepsim::crypto::Alg GetSignerAlg() const;
@@ -61,6 +77,7 @@ class TaCatalog : public Object
 
   private:
     void EnsureSigner() const;
+    teepsim::suit::BuildParams BaseParams(const TaEntry& e) const;
 
     uint64_t m_seed;
     TeepSignatureSuite m_suite;

@@ -9,7 +9,20 @@
 // so each successful session refreshes the device's AR. The Update installs missing desired
 // TAs (SUIT envelopes from the TaCatalog, built once per TA) and lists malicious installed TAs
 // in unneeded-manifest-list. Invalid messages are dropped (HTTP 400) and traced.
-// Capacity: Workers (0 = unlimited) serve requests FIFO, each taking ServiceTime.
+// Capacity: Workers (0 = unlimited, no queue) serve requests FIFO. A worker handles a request
+// when it takes it and holds the HTTP answer until its service time is over: ServiceTime, or
+// RemediationServiceTime (when non-zero) for the messages of a removal session (the device
+// reported a TA the TAM knows is malicious, so its Update carries unneeded-manifest-list).
+// QueueLimit (0 = unlimited): a request arriving when QueueLimit requests already wait is
+// rejected with HTTP 503 (the Broker sees a failed session and retries per its policy).
+// Personalization (RFC 9397 §4.4): a TA with catalog personalization gets a per-device SUIT
+// envelope, encrypted to the key given by SetDeviceEncryptionKey, built per Update (no cache).
+//
+// Trace sources beyond the common list of teep-trace.h:
+//   QueueLength  (uint32_t queueLength, uint32_t busyWorkers)  whenever either changes
+//                (Workers > 0 only); callback type ns3::TamServer::QueueLengthTracedCallback
+//   Overload     (uint32_t deviceId or kUnknownDevice)  a request was rejected by QueueLimit;
+//                callback type ns3::TeepDeviceTracedCallback
 #pragma once
 
 #include "teepsim/codec/teep.h"
@@ -52,6 +65,9 @@ class TamServer : public Application
     /// TAs every device should have unless SetDesiredTas overrides it.
     void SetDefaultDesiredTas(const std::vector<std::string>& tas);
     void SetDesiredTas(uint32_t deviceId, const std::vector<std::string>& tas);
+    /// P-256 public key the device decrypts personalization data with (TeepAgent::
+    /// GetEncryptionKey). Needed for every device that gets a personalized TA.
+    void SetDeviceEncryptionKey(uint32_t deviceId, const teepsim::crypto::Key& p256Public);
 
     /// The TAM learns now that `ta` is malicious: it stops installing it and removes it.
     void DeclareMalicious(const std::string& ta);
@@ -61,6 +77,11 @@ class TamServer : public Application
     teepsim::crypto::Alg GetAlg() const;
     uint64_t GetRejectedCount() const { return m_rejected; }
     uint64_t GetSessionsCompleted() const { return m_sessionsCompleted; }
+    /// Requests rejected by QueueLimit.
+    uint64_t GetOverloadCount() const { return m_overloads; }
+
+    /// (queue length, busy workers)
+    typedef void (*QueueLengthTracedCallback)(uint32_t queueLength, uint32_t busyWorkers);
     size_t GetOpenSessions() const { return m_sessions.size(); }
 
   protected:
@@ -74,6 +95,7 @@ class TamServer : public Application
         teepsim::cbor::Bytes kid;
         std::vector<std::string> desired;
         bool hasOwnDesired = false;
+        teepsim::crypto::Key encryptionKey; // P-256 public, for personalization data
     };
     enum class Stage
     {
@@ -90,6 +112,7 @@ class TamServer : public Application
         teepsim::cbor::Bytes token; // the outstanding token (one per message)
         teepsim::cbor::Bytes challenge;
         std::vector<std::string> installed; // TAs the device reported (tc-list)
+        bool removal = false;               // its Update removes a TA (RemediationServiceTime)
         EventId timeout;
     };
 
@@ -97,8 +120,19 @@ class TamServer : public Application
     void StopApplication() override;
 
     void OnRequest(uint64_t requestId, uint64_t connectionId, const TeepHttpRequest& req);
-    void Admit(std::function<void()> work);
-    void RunWorker(Time queuedAt, std::function<void()> work);
+    struct QueuedRequest
+    {
+        Time queuedAt;
+        uint64_t requestId;
+        uint64_t connectionId;
+        TeepHttpRequest req;
+    };
+    void RunWorker(QueuedRequest q);
+    void ReleaseWorker();
+    void SendAnswer(uint64_t requestId, TeepHttpResponse rsp);
+    void RejectOverload(uint64_t requestId, const TeepHttpRequest& req);
+    uint32_t DeviceIdOfBody(const std::vector<uint8_t>& body) const;
+    void TraceQueue();
     void Serve(uint64_t requestId, uint64_t connectionId, const TeepHttpRequest& req);
     void StartSession(uint64_t requestId, uint64_t connectionId);
     void HandleMessage(uint64_t requestId, const std::vector<uint8_t>& body);
@@ -125,6 +159,8 @@ class TamServer : public Application
     Time m_sessionTimeout;
     uint32_t m_workers;
     Time m_serviceTime;
+    Time m_remediationServiceTime;
+    uint32_t m_queueLimit;
 
     Ptr<TeepServerTransport> m_server;
     ObjectFactory m_verifierClientFactory;
@@ -143,10 +179,17 @@ class TamServer : public Application
     uint64_t m_randomCounter = 0;
 
     uint32_t m_busy = 0;
-    std::deque<std::pair<Time, std::function<void()>>> m_queue; // (queued at, work)
+    std::deque<QueuedRequest> m_queue;
+    // While a worker runs a request: whether it belongs to a removal session (set by the
+    // handlers). Per request: when its worker's service ends (the answer is held until then).
+    bool m_servingRemoval = false;
+    bool m_inWorker = false;
+    std::vector<std::pair<uint64_t, TeepHttpResponse>> m_heldAnswers; // answered in a worker
+    std::unordered_map<uint64_t, Time> m_answerNotBefore;
 
     uint64_t m_rejected = 0;
     uint64_t m_sessionsCompleted = 0;
+    uint64_t m_overloads = 0;
 
     TracedCallback<uint32_t> m_sessionStartTrace;
     TracedCallback<uint32_t, SessionOutcome> m_sessionEndTrace;
@@ -156,6 +199,8 @@ class TamServer : public Application
     TracedCallback<uint32_t, uint32_t> m_errorReceivedTrace;
     TracedCallback<const std::string&, bool> m_policyTrace;
     TracedCallback<uint32_t, Time> m_queueDelayTrace;
+    TracedCallback<uint32_t, uint32_t> m_queueLengthTrace;
+    TracedCallback<uint32_t> m_overloadTrace;
 };
 
 } // namespace ns3

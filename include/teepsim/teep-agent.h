@@ -8,6 +8,9 @@
 //   ProcessError()           -> the Broker's transport failed
 // Invalid input (malformed, badly signed, replayed token, wrong type) is answered with a TEEP
 // Error and never acted on.
+// Personalization (RFC 9397 §4.4): the Agent also holds a P-256 key (GetEncryptionKey, derived
+// from DeviceId/KeySeed, separate from the signing key) with which the SUIT procedure decrypts
+// per-device data; the plaintext is kept with the installed TC (GetPersonalization).
 #pragma once
 
 #include "teepsim/codec/crypto.h"
@@ -44,8 +47,9 @@ struct InstalledTc
     teepsim::suit::ComponentId componentId;
     teepsim::suit::ComponentId manifestComponentId;
     uint64_t sequence = 0;
-    teepsim::cbor::Bytes digest; // SHA-256 of the image written
+    teepsim::cbor::Bytes digest; // SHA-256 of the manifest (image, when personalized)
     Time installedAt;
+    teepsim::cbor::Bytes personalization; // decrypted per-device data (empty if none)
 };
 
 /// The attestation result the Agent holds (verified Verifier signature, cnf = own key).
@@ -80,10 +84,14 @@ class TeepAgent : public Object
     teepsim::crypto::Alg GetAlg() const;
     uint32_t GetDeviceId() const { return m_deviceId; }
     teepsim::cbor::Bytes GetUeid() const;
+    /// P-256 key pair for personalization data (give its public half to the TAM).
+    const teepsim::crypto::Key& GetEncryptionKey() const;
 
     // ---- state (tests, recorder) ----
     const std::vector<InstalledTc>& GetInventory() const { return m_inventory; }
     bool HasTa(const std::string& name) const;
+    /// Decrypted personalization data of installed TA `name` (nullptr if not installed).
+    const teepsim::cbor::Bytes* GetPersonalization(const std::string& name) const;
     const std::optional<HeldAttestationResult>& GetAttestationResult() const { return m_ar; }
     uint64_t GetRejectedCount() const { return m_rejected; }
     uint64_t GetProcessErrorCount() const { return m_processErrors; }
@@ -112,6 +120,7 @@ class TeepAgent : public Object
     // Keys (lazy: attributes are set after construction)
     mutable teepsim::crypto::Key m_key;
     mutable teepsim::cbor::Bytes m_kid;
+    mutable teepsim::crypto::Key m_encryptionKey;
     std::vector<teepsim::crypto::Key> m_tamKeys;
     std::vector<teepsim::cbor::Bytes> m_tamKids; // thumbprints of m_tamKeys
     std::vector<teepsim::crypto::Key> m_verifierKeys;

@@ -104,16 +104,7 @@ const TaEntry& TaCatalog::Add(const std::string& name, uint32_t imageSize, uint6
     e.image = crypto::DeterministicBytes(Bytes(name.begin(), name.end()), sequence, imageSize);
     e.imageDigest = crypto::Sha256(e.image);
 
-    suit::BuildParams p;
-    p.componentId = e.componentId;
-    p.sequenceNumber = sequence;
-    p.vendorId = VendorId();
-    p.classId = ClassId();
-    p.integratedPayload = e.image;
-    p.manifestComponentId = e.manifestComponentId;
-    p.signAlg = GetSignerAlg();
-    p.signer = GetSignerKey();
-    e.envelope = suit::BuildEnvelope(p);
+    e.envelope = suit::BuildEnvelope(BaseParams(e));
     auto parsed = suit::ParseEnvelope(e.envelope);
     NS_ABORT_MSG_IF(!parsed.ok(),
                     "own SUIT envelope does not parse: " << parsed.error().ToString());
@@ -130,6 +121,75 @@ const TaEntry& TaCatalog::Add(const std::string& name, uint32_t imageSize, uint6
     m_byName.emplace(name, m_entries.size());
     m_entries.push_back(std::move(e));
     return m_entries.back();
+}
+
+suit::BuildParams TaCatalog::BaseParams(const TaEntry& e) const
+{
+    suit::BuildParams p;
+    p.componentId = e.componentId;
+    p.sequenceNumber = e.sequence;
+    p.vendorId = VendorId();
+    p.classId = ClassId();
+    p.integratedPayload = e.image;
+    p.manifestComponentId = e.manifestComponentId;
+    p.signAlg = GetSignerAlg();
+    p.signer = GetSignerKey();
+    return p;
+}
+
+void TaCatalog::SetPersonalization(const std::string& name, uint32_t bytes)
+{
+    auto it = m_byName.find(name);
+    NS_ABORT_MSG_IF(it == m_byName.end(),
+                    "TaCatalog::SetPersonalization: TA " << name << " is not in the catalog");
+    m_entries[it->second].personalizationSize = bytes;
+}
+
+suit::ComponentId TaCatalog::PersonalizationComponentIdFor(const std::string& name)
+{
+    return {kDevicePrefix, Bytes(name.begin(), name.end()), Bytes{'c', 'o', 'n', 'f', 'i', 'g'}};
+}
+
+namespace
+{
+/// Label of a per-device derivation: role | catalog seed | TA name.
+Bytes PerDeviceLabel(const char* role, uint64_t seed, const std::string& name)
+{
+    Bytes label(role, role + std::char_traits<char>::length(role));
+    for (int i = 0; i < 8; ++i)
+    {
+        label.push_back(static_cast<uint8_t>(seed >> (8 * i)));
+    }
+    label.insert(label.end(), name.begin(), name.end());
+    return label;
+}
+} // namespace
+
+Bytes TaCatalog::PersonalizationFor(const std::string& name, uint32_t deviceId) const
+{
+    const TaEntry* e = Find(name);
+    if (!e || e->personalizationSize == 0)
+    {
+        return {};
+    }
+    return crypto::DeterministicBytes(PerDeviceLabel("perso-data/", m_seed, name), deviceId,
+                                      e->personalizationSize);
+}
+
+Bytes TaCatalog::BuildPersonalizedEnvelope(const TaEntry& e, uint32_t deviceId,
+                                           const crypto::Key& devicePublic) const
+{
+    NS_ABORT_MSG_IF(e.personalizationSize == 0, "TA " << e.name << " has no personalization");
+    suit::BuildParams p = BaseParams(e);
+    suit::Personalization z;
+    z.componentId = PersonalizationComponentIdFor(e.name);
+    z.plaintext = PersonalizationFor(e.name, deviceId);
+    z.devicePublic = devicePublic;
+    // Deterministic ephemeral key and IV per (seed, TA, device): runs stay bit-identical.
+    z.ephemeralSeed = crypto::DeterministicBytes(PerDeviceLabel("perso-ephemeral/", m_seed, e.name),
+                                                 deviceId, 32);
+    p.personalization = std::move(z);
+    return suit::BuildEnvelope(p);
 }
 
 const TaEntry* TaCatalog::Find(const std::string& name) const

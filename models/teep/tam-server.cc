@@ -73,6 +73,16 @@ TypeId TamServer::GetTypeId()
             .AddAttribute("ServiceTime", "Time a worker spends on one request (Workers > 0).",
                           TimeValue(Seconds(0)), MakeTimeAccessor(&TamServer::m_serviceTime),
                           MakeTimeChecker())
+            .AddAttribute("RemediationServiceTime",
+                          "Service time per message of a session whose Update removes a TA "
+                          "(0 = ServiceTime).",
+                          TimeValue(Seconds(0)),
+                          MakeTimeAccessor(&TamServer::m_remediationServiceTime), MakeTimeChecker())
+            .AddAttribute("QueueLimit",
+                          "Waiting requests beyond which a new one is rejected with HTTP 503 "
+                          "(0 = unlimited; Workers > 0).",
+                          UintegerValue(0), MakeUintegerAccessor(&TamServer::m_queueLimit),
+                          MakeUintegerChecker<uint32_t>())
             .AddTraceSource("SessionStart", "A session-opening POST was answered.",
                             MakeTraceSourceAccessor(&TamServer::m_sessionStartTrace),
                             "ns3::TeepDeviceTracedCallback")
@@ -96,13 +106,19 @@ TypeId TamServer::GetTypeId()
                             "ns3::TeepPolicyTracedCallback")
             .AddTraceSource("QueueDelay", "Time a request waited for a worker.",
                             MakeTraceSourceAccessor(&TamServer::m_queueDelayTrace),
-                            "ns3::TeepQueueDelayTracedCallback");
+                            "ns3::TeepQueueDelayTracedCallback")
+            .AddTraceSource("QueueLength", "Waiting requests or busy workers changed.",
+                            MakeTraceSourceAccessor(&TamServer::m_queueLengthTrace),
+                            "ns3::TamServer::QueueLengthTracedCallback")
+            .AddTraceSource("Overload", "A request was rejected (QueueLimit): HTTP 503.",
+                            MakeTraceSourceAccessor(&TamServer::m_overloadTrace),
+                            "ns3::TeepDeviceTracedCallback");
     return tid;
 }
 
 TamServer::TamServer()
     : m_port(8080), m_keySeed(1), m_suite(TEEP_SUITE_ED25519), m_sessionTimeout(Minutes(10)),
-      m_workers(0), m_serviceTime(Seconds(0))
+      m_workers(0), m_serviceTime(Seconds(0)), m_remediationServiceTime(Seconds(0)), m_queueLimit(0)
 {
 }
 
@@ -117,6 +133,8 @@ void TamServer::DoDispose()
     m_sessions.clear();
     m_sessionByToken.clear();
     m_queue.clear();
+    m_answerNotBefore.clear();
+    m_heldAnswers.clear();
     if (m_server)
     {
         m_server->Stop();
@@ -172,7 +190,24 @@ void TamServer::RegisterDevice(uint32_t deviceId, const crypto::Key& devicePubli
         return;
     }
     m_deviceByKid.emplace(kid, m_devices.size());
-    m_devices.push_back(Device{deviceId, devicePublic, kid, {}, false});
+    m_devices.push_back(Device{deviceId, devicePublic, kid, {}, false, {}});
+}
+
+void TamServer::SetDeviceEncryptionKey(uint32_t deviceId, const crypto::Key& p256Public)
+{
+    NS_ABORT_MSG_IF(!p256Public.valid() || p256Public.type() != crypto::KeyType::P256,
+                    "TamServer::SetDeviceEncryptionKey: device " << deviceId
+                                                                 << " needs a P-256 key");
+    for (Device& d : m_devices)
+    {
+        if (d.id == deviceId)
+        {
+            // Keep the public half only: the TAM never holds a device's private key.
+            d.encryptionKey = crypto::Key::FromCoseKey(p256Public.PublicCoseKey());
+            return;
+        }
+    }
+    NS_ABORT_MSG("TamServer::SetDeviceEncryptionKey: device " << deviceId << " is not registered");
 }
 
 void TamServer::SetDefaultDesiredTas(const std::vector<std::string>& tas)
@@ -231,35 +266,99 @@ void TamServer::OnRequest(uint64_t requestId, uint64_t connectionId, const TeepH
         Serve(requestId, connectionId, req);
         return;
     }
-    Admit([this, requestId, connectionId, req]() { Serve(requestId, connectionId, req); });
-}
-
-void TamServer::Admit(std::function<void()> work)
-{
+    QueuedRequest q{Simulator::Now(), requestId, connectionId, req};
     if (m_busy < m_workers)
     {
-        RunWorker(Simulator::Now(), std::move(work));
+        RunWorker(std::move(q));
         return;
     }
-    m_queue.emplace_back(Simulator::Now(), std::move(work));
+    if (m_queueLimit != 0 && m_queue.size() >= m_queueLimit)
+    {
+        RejectOverload(requestId, req);
+        return;
+    }
+    m_queue.push_back(std::move(q));
+    TraceQueue();
 }
 
-void TamServer::RunWorker(Time queuedAt, std::function<void()> work)
+void TamServer::TraceQueue()
+{
+    m_queueLengthTrace(static_cast<uint32_t>(m_queue.size()), m_busy);
+}
+
+void TamServer::RunWorker(QueuedRequest q)
 {
     ++m_busy;
-    m_queueDelayTrace(kUnknownDevice, Simulator::Now() - queuedAt);
-    Simulator::Schedule(m_serviceTime,
-                        [this, w = std::move(work)]()
-                        {
-                            w();
-                            --m_busy;
-                            if (!m_queue.empty() && m_busy < m_workers)
-                            {
-                                auto next = std::move(m_queue.front());
-                                m_queue.pop_front();
-                                RunWorker(next.first, std::move(next.second));
-                            }
-                        });
+    TraceQueue();
+    m_queueDelayTrace(kUnknownDevice, Simulator::Now() - q.queuedAt);
+    // Handle the request now (which tells whether it belongs to a removal session) and hold
+    // its answer until the service time is over: the device sees the same timing as if the
+    // work took the whole service time.
+    m_servingRemoval = false;
+    m_inWorker = true;
+    Serve(q.requestId, q.connectionId, q.req);
+    m_inWorker = false;
+    const Time service = m_servingRemoval && !m_remediationServiceTime.IsZero()
+                             ? m_remediationServiceTime
+                             : m_serviceTime;
+    bool answered = false;
+    for (auto& [id, rsp] : m_heldAnswers)
+    {
+        answered = answered || id == q.requestId;
+        Simulator::Schedule(service, &TamServer::SendAnswer, this, id, std::move(rsp));
+    }
+    m_heldAnswers.clear();
+    if (!answered)
+    {
+        // Answered later (after the Verifier): not before this worker is done.
+        m_answerNotBefore[q.requestId] = Simulator::Now() + service;
+    }
+    Simulator::Schedule(service, &TamServer::ReleaseWorker, this);
+}
+
+void TamServer::SendAnswer(uint64_t requestId, TeepHttpResponse rsp)
+{
+    m_server->Respond(requestId, rsp);
+}
+
+void TamServer::ReleaseWorker()
+{
+    --m_busy;
+    if (!m_queue.empty() && m_busy < m_workers)
+    {
+        QueuedRequest next = std::move(m_queue.front());
+        m_queue.pop_front();
+        RunWorker(std::move(next)); // one trace for the combined change (queue - 1)
+        return;
+    }
+    TraceQueue();
+}
+
+uint32_t TamServer::DeviceIdOfBody(const std::vector<uint8_t>& body) const
+{
+    if (body.empty())
+    {
+        return kUnknownDevice;
+    }
+    auto parsed = cose::ParseSigned(body);
+    if (!parsed.ok() || parsed->signatures.size() != 1)
+    {
+        return kUnknownDevice;
+    }
+    const std::optional<Bytes> kid = parsed->signatures[0].kid();
+    auto it = kid ? m_deviceByKid.find(*kid) : m_deviceByKid.end();
+    return it == m_deviceByKid.end() ? kUnknownDevice : m_devices[it->second].id;
+}
+
+void TamServer::RejectOverload(uint64_t requestId, const TeepHttpRequest& req)
+{
+    ++m_overloads;
+    const uint32_t dev = DeviceIdOfBody(req.body);
+    NS_LOG_INFO("TAM overloaded: request of device " << dev << " rejected with 503");
+    m_overloadTrace(dev);
+    TeepHttpResponse rsp;
+    rsp.status = 503;
+    m_server->Respond(requestId, rsp);
 }
 
 // ---- TEEP over HTTP ----
@@ -312,6 +411,23 @@ void TamServer::Respond(uint64_t requestId, uint16_t status, std::vector<uint8_t
         m_msgSentTrace(deviceId, type, body.size());
     }
     rsp.body = std::move(body);
+    if (m_inWorker)
+    {
+        m_heldAnswers.emplace_back(requestId, std::move(rsp)); // sent when the service ends
+        return;
+    }
+    auto hold = m_answerNotBefore.find(requestId);
+    if (hold != m_answerNotBefore.end())
+    {
+        const Time notBefore = hold->second;
+        m_answerNotBefore.erase(hold);
+        if (notBefore > Simulator::Now())
+        {
+            Simulator::Schedule(notBefore - Simulator::Now(), &TamServer::SendAnswer, this,
+                                requestId, std::move(rsp));
+            return;
+        }
+    }
     m_server->Respond(requestId, rsp);
 }
 
@@ -406,6 +522,7 @@ void TamServer::HandleMessage(uint64_t requestId, const std::vector<uint8_t>& bo
     s.token.clear();
     s.deviceId = dev.id;
     s.deviceIndex = devIt->second;
+    m_servingRemoval = s.removal;
     m_msgReceivedTrace(dev.id, TraceType(type), body.size());
 
     if (const auto* q = std::get_if<teep::QueryResponse>(&m))
@@ -444,6 +561,9 @@ void TamServer::OnQueryResponse(uint64_t requestId, uint64_t sessionId,
             s.installed.push_back(TaCatalog::NameOf(tc.componentId));
         }
     }
+    s.removal = std::any_of(s.installed.begin(), s.installed.end(),
+                            [this](const std::string& ta) { return m_malicious.count(ta) != 0; });
+    m_servingRemoval = s.removal;
     s.stage = Stage::AwaitVerifier;
     // Background check: the evidence goes to the Verifier with the challenge it must carry.
     cbor::Value req = cbor::Value::MakeArray(
@@ -486,6 +606,7 @@ void TamServer::OnVerifierAnswer(uint64_t requestId, uint64_t sessionId,
     auto it = m_sessions.find(sessionId);
     if (it == m_sessions.end())
     {
+        m_answerNotBefore.erase(requestId);
         return; // timed out meanwhile: the HTTP request was answered by nobody; nothing to do
     }
     Session& s = it->second;
@@ -523,7 +644,16 @@ void TamServer::SendUpdate(uint64_t requestId, uint64_t sessionId, const Bytes& 
         }
         const TaEntry* e = m_catalog->Find(ta);
         NS_ABORT_MSG_IF(!e, "TamServer: desired TA " << ta << " is not in the catalog");
-        install.push_back(e->envelope);
+        if (e->personalizationSize == 0)
+        {
+            install.push_back(e->envelope);
+            continue;
+        }
+        // Per-device envelope, data encrypted to this device only; built now, never cached.
+        NS_ABORT_MSG_IF(!dev->encryptionKey.valid(),
+                        "TamServer: TA " << ta << " is personalized but device " << dev->id
+                                         << " has no encryption key (SetDeviceEncryptionKey)");
+        install.push_back(m_catalog->BuildPersonalizedEnvelope(*e, dev->id, dev->encryptionKey));
     }
     std::vector<suit::ComponentId> unneeded;
     for (const std::string& ta : s.installed)
@@ -538,6 +668,7 @@ void TamServer::SendUpdate(uint64_t requestId, uint64_t sessionId, const Bytes& 
     {
         u.manifestList = std::move(install);
     }
+    s.removal = !unneeded.empty();
     if (!unneeded.empty())
     {
         u.unneededManifestList = std::move(unneeded);

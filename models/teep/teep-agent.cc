@@ -133,6 +133,15 @@ const Bytes& TeepAgent::GetKid() const
     return m_kid;
 }
 
+const crypto::Key& TeepAgent::GetEncryptionKey() const
+{
+    if (!m_encryptionKey.valid())
+    {
+        m_encryptionKey = DeriveTeepKey(TEEP_SUITE_ESP256, "agent-kek", m_deviceId, m_keySeed);
+    }
+    return m_encryptionKey;
+}
+
 crypto::Alg TeepAgent::GetAlg() const
 {
     return AlgOf(m_suite);
@@ -169,6 +178,13 @@ bool TeepAgent::HasTa(const std::string& name) const
 {
     return std::any_of(m_inventory.begin(), m_inventory.end(),
                        [&](const InstalledTc& t) { return t.name == name; });
+}
+
+const Bytes* TeepAgent::GetPersonalization(const std::string& name) const
+{
+    auto it = std::find_if(m_inventory.begin(), m_inventory.end(),
+                           [&](const InstalledTc& t) { return t.name == name; });
+    return it == m_inventory.end() ? nullptr : &it->personalization;
 }
 
 std::optional<TamContact> TeepAgent::RequestPolicyCheck()
@@ -412,6 +428,7 @@ std::vector<uint8_t> TeepAgent::HandleUpdate(const teep::Update& u)
     dev.vendorId = TaCatalog::VendorId();
     dev.classId = TaCatalog::ClassId();
     dev.deviceId = GetUeid();
+    dev.kek = GetEncryptionKey();
     for (const suit::Envelope& env : envelopes)
     {
         const suit::ComponentId tcId =
@@ -442,6 +459,22 @@ std::vector<uint8_t> TeepAgent::HandleUpdate(const teep::Update& u)
         }
         tc.sequence = env.manifest.sequenceNumber;
         tc.digest = env.manifestDigest.bytes;
+        if (env.manifest.components.size() > 1)
+        {
+            // Personalized: the manifest differs per device, so report the TC image digest
+            // (a reference value the Verifier knows) and keep the decrypted data.
+            for (const auto& [id, bytes] : out.written)
+            {
+                if (id == tcId)
+                {
+                    tc.digest = crypto::Sha256(bytes);
+                }
+                else
+                {
+                    tc.personalization = bytes;
+                }
+            }
+        }
         tc.installedAt = Simulator::Now();
         if (it != m_inventory.end())
         {

@@ -55,8 +55,10 @@ Windows FixedLossSum(const Inputs& in)
 {
     const double P = in.interval;
     const double p = in.sessionLoss;
+    const double pA = in.arSessionLoss < 0 ? p : in.arSessionLoss;
     const int steps = 400;
-    const int kMax = static_cast<int>(std::ceil(std::log(1e-13) / std::log(std::max(p, 1e-300))));
+    const int kMax =
+        static_cast<int>(std::ceil(std::log(1e-13) / std::log(std::max(std::max(p, pA), 1e-300))));
     Windows acc;
     for (int i = 0; i < steps; ++i)
     {
@@ -67,7 +69,7 @@ Windows FixedLossSum(const Inputs& in)
             const double r = u + kf * P + in.sessionDelay;
             for (int kb = 0; kb <= kMax; ++kb)
             {
-                const double wb = std::pow(p, kb) * (1 - p);
+                const double wb = std::pow(pA, kb) * (1 - pA);
                 const double age = (P - u) + kb * P;
                 Accumulate(acc, wf * wb / steps, r, std::max(0.0, in.validity - age));
             }
@@ -79,12 +81,14 @@ Windows FixedLossSum(const Inputs& in)
 // Independent R and A (Poisson polling): E[min] = ∫ S_R(t) S_T(t) dt, one-dimensional.
 Windows IndependentExponential(const Inputs& in)
 {
-    const double Pp = in.interval / (1 - in.sessionLoss); // mean time between successes
+    const double Pp = in.interval / (1 - in.sessionLoss); // mean time between removals chances
+    const double pA = in.arSessionLoss < 0 ? in.sessionLoss : in.arSessionLoss;
+    const double PA = in.interval / (1 - pA); // mean time between ARs
     const double V = in.validity;
     Windows w;
     w.r = Pp + in.sessionDelay;
     w.r2 = 2 * Pp * Pp + 2 * Pp * in.sessionDelay + in.sessionDelay * in.sessionDelay;
-    w.t = V - Pp * (1 - std::exp(-V / Pp));
+    w.t = V - PA * (1 - std::exp(-V / PA));
     const int steps = 20000;
     const double h = V / steps;
     double danger = 0;
@@ -92,7 +96,7 @@ Windows IndependentExponential(const Inputs& in)
     {
         const double t = (i + 0.5) * h;
         const double sr = t < in.sessionDelay ? 1.0 : std::exp(-(t - in.sessionDelay) / Pp);
-        const double st = 1 - std::exp(-(V - t) / Pp);
+        const double st = 1 - std::exp(-(V - t) / PA);
         danger += sr * st * h;
     }
     w.danger = danger;
@@ -279,7 +283,7 @@ Prediction Predict(const Inputs& in)
     {
         out.notes.push_back("T_trust/W_danger: only modelled without retries, availability, herds");
     }
-    else if (in.law == IntervalLaw::Fixed && in.sessionLoss == 0)
+    else if (in.law == IntervalLaw::Fixed && in.sessionLoss == 0 && in.arSessionLoss <= 0)
     {
         w = FixedPhaseIntegral(win);
     }
@@ -291,7 +295,8 @@ Prediction Predict(const Inputs& in)
     {
         w = IndependentExponential(win);
     }
-    else if (in.law == IntervalLaw::UniformJitter && in.sessionLoss == 0 && zeroDelays)
+    else if (in.law == IntervalLaw::UniformJitter && in.sessionLoss == 0 && in.arSessionLoss <= 0 &&
+             zeroDelays)
     {
         w = UniformCovering(win);
     }

@@ -13,8 +13,11 @@ double Seconds(int64_t ns)
 {
     return static_cast<double>(ns) / 1e9;
 }
-// One removal session is 3 HTTP exchanges = 6 messages on the device link (THEORY §3.2).
-constexpr int kMessagesPerSession = 6;
+// A removal session is 3 HTTP exchanges on the device link (THEORY §3.2), but the TA is gone
+// once the 4th message (the Update) arrives, and the Verifier issued the AR after the 3rd
+// (the QueryResponse); passport-mode Agents hold it after the 4th. Later losses do not matter.
+constexpr int kMessagesToRemoval = 4;
+constexpr int kMessagesToArIssued = 3;
 // Requests a TAM serves per session: empty POST, QueryResponse, Success.
 constexpr int kTamRequestsPerSession = 3;
 } // namespace
@@ -67,9 +70,13 @@ analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* 
 
     // Session loss: per-message loss on the message transport; TCP turns loss into delay.
     double p = 0;
+    double pA = 0;
     if (s.transport == Transport::Message)
     {
-        p = 1 - std::pow(1 - c.link.loss, kMessagesPerSession);
+        p = 1 - std::pow(1 - c.link.loss, kMessagesToRemoval);
+        const int arMessages = s.verifier.model == AttestationModel::Passport ? kMessagesToRemoval
+                                                                              : kMessagesToArIssued;
+        pA = 1 - std::pow(1 - c.link.loss, arMessages);
     }
     else if (c.link.loss > 0)
     {
@@ -86,6 +93,7 @@ analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* 
     else if (c.ree && m.drop >= 1)
     {
         p = 1 - (1 - p) * (1 - m.drop_probability);
+        pA = 1 - (1 - pA) * (1 - m.drop_probability);
     }
     else if (c.ree && m.honest < 1)
     {
@@ -93,6 +101,7 @@ analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* 
         note("mixed Broker behaviours: no single closed form");
     }
     in.sessionLoss = p;
+    in.arSessionLoss = pA;
 
     switch (c.availability.model)
     {

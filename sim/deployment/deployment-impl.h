@@ -42,9 +42,10 @@ struct Deployment::Impl
     ns3::Ptr<ns3::TaCatalog> catalog;
     ns3::Ptr<ns3::Verifier> verifier;
     ns3::Ptr<ns3::TamServer> tam;
-    std::vector<ns3::Ptr<ns3::TeepBroker>> brokers; // by device id
-    std::vector<uint8_t> deviceUp;                  // availability state by device id
-    std::vector<uint64_t> bytesSent, bytesReceived; // per device, at the last session end
+    std::vector<ns3::Ptr<ns3::TeepBroker>> brokers;   // by device id
+    std::vector<ns3::TeepBrokerBehaviour> behaviours; // from t0 on, by device id
+    std::vector<uint8_t> deviceUp;                    // availability state by device id
+    std::vector<uint64_t> bytesSent, bytesReceived;   // per device, at the last session end
 
     struct AvailabilityProcess
     {

@@ -229,8 +229,9 @@ void Deployment::Build()
         d.deviceNodes.Create(static_cast<uint32_t>(s.TotalDevices()));
         tamNode = CreateObject<Node>();
         verifierNode = CreateObject<Node>();
-        tamIp = Ipv4Address("10.255.0.1");
-        verifierIp = Ipv4Address("10.255.0.2");
+        // Servers listen on Any:port; the message-level registry resolves exactly that address.
+        tamIp = Ipv4Address::GetAny();
+        verifierIp = Ipv4Address::GetAny();
     }
     const Address tamAddress = InetSocketAddress(tamIp, kTamPort);
     const Address verifierAddress = InetSocketAddress(verifierIp, kVerifierPort);
@@ -240,9 +241,15 @@ void Deployment::Build()
     d.catalog->SetAttribute("KeySeed", UintegerValue(s.seed));
     d.catalog->SetAttribute("Suite", EnumValue(suite));
     std::vector<std::string> desired;
+    bool anyPersonalized = false;
     for (const TrustedApp& ta : s.catalogue)
     {
         d.catalog->Add(ta.name, static_cast<uint32_t>(ta.image_size));
+        if (ta.personalization)
+        {
+            anyPersonalized = true;
+            d.catalog->SetPersonalization(ta.name, static_cast<uint32_t>(ta.personalization_size));
+        }
         desired.push_back(ta.name);
     }
 
@@ -264,11 +271,15 @@ void Deployment::Build()
     d.verifier = DynamicCast<Verifier>(verifierHelper.Install(verifierNode, d.catalog).Get(0));
 
     TamHelper tamHelper(transports);
+    tamHelper.SetVerifierClientType(clientType);
     tamHelper.SetAttribute("Port", UintegerValue(kTamPort));
     tamHelper.SetAttribute("KeySeed", UintegerValue(s.seed));
     tamHelper.SetAttribute("Suite", EnumValue(suite));
     tamHelper.SetAttribute("Workers", UintegerValue(static_cast<uint32_t>(s.tam.workers)));
     tamHelper.SetAttribute("ServiceTime", TimeValue(NanoSeconds(s.tam.service_time_ns)));
+    tamHelper.SetAttribute("RemediationServiceTime",
+                           TimeValue(NanoSeconds(s.tam.remediation_service_time_ns)));
+    tamHelper.SetAttribute("QueueLimit", UintegerValue(static_cast<uint32_t>(s.tam.queue_limit)));
     d.tam = DynamicCast<TamServer>(
         tamHelper.Install(tamNode, d.catalog, d.verifier, verifierAddress).Get(0));
     d.tam->SetDefaultDesiredTas(desired);
@@ -318,7 +329,14 @@ void Deployment::Build()
         for (uint32_t k = 0; k < apps.GetN(); ++k, ++nextDevice)
         {
             Ptr<TeepBroker> broker = DynamicCast<TeepBroker>(apps.Get(k));
-            broker->SetAttribute("Behaviour", EnumValue(behaviours[k]));
+            // A compromised REE turns bad at t0 (THEORY §3.4: "dropped from t0"); before that it
+            // is honest, so the TA gets installed and the device is affected at all.
+            d.behaviours.push_back(behaviours[k]);
+            // Personalization data is encrypted to each device's own key (RFC 9397 §4.4).
+            if (anyPersonalized)
+            {
+                d.tam->SetDeviceEncryptionKey(nextDevice, broker->GetAgent()->GetEncryptionKey());
+            }
             if (auto mt = DynamicCast<MessageClientTransport>(broker->GetTransport()))
             {
                 mt->AssignStreams(kTransportStreamBase + 4 * static_cast<int64_t>(nextDevice));

@@ -3,6 +3,7 @@
 #include "teepsim/message-transport.h"
 
 #include "ns3/boolean.h"
+#include "ns3/enum.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/ipv4.h"
 #include "ns3/random-variable-stream.h"
@@ -60,7 +61,7 @@ void Deployment::Impl::SetTamAvailable(bool up)
     else
     {
         // The TAM's server transport is found through the message-level registry.
-        for (const auto& tamAddress : {InetSocketAddress(Ipv4Address("10.255.0.1"), 8080)})
+        for (const auto& tamAddress : {InetSocketAddress(Ipv4Address::GetAny(), 8080)})
         {
             if (auto* server = MessageTransportRegistry::Get().Find(tamAddress))
             {
@@ -79,8 +80,19 @@ void Deployment::Impl::ScheduleScenarioEvents(int64_t firstStream)
     deviceUp.assign(brokers.size(), 1);
 
     // ---- malicious TA: recorder at t0 first, then TAM (d_T) and Verifier (d_V) ----
-    Simulator::Schedule(t0, [this, ta]
-                        { recorder.OnMaliciousDeclared(ta, Simulator::Now().GetNanoSeconds()); });
+    Simulator::Schedule(t0,
+                        [this, ta]
+                        {
+                            recorder.OnMaliciousDeclared(ta, Simulator::Now().GetNanoSeconds());
+                            // Compromised REEs turn bad now: before t0 they let the TA install.
+                            for (size_t d = 0; d < brokers.size(); ++d)
+                            {
+                                if (behaviours[d] != BROKER_HONEST)
+                                {
+                                    brokers[d]->SetAttribute("Behaviour", EnumValue(behaviours[d]));
+                                }
+                            }
+                        });
     auto push = CreateObject<UniformRandomVariable>();
     push->SetStream(firstStream++);
     Simulator::Schedule(t0 + NanoSeconds(s.malicious.tam_delay_ns),

@@ -99,6 +99,12 @@ void Deployment::Impl::WireTraces()
         "ErrorReceived", Callback<void, uint32_t, uint32_t>(
                              [rec](uint32_t, uint32_t code)
                              { rec->Count("tam_error_received_" + std::to_string(code)); }));
+    tam->TraceConnectWithoutContext("QueueLength", Callback<void, uint32_t, uint32_t>(
+                                                       [rec](uint32_t queued, uint32_t busy) {
+                                                           rec->OnTamQueue(NowNs(), queued, busy);
+                                                       }));
+    tam->TraceConnectWithoutContext(
+        "Overload", Callback<void, uint32_t>([rec](uint32_t) { rec->Count("tam_overload_503"); }));
     tam->TraceConnectWithoutContext(
         "QueueDelay",
         Callback<void, uint32_t, Time>([rec](uint32_t, Time wait)

@@ -89,6 +89,11 @@ class Key
 Bytes Sign(Alg alg, const Key& key, ByteView message);
 /// Verifies a COSE-format signature; false (never throws) on any mismatch or wrong key type.
 bool Verify(Alg alg, const Key& key, ByteView message, ByteView signature);
+/// Sign and Verify remember their results per thread (bounded; keyed by SHA-256 of alg, public
+/// key, message and signature), because a simulated fleet signs and verifies many identical
+/// byte strings. Results are the same with or without it; benchmarks of the primitives turn it
+/// off. On by default; changing it clears this thread's memo.
+void SetSignatureMemo(bool enabled);
 /// Whether `alg` is a signature algorithm usable with `key`.
 bool AlgMatchesKey(Alg alg, const Key& key);
 /// Whether `alg` is one of the signature algorithms implemented here (-7, -9, -8, -19).

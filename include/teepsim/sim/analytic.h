@@ -28,7 +28,10 @@ struct Inputs
     bool synchronized = false;
 
     double sessionLoss = 0; // p: probability that one policy-check session fails
-    int retries = 0;        // immediate retries after a failure (r), spaced retrySpacing (b)
+    /// Probability that a session yields no new attestation result (the AR is issued earlier in
+    /// the session than the removal, so fewer messages must get through); < 0: sessionLoss.
+    double arSessionLoss = -1;
+    int retries = 0; // immediate retries after a failure (r), spaced retrySpacing (b)
     double retrySpacing = 0;
 
     // Exponential on/off availability (disabled when meanOff == 0).

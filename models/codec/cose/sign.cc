@@ -6,9 +6,13 @@
 #include <openssl/ec.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+#include <openssl/sha.h>
 
+#include <array>
 #include <cstring>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "hmac_sha256.h"
 
@@ -20,8 +24,6 @@ namespace teepsim::crypto
 {
 namespace
 {
-
-using BnPtr = std::unique_ptr<BIGNUM, decltype(&BN_free)>;
 
 // P-256 order n, big-endian.
 constexpr uint8_t kOrderP256[32] = {
@@ -117,6 +119,48 @@ EC_KEY* EcKeyOf(const Key& key)
     return const_cast<EC_KEY*>(EVP_PKEY_get0_EC_KEY(key.get()));
 }
 
+/// Per-thread BN_CTX and temporaries for SignP256Digest, so a signature allocates nothing here. All
+/// P-256 group objects share one method and curve name, so a point made on our own group is
+/// compatible with every key's group.
+struct SignScratch
+{
+    BN_CTX* ctx = BN_CTX_new();
+    EC_GROUP* group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+    EC_POINT* R = group != nullptr ? EC_POINT_new(group) : nullptr;
+    BIGNUM* n = BN_bin2bn(kOrderP256, 32, nullptr); // without BN_FLG_CONSTTIME, see below
+    BIGNUM* k = BN_new();
+    BIGNUM* rx = BN_new();
+    BIGNUM* r = BN_new();
+    BIGNUM* kinv = BN_new();
+
+    SignScratch()
+    {
+        if (!ctx || !group || !R || !n || !k || !rx || !r || !kinv)
+        {
+            throw std::bad_alloc();
+        }
+    }
+    ~SignScratch()
+    {
+        BN_clear_free(kinv);
+        BN_free(r);
+        BN_free(rx);
+        BN_clear_free(k);
+        BN_free(n);
+        EC_POINT_free(R);
+        EC_GROUP_free(group);
+        BN_CTX_free(ctx);
+    }
+    SignScratch(const SignScratch&) = delete;
+    SignScratch& operator=(const SignScratch&) = delete;
+};
+
+SignScratch& ThreadScratch()
+{
+    thread_local SignScratch s;
+    return s;
+}
+
 struct MdCtxFree
 {
     void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
@@ -127,6 +171,15 @@ EVP_MD_CTX* ThreadMdCtx()
     thread_local std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
     EVP_MD_CTX_reset(ctx.get());
     return ctx.get();
+}
+
+// SHA-256 into a stack buffer (Sha256() returns a heap vector).
+void Sha256Into(ByteView data, uint8_t out[32])
+{
+    SHA256_CTX c;
+    SHA256_Init(&c);
+    SHA256_Update(&c, data.data(), data.size());
+    SHA256_Final(out, &c);
 }
 
 Bytes SignEd25519(const Key& key, ByteView message)
@@ -212,34 +265,30 @@ Bytes SignP256Digest(const Key& key, ByteView digest32)
     Rfc6979 drbg(ByteView(x, 32), digest32);
     OPENSSL_cleanse(x, sizeof(x));
 
-    std::unique_ptr<BN_CTX, decltype(&BN_CTX_free)> ctx(BN_CTX_new(), BN_CTX_free);
-    std::unique_ptr<EC_POINT, decltype(&EC_POINT_free)> R(EC_POINT_new(group), EC_POINT_free);
-    BnPtr k(BN_secure_new(), BN_clear_free), rx(BN_new(), BN_free), r(BN_new(), BN_free),
-        kinv(BN_new(), BN_clear_free);
-    if (!ctx || !R || !k || !rx || !r || !kinv)
-    {
-        throw std::bad_alloc();
-    }
-    BN_set_flags(k.get(), BN_FLG_CONSTTIME);
-    const BIGNUM* n = EC_GROUP_get0_order(group);
+    SignScratch& t = ThreadScratch();
     for (int attempt = 0; attempt < 16; ++attempt)
     {
         uint8_t kb[32];
         drbg.Next(kb);
-        BN_bin2bn(kb, 32, k.get());
+        BN_bin2bn(kb, 32, t.k);
         OPENSSL_cleanse(kb, sizeof(kb));
-        if (EC_POINT_mul(group, R.get(), k.get(), nullptr, nullptr, ctx.get()) != 1 ||
-            EC_POINT_get_affine_coordinates(group, R.get(), rx.get(), nullptr, ctx.get()) != 1 ||
-            BN_nnmod(r.get(), rx.get(), n, ctx.get()) != 1 ||
-            BN_mod_inverse(kinv.get(), k.get(), n, ctx.get()) == nullptr)
+        // k is used without BN_FLG_CONSTTIME: this is a simulator, not a key store, and the
+        // constant-time inverse (bn_mod_inverse_no_branch) was a measurable part of a signature.
+        // The inverse mod n is unique, so the signature bytes are the same either way.
+        if (EC_POINT_mul(group, t.R, t.k, nullptr, nullptr, t.ctx) != 1 ||
+            EC_POINT_get_affine_coordinates(group, t.R, t.rx, nullptr, t.ctx) != 1 ||
+            BN_nnmod(t.r, t.rx, t.n, t.ctx) != 1 ||
+            BN_mod_inverse(t.kinv, t.k, t.n, t.ctx) == nullptr)
         {
             throw std::runtime_error("ECDSA sign: arithmetic failed");
         }
-        if (BN_is_zero(r.get()))
+        if (BN_is_zero(t.r))
         {
             continue;
         }
-        ECDSA_SIG* sig = ECDSA_do_sign_ex(digest32.data(), 32, kinv.get(), r.get(), ec);
+        ECDSA_SIG* sig = ECDSA_do_sign_ex(digest32.data(), 32, t.kinv, t.r, ec);
+        BN_clear(t.k);
+        BN_clear(t.kinv);
         if (sig == nullptr)
         {
             continue; // s = 0: RFC 6979 says take the next k
@@ -280,6 +329,137 @@ bool AlgMatchesKey(Alg alg, const Key& key)
     }
 }
 
+namespace
+{
+
+/// Memo of signature results. Sign and Verify are pure functions of (alg, key, message
+/// [, signature]), and a simulated fleet repeats many of them byte for byte: the EAT evidence
+/// and attestation results are verified by several parties, and every device checks the same
+/// SUIT manifest signature. Entries are named by SHA-256 over the length-prefixed inputs, so a
+/// hit returns exactly what the computation would return. Per thread, bounded (cleared when
+/// full), so results never depend on what was cached before.
+class SignatureMemo
+{
+  public:
+    using Digest = std::array<uint8_t, 32>;
+
+    static Digest Name(uint8_t op, Alg alg, const Key& key, ByteView message, ByteView signature)
+    {
+        SHA256_CTX c;
+        SHA256_Init(&c);
+        const Bytes& pub = key.RawPublic();
+        uint8_t head[2 + 8 + 3 * 8];
+        size_t at = 0;
+        head[at++] = op;
+        head[at++] = static_cast<uint8_t>(key.type());
+        for (uint64_t v : {static_cast<uint64_t>(alg), uint64_t{pub.size()},
+                           uint64_t{signature.size()}, uint64_t{message.size()}})
+        {
+            for (int i = 0; i < 8; ++i)
+            {
+                head[at++] = static_cast<uint8_t>(v >> (56 - 8 * i));
+            }
+        }
+        SHA256_Update(&c, head, at);
+        SHA256_Update(&c, pub.data(), pub.size());
+        SHA256_Update(&c, signature.data(), signature.size());
+        SHA256_Update(&c, message.data(), message.size());
+        Digest d;
+        SHA256_Final(d.data(), &c);
+        return d;
+    }
+
+    static SignatureMemo& Thread()
+    {
+        thread_local SignatureMemo m;
+        return m;
+    }
+
+    const Bytes* FindSignature(const Digest& d) const
+    {
+        auto it = signatures_.find(d);
+        return it == signatures_.end() ? nullptr : &it->second;
+    }
+    std::optional<bool> FindVerdict(const Digest& d) const
+    {
+        auto it = verdicts_.find(d);
+        return it == verdicts_.end() ? std::nullopt : std::optional<bool>(it->second);
+    }
+    void PutSignature(const Digest& d, const Bytes& sig)
+    {
+        if (signatures_.size() >= kCapacity)
+        {
+            signatures_.clear();
+        }
+        signatures_.emplace(d, sig);
+    }
+    void PutVerdict(const Digest& d, bool ok)
+    {
+        if (verdicts_.size() >= kCapacity)
+        {
+            verdicts_.clear();
+        }
+        verdicts_.emplace(d, ok);
+    }
+    void Clear()
+    {
+        signatures_.clear();
+        verdicts_.clear();
+    }
+
+    bool enabled = true;
+
+  private:
+    struct DigestHash
+    {
+        size_t operator()(const Digest& d) const
+        {
+            size_t h;
+            std::memcpy(&h, d.data(), sizeof(h));
+            return h;
+        }
+    };
+    static constexpr size_t kCapacity = 4096;
+    std::unordered_map<Digest, Bytes, DigestHash> signatures_;
+    std::unordered_map<Digest, bool, DigestHash> verdicts_;
+};
+
+} // namespace
+
+void SetSignatureMemo(bool enabled)
+{
+    SignatureMemo& m = SignatureMemo::Thread();
+    m.enabled = enabled;
+    m.Clear();
+}
+
+namespace
+{
+
+Bytes SignUncached(const Key& key, ByteView message)
+{
+    if (key.type() == KeyType::Ed25519)
+    {
+        return SignEd25519(key, message);
+    }
+    uint8_t h[32];
+    Sha256Into(message, h);
+    return SignP256Digest(key, ByteView(h, 32));
+}
+
+bool VerifyUncached(const Key& key, ByteView message, ByteView signature)
+{
+    if (key.type() == KeyType::Ed25519)
+    {
+        return VerifyEd25519(key, message, signature);
+    }
+    uint8_t h[32];
+    Sha256Into(message, h);
+    return VerifyP256Digest(key, h, signature);
+}
+
+} // namespace
+
 Bytes Sign(Alg alg, const Key& key, ByteView message)
 {
     if (!AlgMatchesKey(alg, key) || !key.hasPrivate())
@@ -287,12 +467,19 @@ Bytes Sign(Alg alg, const Key& key, ByteView message)
         throw std::invalid_argument("Sign: algorithm " + std::to_string(static_cast<int>(alg)) +
                                     " needs a matching private key");
     }
-    if (key.type() == KeyType::Ed25519)
+    SignatureMemo& memo = SignatureMemo::Thread();
+    if (!memo.enabled)
     {
-        return SignEd25519(key, message);
+        return SignUncached(key, message);
     }
-    Bytes h = Sha256(message);
-    return SignP256Digest(key, h);
+    const SignatureMemo::Digest name = SignatureMemo::Name('S', alg, key, message, {});
+    if (const Bytes* hit = memo.FindSignature(name))
+    {
+        return *hit;
+    }
+    Bytes sig = SignUncached(key, message);
+    memo.PutSignature(name, sig);
+    return sig;
 }
 
 bool Verify(Alg alg, const Key& key, ByteView message, ByteView signature)
@@ -301,16 +488,23 @@ bool Verify(Alg alg, const Key& key, ByteView message, ByteView signature)
     {
         return false;
     }
-    if (key.type() == KeyType::Ed25519)
-    {
-        return VerifyEd25519(key, message, signature);
-    }
     if (signature.size() != 64)
     {
-        return false;
+        return false; // both algorithms' COSE signatures are 64 bytes
     }
-    Bytes h = Sha256(message);
-    return VerifyP256Digest(key, h.data(), signature);
+    SignatureMemo& memo = SignatureMemo::Thread();
+    if (!memo.enabled)
+    {
+        return VerifyUncached(key, message, signature);
+    }
+    const SignatureMemo::Digest name = SignatureMemo::Name('V', alg, key, message, signature);
+    if (auto hit = memo.FindVerdict(name))
+    {
+        return *hit;
+    }
+    const bool ok = VerifyUncached(key, message, signature);
+    memo.PutVerdict(name, ok);
+    return ok;
 }
 
 } // namespace teepsim::crypto

@@ -108,7 +108,11 @@ TEST_P(TheoryComparison, SimulatedMeansWithinThreeStandardErrorsOfTheory)
     d.Build();
     d.Run();
     const recorder::Recorder& rec = d.GetRecorder();
-    ASSERT_EQ(rec.Exposures().size(), static_cast<size_t>(s.TotalDevices()));
+    // Devices get the TA through their first successful session, so a device without one
+    // before t0 (no poll in [0, t0) under exponential laws, loss or outages) is not affected.
+    std::printf("[theory] %-12s affected devices %zu of %lld\n", c.name.c_str(),
+                rec.Exposures().size(), static_cast<long long>(s.TotalDevices()));
+    EXPECT_GE(rec.Exposures().size(), static_cast<size_t>(0.95 * s.TotalDevices()));
 
     EXPECT_TRUE(Compare(c.name, "R", rec, p.meanR, true));
     if (c.expectTtrust)

@@ -1,0 +1,206 @@
+// Per-session COSE/crypto cost: the signature work of one TEEP session, without ns-3.
+//
+// A session on the message transport needs about 5 signatures and 8 verifications (TAM signs
+// QueryRequest and Update, the Agent signs QueryResponse, Success and its EAT, the Verifier
+// signs the attestation result; each is verified once or twice). Session/<alg> runs exactly
+// that mix of cose::Sign1 / cose::VerifyBytes on the draft's query_request.cbor and
+// update.cbor payloads; the single-operation runs show where the time of one step goes
+// (Raw_* = crypto::Sign / crypto::Verify on a fixed Sig_structure; Evp_Verify = OpenSSL's
+// EVP_DigestVerify with a fresh context, what `openssl speed` style code pays).
+// Session_Memo/<alg> is the same with the signature memo on (crypto::SetSignatureMemo), which
+// the simulator uses: the EAT is verified twice and the Update twice, so two of eight
+// verifications are repeats. Key_* measure the key set-up that callers should do once and not per
+// session. Run e.g. codec_session_bench --benchmark_min_time=0.2
+#include "teepsim/codec/cose.h"
+
+#include <benchmark/benchmark.h>
+#include <openssl/ecdsa.h>
+#include <openssl/evp.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+
+using namespace teepsim;
+using cbor::Bytes;
+using cbor::ByteView;
+
+namespace
+{
+
+std::string VectorsDir()
+{
+    if (const char* env = std::getenv("TEEPSIM_VECTORS_DIR"))
+    {
+        return env;
+    }
+    return (std::filesystem::path(__FILE__).parent_path() / "../../shared/vectors").string();
+}
+
+Bytes Load(const std::string& name)
+{
+    const std::string path = VectorsDir() + "/ietf-teep-protocol-draft26-pr420/" + name;
+    std::ifstream f(path, std::ios::binary);
+    if (!f)
+    {
+        throw std::runtime_error("cannot open " + path);
+    }
+    return Bytes(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+crypto::Key MakeKey(crypto::Alg alg, uint8_t seedByte)
+{
+    return alg == crypto::Alg::ESP256 ? crypto::Key::GenerateP256(Bytes(32, seedByte))
+                                      : crypto::Key::GenerateEd25519(Bytes(32, seedByte));
+}
+
+/// memo: with crypto's signature memo on. Each iteration then gets fresh bytes (a counter is
+/// appended, as a fresh challenge would change them), so only repeats within a session hit.
+void Session(benchmark::State& state, crypto::Alg alg, bool memo)
+{
+    crypto::SetSignatureMemo(memo);
+    Bytes small = Load("query_request.cbor");
+    Bytes large = Load("update.cbor");
+    small.resize(small.size() + 8);
+    large.resize(large.size() + 8);
+    uint64_t counter = 0;
+    // Three parties with their own keys; verifiers hold the public halves only.
+    const crypto::Key tam = MakeKey(alg, 1), agent = MakeKey(alg, 2), verifier = MakeKey(alg, 3);
+    auto pub = [](const crypto::Key& k) { return crypto::Key::FromCoseKey(k.PublicCoseKey()); };
+    const std::vector<crypto::Key> tamKeys{pub(tam)}, agentKeys{pub(agent)},
+        verifierKeys{pub(verifier)};
+    for (auto _ : state)
+    {
+        ++counter;
+        // Every message of a session has its own bytes (the last 8 bytes hold a counter that
+        // differs per message and per iteration), like real challenges and tokens.
+        auto fresh = [&](Bytes& b)
+        {
+            ++counter;
+            std::memcpy(b.data() + b.size() - 8, &counter, 8);
+            return ByteView(b);
+        };
+        const Bytes qreq = cose::Sign1({alg, tam}, fresh(small));
+        const Bytes eat = cose::Sign1({alg, agent}, fresh(small));
+        const Bytes qresp = cose::Sign1({alg, agent}, fresh(small));
+        const Bytes result = cose::Sign1({alg, verifier}, fresh(small));
+        const Bytes update = cose::Sign1({alg, tam}, fresh(large));
+        bool ok = cose::VerifyBytes(qreq, tamKeys).ok();
+        ok &= cose::VerifyBytes(qresp, agentKeys).ok();
+        ok &= cose::VerifyBytes(eat, agentKeys).ok();
+        ok &= cose::VerifyBytes(eat, agentKeys).ok(); // TAM peeks, Verifier appraises
+        ok &= cose::VerifyBytes(result, verifierKeys).ok();
+        ok &= cose::VerifyBytes(update, tamKeys).ok();
+        ok &= cose::VerifyBytes(update, tamKeys).ok(); // TEEP message + SUIT authentication
+        ok &= cose::VerifyBytes(qresp, agentKeys).ok();
+        if (!ok)
+        {
+            state.SkipWithError("a session signature did not verify");
+            return;
+        }
+    }
+}
+
+enum class Op
+{
+    RawSign,
+    RawVerify,
+    EvpVerify,
+    KeyFromCoseKey,
+    KeyPublicPemRoundTrip,
+};
+
+void Single(benchmark::State& state, crypto::Alg alg, Op op)
+{
+    crypto::SetSignatureMemo(false); // the same bytes every iteration: measure the primitive
+    const crypto::Key key = MakeKey(alg, 7);
+    const Bytes tbs = Load("query_request.cbor");
+    const Bytes sig = crypto::Sign(alg, key, tbs);
+    Bytes der;
+    if (alg == crypto::Alg::ESP256)
+    {
+        // EVP wants DER for ECDSA.
+        ECDSA_SIG* s = ECDSA_SIG_new();
+        ECDSA_SIG_set0(s, BN_bin2bn(sig.data(), 32, nullptr),
+                       BN_bin2bn(sig.data() + 32, 32, nullptr));
+        unsigned char* p = nullptr;
+        const int n = i2d_ECDSA_SIG(s, &p);
+        der.assign(p, p + n);
+        OPENSSL_free(p);
+        ECDSA_SIG_free(s);
+    }
+    else
+    {
+        der = sig;
+    }
+    const cbor::Value coseKey = key.PublicCoseKey();
+    const std::string pem = key.PublicPem();
+    for (auto _ : state)
+    {
+        switch (op)
+        {
+            case Op::RawSign:
+                benchmark::DoNotOptimize(crypto::Sign(alg, key, tbs));
+                break;
+            case Op::RawVerify:
+                if (!crypto::Verify(alg, key, tbs, sig))
+                {
+                    state.SkipWithError("verify failed");
+                }
+                break;
+            case Op::EvpVerify:
+            {
+                EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+                const bool ok =
+                    EVP_DigestVerifyInit(ctx, nullptr,
+                                         alg == crypto::Alg::ESP256 ? EVP_sha256() : nullptr,
+                                         nullptr, key.get()) == 1 &&
+                    EVP_DigestVerify(ctx, der.data(), der.size(), tbs.data(), tbs.size()) == 1;
+                EVP_MD_CTX_free(ctx);
+                if (!ok)
+                {
+                    state.SkipWithError("EVP verify failed");
+                }
+                break;
+            }
+            case Op::KeyFromCoseKey:
+                benchmark::DoNotOptimize(crypto::Key::FromCoseKey(coseKey));
+                break;
+            case Op::KeyPublicPemRoundTrip:
+                benchmark::DoNotOptimize(crypto::Key::FromPem(pem));
+                break;
+        }
+    }
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    const char* opNames[] = {"Raw_Sign", "Raw_Verify", "Evp_Verify", "Key_FromCoseKey",
+                             "Key_FromPem"};
+    for (auto [alg, algName] :
+         {std::pair{crypto::Alg::ESP256, "ESP256"}, std::pair{crypto::Alg::Ed25519, "Ed25519"}})
+    {
+        benchmark::RegisterBenchmark((std::string("Session/") + algName).c_str(), Session, alg,
+                                     false)
+            ->Unit(benchmark::kMicrosecond);
+        benchmark::RegisterBenchmark((std::string("Session_Memo/") + algName).c_str(), Session, alg,
+                                     true)
+            ->Unit(benchmark::kMicrosecond);
+        for (int op = 0; op < 5; ++op)
+        {
+            benchmark::RegisterBenchmark((std::string(opNames[op]) + "/" + algName).c_str(), Single,
+                                         alg, static_cast<Op>(op))
+                ->Unit(benchmark::kMicrosecond);
+        }
+    }
+    benchmark::Initialize(&argc, argv);
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
