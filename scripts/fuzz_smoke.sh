@@ -3,7 +3,7 @@
 set -euo pipefail
 dir=${1:-build-fuzz}; secs=${2:-20}
 vectors="$(cd "$(dirname "$0")/.." && pwd)/../shared/vectors"
-status=0; n=0
+status=0; n=0; failed=0
 for f in "$dir"/*_fuzz; do
   [ -x "$f" ] || continue
   name=$(basename "$f"); corpus=$(mktemp -d)
@@ -12,9 +12,9 @@ for f in "$dir"/*_fuzz; do
        -rss_limit_mb=2048 -print_final_stats=0 "$corpus" >"$corpus.log" 2>&1; then
     echo "fuzz: $name ok (${secs}s)"; n=$((n+1))
   else
-    echo "fuzz: $name FAILED"; tail -40 "$corpus.log"; status=1
+    echo "fuzz: $name FAILED"; tail -40 "$corpus.log"; status=1; failed=$((failed+1))
   fi
   rm -rf "$corpus" "$corpus.log"
 done
-echo "fuzz: $n targets passed"
+echo "fuzz: $n passed, $failed failed"
 exit $status
