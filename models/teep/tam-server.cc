@@ -14,6 +14,8 @@
 
 #include <algorithm>
 
+#include "teep-wire.h"
+
 namespace ns3
 {
 
@@ -30,15 +32,8 @@ namespace teep = teepsim::teep;
 
 namespace
 {
-const teep::Profile& Wire()
-{
-    return teep::Profile::Draft26();
-}
-
-TeepMessageType TraceType(teep::MessageType t)
-{
-    return static_cast<TeepMessageType>(static_cast<uint8_t>(t) + 1);
-}
+using teepwire::TraceType;
+using teepwire::Wire;
 
 const char* const kResultFormat =
     "application/eat+cwt; eat_profile=\"tag:github.com,2023:veraison/ear\"";

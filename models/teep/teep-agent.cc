@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "teep-wire.h"
+
 namespace ns3
 {
 
@@ -28,15 +30,8 @@ namespace teep = teepsim::teep;
 
 namespace
 {
-const teep::Profile& Wire()
-{
-    return teep::Profile::Draft26();
-}
-
-TeepMessageType TraceType(teep::MessageType t)
-{
-    return static_cast<TeepMessageType>(static_cast<uint8_t>(t) + 1);
-}
+using teepwire::TraceType;
+using teepwire::Wire;
 
 uint32_t WireCode(teep::ErrorCode c)
 {
