@@ -48,8 +48,9 @@ def label(point):
     return ", ".join(f"{k.split('.')[-1]}={v}" for k, v in point) or "all runs"
 
 
-def save(fig, outdir, name, written):
-    fig.tight_layout()
+def save(fig, outdir, name, written, tight=True):
+    if tight:
+        fig.tight_layout()
     for ext in ("png", "pdf"):
         path = os.path.join(outdir, f"{name}.{ext}")
         fig.savefig(path, dpi=130)
@@ -86,52 +87,74 @@ def plot_cdfs(db, points, outdir, written):
         save(fig, outdir, f"cdf_{column[:-3]}", written)
 
 
-def plot_removal_curve(db, runs, outdir, written):
-    series = defaultdict(list)
-    run = runs[0]
-    for name, t, v in db.execute(
-            "SELECT series, t_ns, value FROM timeseries WHERE run_id = ? AND (series LIKE 'removal_curve%'"
-            " OR series = 'trust_curve') ORDER BY series, t_ns", (run,)):
-        series[name].append((t / NS_PER_H, v))
-    if not series:
+def plot_removal_curve(db, points, outdir, written):
+    """S(t) of the first replication of each point (up to 9), the analytic curve over it."""
+    panels = []
+    for point, runs in list(points.items())[:9]:
+        series = defaultdict(list)
+        for name, t, v in db.execute(
+                "SELECT series, t_ns, value FROM timeseries WHERE run_id = ? AND series IN "
+                "('removal_curve', 'removal_curve_analytic', 'trust_curve') ORDER BY series, t_ns",
+                (runs[0],)):
+            series[name].append((t / NS_PER_H, v))
+        if series:
+            panels.append((point, runs[0], series))
+    if not panels:
         return
     labels = {"removal_curve": ("-", "simulated S(t): still running the TA"),
               "removal_curve_analytic": ("--", "analytic S(t)"),
               "trust_curve": (":", "simulated: a stale AR still vouches")}
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    xmax = 0
-    for name, pts in sorted(series.items()):
-        style, text = labels.get(name, ("-", name))
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], style, label=text)
-        alive = [p[0] for p in pts if p[1] > 1e-3]
-        xmax = max(xmax, max(alive, default=0))
-    ax.set_xlim(0, max(xmax * 1.15, 1e-3))  # the curves are flat at 0 after this
-    ax.set_xlabel("time after t0 (hours)")
-    ax.set_ylabel("fraction of affected devices")
-    ax.set_title(f"Removal and stale-trust curves (run {run})")
-    ax.set_ylim(0, 1.02)
-    ax.grid(alpha=0.3)
-    ax.legend()
-    save(fig, outdir, "removal_curve", written)
+    cols = min(3, len(panels))
+    rows = (len(panels) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols + 1, 3.2 * rows + 0.6),
+                             squeeze=False)
+    for ax in axes.flat[len(panels):]:
+        ax.set_visible(False)
+    for ax, (point, run, series) in zip(axes.flat, panels):
+        xmax = 0
+        for name, pts in sorted(series.items()):
+            style, text = labels[name]
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], style, label=text)
+            alive = [p[0] for p in pts if p[1] > 1e-3]
+            xmax = max(xmax, max(alive, default=0))
+        ax.set_xlim(0, max(xmax * 1.15, 1e-3))  # the curves are flat at 0 after this
+        ax.set_ylim(0, 1.02)
+        ax.set_title(f"{label(point)} (run {run})", fontsize=8)
+        ax.grid(alpha=0.3)
+    for ax in axes[-1, :]:
+        ax.set_xlabel("time after t0 (hours)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("fraction of affected devices")
+    handles, texts = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, texts, loc="lower center", ncol=3, fontsize=8)
+    fig.suptitle("Removal and stale-trust curves, simulated and analytic")
+    fig.tight_layout(rect=(0, 0.06, 1, 1))  # room for the shared legend
+    save(fig, outdir, "removal_curve", written, tight=False)
 
 
 def find_key(varying, needle):
     return next((k for k in varying if needle in k), None)
 
 
+def point_average(db, runs, stat, source):
+    q = (f"SELECT AVG({stat}) FROM summaries WHERE metric = 'W_danger' AND scope = 'all'"
+         f" AND source = ? AND run_id IN ({','.join('?' * len(runs))})")
+    (val,) = db.execute(q, [source, *runs]).fetchone()
+    return None if val is None else val / 3600  # summaries are in seconds
+
+
 def plot_heatmaps(db, varying, points, outdir, written):
     vkey, pkey = find_key(varying, "validity"), find_key(varying, "interval")
     if not vkey or not pkey:
         return
-    for stat, name in (("mean", "mean"), ("p95", "p95")):
-        cells = {}
+    for stat in ("mean", "p95"):
+        cells, theory = {}, {}
         for point, runs in points.items():
             d = dict(point)
-            q = (f"SELECT AVG({stat}) FROM summaries WHERE metric = 'W_danger' AND scope = 'all' AND source = 'sim'"
-                 f" AND run_id IN ({','.join('?' * len(runs))})")
-            (val,) = db.execute(q, runs).fetchone()
+            val = point_average(db, runs, stat, "sim")
             if val is not None:
-                cells[(d[vkey], d[pkey])] = val / 3600  # summaries are in seconds
+                cells[(d[vkey], d[pkey])] = val
+                theory[(d[vkey], d[pkey])] = point_average(db, runs, stat, "analytic")
         if not cells:
             continue
         vs = sorted({c[0] for c in cells}, key=duration_sort_key)
@@ -141,14 +164,23 @@ def plot_heatmaps(db, varying, points, outdir, written):
         im = ax.imshow(grid, origin="lower", cmap="viridis", aspect="auto")
         ax.set_xticks(range(len(ps)), ps)
         ax.set_yticks(range(len(vs)), vs)
-        ax.set_xlabel(f"policy-check interval P ({pkey})")
-        ax.set_ylabel(f"AR validity V ({vkey})")
-        for i, row in enumerate(grid):
-            for j, val in enumerate(row):
-                ax.text(j, i, f"{val:.2f}", ha="center", va="center", color="w", fontsize=8)
-        fig.colorbar(im, ax=ax, label=f"{name} W_danger (hours)")
-        ax.set_title(f"{name} W_danger over V x P")
-        save(fig, outdir, f"heatmap_w_danger_{name}", written)
+        ax.set_xlabel("policy-check interval P")
+        ax.set_ylabel("attestation-result validity V")
+        finite = [x for row in grid for x in row if x == x]
+        mid = (min(finite) + max(finite)) / 2
+        for i, v in enumerate(vs):
+            for j, p in enumerate(ps):
+                val = grid[i][j]
+                if val != val:
+                    continue
+                text = f"{val:.2f} h"
+                if theory.get((v, p)) is not None:
+                    text += f"\n(theory {theory[(v, p)]:.2f})"
+                ax.text(j, i, text, ha="center", va="center", fontsize=8,
+                        color="black" if val > mid else "white")  # readable on viridis
+        fig.colorbar(im, ax=ax, label=f"{stat} W_danger (hours)")
+        ax.set_title(f"{stat} danger window W_danger = min(R, T_trust) over V x P", fontsize=10)
+        save(fig, outdir, f"heatmap_w_danger_{stat}", written)
 
 
 def duration_sort_key(text):
@@ -190,6 +222,15 @@ def plot_scatter(db, points, outdir, written):
     save(fig, outdir, "scatter_r_t_trust", written)
 
 
+SERIES_UNITS = {"tam_queue_length": "requests", "tam_queue_length_max": "requests",
+                "tam_busy_workers": "workers", "tam_load": "fraction", "sessions_per_s": "1/s",
+                "sessions_failed_per_s": "1/s", "tam_queue_delay_mean": "s"}
+SERIES_LABELS = {"tam_queue_length": "mean queue", "tam_queue_length_max": "max queue",
+                 "tam_busy_workers": "busy workers", "tam_load": "TAM load",
+                 "sessions_per_s": "sessions", "sessions_failed_per_s": "failed sessions",
+                 "tam_queue_delay_mean": "queue delay"}
+
+
 def plot_tam_load(db, runs, outdir, written):
     run = runs[0]
     series = defaultdict(list)
@@ -199,14 +240,18 @@ def plot_tam_load(db, runs, outdir, written):
         series[name].append((t / NS_PER_H, v))
     if not series:
         return
-    fig, axes = plt.subplots(len(series), 1, figsize=(7, 2.2 * len(series)), sharex=True,
+    fig, axes = plt.subplots(len(series), 1, figsize=(7, 1.8 * len(series) + 0.6), sharex=True,
                              squeeze=False)
+    (t0,) = db.execute("SELECT MIN(t0_ns) FROM exposures WHERE run_id = ?", (run,)).fetchone()
     for ax, (name, pts) in zip(axes[:, 0], sorted(series.items())):
         ax.plot([p[0] for p in pts], [p[1] for p in pts], lw=0.8)
-        ax.set_ylabel(name.replace("_", " "), fontsize=8)
+        if t0 is not None:
+            ax.axvline(t0 / NS_PER_H, color="red", ls="--", lw=0.8)  # the TA is declared malicious
+        unit = SERIES_UNITS.get(name, "")
+        ax.set_ylabel(f"{SERIES_LABELS.get(name, name)}\n({unit})" if unit else name, fontsize=8)
         ax.grid(alpha=0.3)
     axes[-1, 0].set_xlabel("simulated time (hours)")
-    axes[0, 0].set_title(f"TAM load and queueing (run {run})")
+    axes[0, 0].set_title(f"TAM load and queueing over time (run {run}; dashed: t0)")
     save(fig, outdir, "tam_load", written)
 
 
@@ -228,7 +273,7 @@ def main(argv):
     os.makedirs(args.outdir, exist_ok=True)
     written = []
     plot_cdfs(db, points, args.outdir, written)
-    plot_removal_curve(db, runs, args.outdir, written)
+    plot_removal_curve(db, points, args.outdir, written)
     plot_heatmaps(db, varying, points, args.outdir, written)
     plot_scatter(db, points, args.outdir, written)
     plot_tam_load(db, runs, args.outdir, written)

@@ -10,7 +10,11 @@
 // Session_Memo/<alg> is the same with the signature memo on (crypto::SetSignatureMemo), which
 // the simulator uses: the EAT is verified twice and the Update twice, so two of eight
 // verifications are repeats. Key_* measure the key set-up that callers should do once and not per
-// session. Run e.g. codec_session_bench --benchmark_min_time=0.2
+// session. Raw_Verify reuses one key, which after 1024 verifications gets its precomputed table
+// (p256_verify.cc; like the TAM's and Verifier's keys in a fleet); Raw_Verify_ColdKey cycles
+// through 512 keys that never get one (like device keys). Modelled_* and Session_Modelled use
+// crypto::SignatureMode::Modelled (hash tags instead of signatures).
+// Run e.g. codec_session_bench --benchmark_min_time=0.2
 #include "teepsim/codec/cose.h"
 
 #include <benchmark/benchmark.h>
@@ -24,6 +28,8 @@
 #include <iterator>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 using namespace teepsim;
 using cbor::Bytes;
@@ -60,9 +66,10 @@ crypto::Key MakeKey(crypto::Alg alg, uint8_t seedByte)
 
 /// memo: with crypto's signature memo on. Each iteration then gets fresh bytes (a counter is
 /// appended, as a fresh challenge would change them), so only repeats within a session hit.
-void Session(benchmark::State& state, crypto::Alg alg, bool memo)
+void Session(benchmark::State& state, crypto::Alg alg, bool memo, crypto::SignatureMode mode)
 {
     crypto::SetSignatureMemo(memo);
+    crypto::SetSignatureMode(mode);
     Bytes small = Load("query_request.cbor");
     Bytes large = Load("update.cbor");
     small.resize(small.size() + 8);
@@ -100,9 +107,10 @@ void Session(benchmark::State& state, crypto::Alg alg, bool memo)
         if (!ok)
         {
             state.SkipWithError("a session signature did not verify");
-            return;
+            break;
         }
     }
+    crypto::SetSignatureMode(crypto::SignatureMode::Real);
 }
 
 enum class Op
@@ -112,6 +120,9 @@ enum class Op
     EvpVerify,
     KeyFromCoseKey,
     KeyPublicPemRoundTrip,
+    RawVerifyColdKey,
+    ModelledSign,
+    ModelledVerify,
 };
 
 void Single(benchmark::State& state, crypto::Alg alg, Op op)
@@ -139,6 +150,25 @@ void Single(benchmark::State& state, crypto::Alg alg, Op op)
     }
     const cbor::Value coseKey = key.PublicCoseKey();
     const std::string pem = key.PublicPem();
+    std::vector<std::pair<crypto::Key, Bytes>> cold; // 512 keys, each with its signature
+    if (op == Op::RawVerifyColdKey)
+    {
+        for (int i = 0; i < 512; ++i)
+        {
+            Bytes seed(32, 0);
+            std::memcpy(seed.data(), &i, sizeof(i));
+            seed[31] = 0x5a;
+            crypto::Key k = alg == crypto::Alg::ESP256 ? crypto::Key::GenerateP256(seed)
+                                                       : crypto::Key::GenerateEd25519(seed);
+            Bytes ks = crypto::Sign(alg, k, tbs);
+            cold.emplace_back(std::move(k), std::move(ks));
+        }
+    }
+    size_t next = 0;
+    const bool modelled = op == Op::ModelledSign || op == Op::ModelledVerify;
+    crypto::SetSignatureMode(modelled ? crypto::SignatureMode::Modelled
+                                      : crypto::SignatureMode::Real);
+    const Bytes tag = crypto::Sign(alg, key, tbs);
     for (auto _ : state)
     {
         switch (op)
@@ -173,26 +203,51 @@ void Single(benchmark::State& state, crypto::Alg alg, Op op)
             case Op::KeyPublicPemRoundTrip:
                 benchmark::DoNotOptimize(crypto::Key::FromPem(pem));
                 break;
+            case Op::RawVerifyColdKey:
+            {
+                const auto& [k, ks] = cold[next++ % cold.size()];
+                if (!crypto::Verify(alg, k, tbs, ks))
+                {
+                    state.SkipWithError("verify failed");
+                }
+                break;
+            }
+            case Op::ModelledSign:
+                benchmark::DoNotOptimize(crypto::Sign(alg, key, tbs));
+                break;
+            case Op::ModelledVerify:
+                if (!crypto::Verify(alg, key, tbs, tag))
+                {
+                    state.SkipWithError("modelled verify failed");
+                }
+                break;
         }
     }
+    crypto::SetSignatureMode(crypto::SignatureMode::Real);
 }
 
 } // namespace
 
 int main(int argc, char** argv)
 {
-    const char* opNames[] = {"Raw_Sign", "Raw_Verify", "Evp_Verify", "Key_FromCoseKey",
-                             "Key_FromPem"};
+    const char* opNames[] = {"Raw_Sign",        "Raw_Verify",     "Evp_Verify",
+                             "Key_FromCoseKey", "Key_FromPem",    "Raw_Verify_ColdKey",
+                             "Modelled_Sign",   "Modelled_Verify"};
+    constexpr int kOps = sizeof(opNames) / sizeof(opNames[0]);
     for (auto [alg, algName] :
          {std::pair{crypto::Alg::ESP256, "ESP256"}, std::pair{crypto::Alg::Ed25519, "Ed25519"}})
     {
+        using Mode = crypto::SignatureMode;
         benchmark::RegisterBenchmark((std::string("Session/") + algName).c_str(), Session, alg,
-                                     false)
+                                     false, Mode::Real)
             ->Unit(benchmark::kMicrosecond);
         benchmark::RegisterBenchmark((std::string("Session_Memo/") + algName).c_str(), Session, alg,
-                                     true)
+                                     true, Mode::Real)
             ->Unit(benchmark::kMicrosecond);
-        for (int op = 0; op < 5; ++op)
+        benchmark::RegisterBenchmark((std::string("Session_Modelled/") + algName).c_str(), Session,
+                                     alg, true, Mode::Modelled)
+            ->Unit(benchmark::kMicrosecond);
+        for (int op = 0; op < kOps; ++op)
         {
             benchmark::RegisterBenchmark((std::string(opNames[op]) + "/" + algName).c_str(), Single,
                                          alg, static_cast<Op>(op))

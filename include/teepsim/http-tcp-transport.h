@@ -1,6 +1,12 @@
 // HttpTcpTransport: TEEP over HTTP/1.1 on ns-3 TCP sockets. The packets carry the real HTTP
 // bytes (http-framing.h) with the real TEEP CBOR bodies, so a pcap of a run is a valid
 // TEEP-over-HTTP capture. One TCP connection per session, kept alive across its requests.
+//
+// Cost at scale (thousands of devices): every TCP segment costs two simulator events per link
+// hop, so both ends set the socket's SegmentSize (default 1448 B, the MSS of a 1500 B MTU,
+// instead of ns-3's 536 B) and a send buffer large enough to take a whole TEEP message at once
+// (no refill on every ACK); the transports' own timers are removed from the scheduler, not
+// merely cancelled, when a request completes or a connection closes.
 #pragma once
 
 #include "teepsim/http-framing.h"
@@ -77,13 +83,17 @@ class HttpTcpClientTransport : public TeepClientTransport
     std::optional<teepsim::http::Parser> m_parser;
     std::vector<uint8_t> m_tx; // HTTP bytes not yet accepted by the socket
     std::size_t m_txOffset = 0;
-    std::vector<uint8_t> m_scratch;
-    std::deque<Pending> m_pending; // in request order: HTTP/1.1 answers in order
+    // In request order (HTTP/1.1 answers in order). A vector, not a deque: an idle client
+    // (every device between sessions) then holds no allocation at all.
+    std::vector<Pending> m_pending;
     uint64_t m_nextSeq = 0;
 
     Time m_timeout;
     uint16_t m_defaultPort = 80;
     uint32_t m_maxHeaderBytes = 8 * 1024;
+    uint32_t m_segmentSize = 1448;
+    uint32_t m_sendBufferSize = 4 * 1024 * 1024;
+    uint32_t m_receiveBufferSize = 8 * 1024 * 1024; // > the peer's send buffer
     uint64_t m_bytesSent = 0;
     uint64_t m_bytesReceived = 0;
     uint64_t m_connectionsOpened = 0;
@@ -162,7 +172,6 @@ class HttpTcpServerTransport : public TeepServerTransport
     std::unordered_map<uint64_t, std::unique_ptr<Connection>> m_connections;
     std::unordered_map<Socket*, uint64_t> m_bySocket;
     std::unordered_map<uint64_t, uint64_t> m_requestConnection; // request id -> connection id
-    std::vector<uint8_t> m_scratch;
     uint64_t m_nextConnectionId = 0;
     uint64_t m_nextRequestId = 0;
 
@@ -170,6 +179,9 @@ class HttpTcpServerTransport : public TeepServerTransport
     Time m_idleTimeout;
     uint32_t m_maxHeaderBytes = 8 * 1024;
     uint32_t m_maxBodyBytes = 16 * 1024 * 1024;
+    uint32_t m_segmentSize = 1448;
+    uint32_t m_sendBufferSize = 4 * 1024 * 1024;
+    uint32_t m_receiveBufferSize = 8 * 1024 * 1024; // > the peer's send buffer
 
     TracedCallback<Ptr<const Packet>> m_txTrace;
     TracedCallback<Ptr<const Packet>> m_rxTrace;

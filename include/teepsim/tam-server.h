@@ -14,15 +14,19 @@
 // RemediationServiceTime (when non-zero) for the messages of a removal session (the device
 // reported a TA the TAM knows is malicious, so its Update carries unneeded-manifest-list).
 // QueueLimit (0 = unlimited): a request arriving when QueueLimit requests already wait is
-// rejected with HTTP 503 (the Broker sees a failed session and retries per its policy).
+// turned away at once per OverloadResponse: HTTP 503 (the device sees a transport failure), or
+// HTTP 200 with a TEEP Error ERR_TEMPORARY_ERROR signed by the TAM, carrying the request's
+// token if it had one (the Agent verifies it; the session ends as TamBusy). Either way the
+// device retries per its policy. In modelled-crypto mode (teep-wire.h) each answer is also held
+// for the CPU time of the signature operations made while handling it (CryptoCharge).
 // Personalization (RFC 9397 §4.4): a TA with catalog personalization gets a per-device SUIT
 // envelope, encrypted to the key given by SetDeviceEncryptionKey, built per Update (no cache).
 //
 // Trace sources beyond the common list of teep-trace.h:
 //   QueueLength  (uint32_t queueLength, uint32_t busyWorkers)  whenever either changes
 //                (Workers > 0 only); callback type ns3::TamServer::QueueLengthTracedCallback
-//   Overload     (uint32_t deviceId or kUnknownDevice)  a request was rejected by QueueLimit;
-//                callback type ns3::TeepDeviceTracedCallback
+//   Overload     (uint32_t deviceId or kUnknownDevice)  a request was turned away by
+//                QueueLimit (503 or TEEP Error); callback type ns3::TeepDeviceTracedCallback
 #pragma once
 
 #include "teepsim/codec/teep.h"
@@ -46,6 +50,13 @@
 
 namespace ns3
 {
+
+/// How an overloaded TAM answers a request it turns away.
+enum TamOverloadResponse
+{
+    TAM_OVERLOAD_HTTP_503 = 0,   // HTTP 503 Service Unavailable
+    TAM_OVERLOAD_TEEP_ERROR = 1, // HTTP 200 + TEEP Error ERR_TEMPORARY_ERROR (TAM-signed)
+};
 
 class TamServer : public Application
 {
@@ -129,6 +140,9 @@ class TamServer : public Application
     };
     void RunWorker(QueuedRequest q);
     void ReleaseWorker();
+    /// Sends the answers held while handling a request, none before `ready` (nor before its
+    /// worker's end); `atOnceIfReady` answers a ready one without a new event.
+    void ReleaseHeld(Time ready, bool atOnceIfReady);
     void SendAnswer(uint64_t requestId, TeepHttpResponse rsp);
     void RejectOverload(uint64_t requestId, const TeepHttpRequest& req);
     uint32_t DeviceIdOfBody(const std::vector<uint8_t>& body) const;
@@ -161,6 +175,7 @@ class TamServer : public Application
     Time m_serviceTime;
     Time m_remediationServiceTime;
     uint32_t m_queueLimit;
+    TamOverloadResponse m_overloadResponse;
 
     Ptr<TeepServerTransport> m_server;
     ObjectFactory m_verifierClientFactory;
@@ -183,7 +198,7 @@ class TamServer : public Application
     // While a worker runs a request: whether it belongs to a removal session (set by the
     // handlers). Per request: when its worker's service ends (the answer is held until then).
     bool m_servingRemoval = false;
-    bool m_inWorker = false;
+    bool m_inWorker = false; // answers are held (m_heldAnswers) while a request is handled
     std::vector<std::pair<uint64_t, TeepHttpResponse>> m_heldAnswers; // answered in a worker
     std::unordered_map<uint64_t, Time> m_answerNotBefore;
 

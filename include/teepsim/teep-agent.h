@@ -4,10 +4,12 @@
 // Trusted Components and the latest attestation result. It decides only from decoded, verified
 // messages (RFC 9397 §6.2.1 conceptual API as in TEEP over HTTP):
 //   RequestPolicyCheck()     -> the TAM to contact (or nothing)
-//   ProcessTeepMessage(msg)  -> the message to send back (or nothing)
-//   ProcessError()           -> the Broker's transport failed
+//   ProcessTeepMessage(msg)  -> AgentReply: the verdict, and the message to send back (if any)
+//   ProcessError()           -> the Broker's (or the TEE's own) transport failed
 // Invalid input (malformed, badly signed, replayed token, wrong type) is answered with a TEEP
-// Error and never acted on.
+// Error and never acted on. A verified error report from the TAM (a TEEP Error, e.g.
+// ERR_TEMPORARY_ERROR when it is overloaded, or an Update with err-code) is taken, not answered:
+// its token must be absent or the one the Agent last answered, and is consumed.
 // Personalization (RFC 9397 §4.4): the Agent also holds a P-256 key (GetEncryptionKey, derived
 // from DeviceId/KeySeed, separate from the signing key) with which the SUIT procedure decrypts
 // per-device data; the plaintext is kept with the installed TC (GetPersonalization).
@@ -40,6 +42,23 @@ struct TamContact
     std::string uri;
 };
 
+/// How the Agent took a message from the TAM, so the caller need not guess from counters.
+enum class AgentVerdict : uint8_t
+{
+    Accepted, // verified and acted on; the reply (QueryResponse, Success) goes back to the TAM
+    Rejected, // invalid or failed (bad signature, replay, SUIT failure); the reply is an Error
+    TamError, // a verified error report from the TAM; no reply
+};
+const char* ToString(AgentVerdict v);
+
+/// What ProcessTeepMessage returns.
+struct AgentReply
+{
+    AgentVerdict verdict = AgentVerdict::Accepted;
+    std::optional<std::vector<uint8_t>> reply;        // the message to send to the TAM, if any
+    std::optional<teepsim::teep::ErrorCode> tamError; // TamError: the TAM's err-code
+};
+
 /// One installed Trusted Component.
 struct InstalledTc
 {
@@ -70,8 +89,14 @@ class TeepAgent : public Object
 
     // ---- Broker-facing API ----
     std::optional<TamContact> RequestPolicyCheck();
-    std::optional<std::vector<uint8_t>> ProcessTeepMessage(const std::vector<uint8_t>& msg);
+    AgentReply ProcessTeepMessage(const std::vector<uint8_t>& msg);
     void ProcessError();
+
+    /// Factory provisioning, before any TEEP session: installs the TC of a SUIT envelope (e.g.
+    /// TaCatalog's) now, by the same parse/verify/install procedure as an Update's
+    /// manifest-list, without network or TAM. Traces TaInstalled. The failure reason, or
+    /// nothing when installed.
+    std::optional<std::string> PreInstall(const std::vector<uint8_t>& envelope);
 
     // ---- provisioning (helpers) ----
     void SetTamKey(const teepsim::crypto::Key& tamPublic);
@@ -95,15 +120,22 @@ class TeepAgent : public Object
     const std::optional<HeldAttestationResult>& GetAttestationResult() const { return m_ar; }
     uint64_t GetRejectedCount() const { return m_rejected; }
     uint64_t GetProcessErrorCount() const { return m_processErrors; }
+    /// Verified error reports taken from the TAM (TEEP Error or Update with err-code).
+    uint64_t GetTamErrorCount() const { return m_tamErrors; }
 
   protected:
     void DoDispose() override;
 
   private:
-    std::vector<uint8_t> Reject(RejectReason reason, uint32_t errCode, const std::string& why,
-                                const std::optional<teepsim::cbor::Bytes>& token);
-    std::vector<uint8_t> HandleQueryRequest(const teepsim::teep::QueryRequest& q);
-    std::vector<uint8_t> HandleUpdate(const teepsim::teep::Update& u);
+    AgentReply Reject(RejectReason reason, uint32_t errCode, const std::string& why,
+                      const std::optional<teepsim::cbor::Bytes>& token);
+    AgentReply TakeTamError(teepsim::teep::ErrorCode code, const std::optional<std::string>& why,
+                            const std::optional<teepsim::cbor::Bytes>& token);
+    AgentReply Answer(const teepsim::teep::Message& m);
+    AgentReply HandleQueryRequest(const teepsim::teep::QueryRequest& q);
+    AgentReply HandleUpdate(const teepsim::teep::Update& u);
+    /// Runs the SUIT install procedure of a verified envelope: the failure reason, or nothing.
+    std::optional<std::string> InstallEnvelope(const teepsim::suit::Envelope& env);
     std::vector<uint8_t> SignAndTrace(const teepsim::teep::Message& m);
     bool TokenSeen(const teepsim::cbor::Bytes& token) const;
     void RememberToken(const teepsim::cbor::Bytes& token);
@@ -128,9 +160,11 @@ class TeepAgent : public Object
 
     std::vector<InstalledTc> m_inventory;
     std::optional<HeldAttestationResult> m_ar;
-    std::deque<teepsim::cbor::Bytes> m_seenTokens; // consumed tokens (bounded replay window)
+    std::deque<teepsim::cbor::Bytes> m_seenTokens;       // consumed tokens (bounded replay window)
+    std::optional<teepsim::cbor::Bytes> m_answeredToken; // token of the last accepted message
     uint64_t m_rejected = 0;
     uint64_t m_processErrors = 0;
+    uint64_t m_tamErrors = 0;
 
     TracedCallback<uint32_t, TeepMessageType, uint32_t> m_msgReceivedTrace;
     TracedCallback<uint32_t, TeepMessageType, uint32_t> m_msgSentTrace;

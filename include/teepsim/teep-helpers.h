@@ -3,12 +3,14 @@
 //   VerifierHelper    installs a Verifier with a server transport.
 //   TamHelper         installs a TamServer with a server transport and a client-transport
 //                     factory for reaching the Verifier.
-//   TeepDeviceHelper  aggregates a TeepAgent to each device node and installs a TeepBroker
-//                     with a client transport; enrols each device at the TAM and Verifier and
-//                     gives its Agent the TAM, Verifier and TA-signer keys. DeviceIds are
-//                     consecutive from SetFirstDeviceId (default 0); Broker random streams
-//                     are assigned from the DeviceId, so a device's timer does not depend on
-//                     install order.
+//   TeepDeviceHelper  aggregates a TeepAgent to each device node and installs its session
+//                     driver with a client transport: a TeepBroker, or with SetRee(false) a
+//                     TeepTeeSessionDriver (no REE: the TEE's own stack, no Broker on the
+//                     node); enrols each device at the TAM and Verifier and gives its Agent
+//                     the TAM, Verifier and TA-signer keys. DeviceIds are consecutive from
+//                     SetFirstDeviceId (default 0); driver random streams are assigned from the
+//                     DeviceId (the timer's stream is the same for both kinds), so a device's
+//                     timer depends neither on install order nor on having an REE.
 // WriteTeepPublicKeys writes the public keys of the TAM, Verifier, TA signer and every Agent as
 // PEM files named by role and device (tam.pem, verifier.pem, ta-signer.pem,
 // agent-<deviceId>.pem) so captured messages can be checked with independent tools.
@@ -18,6 +20,7 @@
 #include "teepsim/tam-server.h"
 #include "teepsim/teep-agent.h"
 #include "teepsim/teep-broker.h"
+#include "teepsim/teep-tee-session-driver.h"
 #include "teepsim/teep-transport.h"
 #include "teepsim/verifier.h"
 
@@ -66,12 +69,18 @@ class TeepDeviceHelper
   public:
     explicit TeepDeviceHelper(const TeepTransportHelper& transports);
     void SetAgentAttribute(const std::string& name, const AttributeValue& value);
+    /// A TeepBroker attribute. The timer and retry ones (TeepSessionDriver's: Law, Interval,
+    /// Jitter, Start, SynchronizedOffset, RetryCount, RetrySpacing) also apply to devices
+    /// without an REE; the Broker-only ones (Behaviour, Delay, ...) do not.
     void SetBrokerAttribute(const std::string& name, const AttributeValue& value);
+    /// Whether the next installed devices have an REE (a Broker; default) or not.
+    void SetRee(bool ree) { m_ree = ree; }
     void SetFirstDeviceId(uint32_t id) { m_nextId = id; }
-    /// Base of the Broker random streams (stream = base + 2 * DeviceId).
+    /// Base of the driver random streams (stream = base + 2 * DeviceId).
     void SetStreamBase(int64_t base) { m_streamBase = base; }
 
-    /// Installs Agent + Broker on every node (TamAddress set on each Agent). Returns Brokers.
+    /// Installs Agent + driver on every node (TamAddress set on each Agent). Returns the
+    /// drivers (TeepBroker or TeepTeeSessionDriver, both TeepSessionDriver).
     ApplicationContainer Install(const NodeContainer& nodes, Ptr<TamServer> tam,
                                  const Address& tamAddress, Ptr<Verifier> verifier,
                                  Ptr<TaCatalog> catalog);
@@ -82,6 +91,8 @@ class TeepDeviceHelper
     TeepTransportHelper m_transports;
     ObjectFactory m_agent;
     ObjectFactory m_broker;
+    ObjectFactory m_teeDriver;
+    bool m_ree = true;
     uint32_t m_nextId = 0;
     int64_t m_streamBase = 1000;
 };

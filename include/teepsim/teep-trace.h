@@ -3,33 +3,34 @@
 // internals. Times are not passed: a listener reads Simulator::Now() (ns-3 convention).
 //
 // Trace sources (model -> name -> callback type):
-//   TeepBroker  PolicyCheck       TeepDeviceTracedCallback          timer fired (or retry)
-//               SessionStart      TeepDeviceTracedCallback          empty POST about to be sent
-//               SessionEnd        TeepSessionEndTracedCallback      outcome of the session
-//               Tampered          TeepTamperTracedCallback          a byte was flipped (tamper
-//               mode) Dropped           TeepDeviceTracedCallback          session dropped by a bad
-//               Broker
-//   TeepAgent   MessageReceived   TeepMessageTracedCallback         TEEP message handed to the TEE
-//               MessageSent       TeepMessageTracedCallback         TEEP message the TEE answered
-//               TaInstalled       TeepTaTracedCallback              SUIT install done
-//               TaRemoved         TeepTaTracedCallback              unlinked
-//               (unneeded-manifest-list) ArReceived        TeepArTracedCallback verified AR stored
-//               by the Agent Rejected          TeepRejectTracedCallback          message rejected,
-//               Error sent
-//   TamServer   SessionStart      TeepDeviceTracedCallback          device id unknown:
-//   kUnknownDevice
-//               SessionEnd        TeepSessionEndTracedCallback      Success/Error/timeout/...
-//               MessageReceived   TeepMessageTracedCallback
-//               MessageSent       TeepMessageTracedCallback
-//               Rejected          TeepRejectTracedCallback          message dropped (bad sig,
-//               token) ErrorReceived     TeepErrorTracedCallback           TEEP Error from an Agent
-//               PolicyUpdate      TeepPolicyTracedCallback          TAM learned a TA is malicious
-//               QueueDelay        TeepQueueDelayTracedCallback      wait before a worker took a
-//               request
-//   Verifier    ArIssued          TeepArTracedCallback              signed AR sent to the TAM
-//               PolicyUpdate      TeepPolicyTracedCallback          Verifier learned a TA is
-//               malicious Rejected          TeepRejectTracedCallback          evidence that failed
-//               appraisal
+//   TeepSessionDriver (TeepBroker, TeepTeeSessionDriver):
+//     PolicyCheck      TeepDeviceTracedCallback      timer fired (or retry)
+//     SessionStart     TeepDeviceTracedCallback      empty POST about to be sent
+//     SessionEnd       TeepSessionEndTracedCallback  outcome of the session
+//   TeepBroker only:
+//     Tampered         TeepTamperTracedCallback      a byte was flipped (tamper mode)
+//     Dropped          TeepDeviceTracedCallback      session dropped by a bad Broker
+//   TeepAgent:
+//     MessageReceived  TeepMessageTracedCallback     TEEP message handed to the TEE
+//     MessageSent      TeepMessageTracedCallback     TEEP message the TEE answered
+//     TaInstalled      TeepTaTracedCallback          SUIT install done
+//     TaRemoved        TeepTaTracedCallback          unlinked (unneeded-manifest-list)
+//     ArReceived       TeepArTracedCallback          verified AR stored by the Agent
+//     Rejected         TeepRejectTracedCallback      message rejected, Error sent
+//   TamServer:
+//     SessionStart     TeepDeviceTracedCallback      device id unknown: kUnknownDevice
+//     SessionEnd       TeepSessionEndTracedCallback  Success/Error/timeout/...
+//     MessageReceived  TeepMessageTracedCallback
+//     MessageSent      TeepMessageTracedCallback
+//     Rejected         TeepRejectTracedCallback      message dropped (bad sig, token)
+//     ErrorReceived    TeepErrorTracedCallback       TEEP Error from an Agent
+//     PolicyUpdate     TeepPolicyTracedCallback      TAM learned a TA is malicious
+//     QueueDelay       TeepQueueDelayTracedCallback  wait before a worker took a request
+//     Overload         TeepDeviceTracedCallback      QueueLimit turned a request away
+//   Verifier:
+//     ArIssued         TeepArTracedCallback          signed AR sent to the TAM
+//     PolicyUpdate     TeepPolicyTracedCallback      Verifier learned a TA is malicious
+//     Rejected         TeepRejectTracedCallback      evidence that failed appraisal
 #pragma once
 
 #include "ns3/nstime.h"
@@ -65,7 +66,7 @@ enum class AttestationStatus : uint8_t
 };
 const char* ToString(AttestationStatus s);
 
-/// How a TEEP session ended, as seen by the Broker or the TAM.
+/// How a TEEP session ended, as seen by the device's session driver (Broker) or the TAM.
 enum class SessionOutcome : uint8_t
 {
     Success,           // ended with 204 after Success (or 204 with nothing to do)
@@ -75,6 +76,8 @@ enum class SessionOutcome : uint8_t
     Timeout,           // TAM: no answer before the session timeout
     DroppedByBroker,   // a compromised Broker silently dropped the session
     AttestationFailed, // TAM: the Verifier could not appraise the evidence
+    TamBusy,           // device: the TAM answered with a TEEP Error ERR_TEMPORARY_ERROR (overload)
+    TamError,          // device: any other verified error report from the TAM
 };
 const char* ToString(SessionOutcome o);
 

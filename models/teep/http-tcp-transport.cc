@@ -22,9 +22,12 @@ namespace
 // Largest chunk handed to the socket at once: keeps packets (and copies) bounded.
 constexpr uint32_t kMaxChunk = 64 * 1024;
 
-/// Copies a received packet's bytes into `scratch` (reused, so no allocation per packet).
-std::span<const uint8_t> PacketBytes(Ptr<Packet> packet, std::vector<uint8_t>& scratch)
+/// Copies a received packet's bytes into one buffer shared by every transport (the simulator
+/// is single-threaded and the parser copies what it keeps): no allocation per packet, and no
+/// per-device buffer that keeps the capacity of the largest packet it ever received.
+std::span<const uint8_t> PacketBytes(Ptr<Packet> packet)
 {
+    static std::vector<uint8_t> scratch;
     scratch.resize(packet->GetSize());
     packet->CopyData(scratch.data(), scratch.size());
     return {scratch.data(), scratch.size()};
@@ -56,14 +59,52 @@ std::size_t SendBuffered(Ptr<Socket> socket, const std::vector<uint8_t>& tx, std
     return offset;
 }
 
+/// Close() with unread bytes makes ns-3 TCP send a reset (as Linux does for data that reaches a
+/// socket its application has closed) and free the connection.
+void ResetClosedSocket(Ptr<Socket> socket)
+{
+    if (socket->GetRxAvailable() > 0)
+    {
+        socket->Close();
+    }
+}
+
+/// Receive callback of a socket we closed while the peer may still be sending (a timed-out or
+/// failed session during a large answer). Close() is only a half-close: left unread, the late
+/// bytes fill the receive buffer, the advertised window shrinks toward zero and the sender
+/// stalls; ns-3 3.37 TCP even crashes on it (NextSeg yields a zero-size segment once the bytes
+/// sent equal the peer's window, and TcpRateLinux::SkbSent dereferences the null item).
+void RejectLateData(Ptr<Socket> socket)
+{
+    socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>()); // one reset is enough
+    // Not from inside the socket's own receive path, which still uses it after this returns.
+    Simulator::ScheduleNow(&ResetClosedSocket, socket);
+}
+
+/// Called before Close(): nothing reaches this transport any more, and bytes that still
+/// arrive are answered with a reset instead of being left in the receive buffer.
 void DetachCallbacks(Ptr<Socket> socket)
 {
     socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
                                MakeNullCallback<void, Ptr<Socket>>());
-    socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+    socket->SetRecvCallback(MakeCallback(&RejectLateData));
     socket->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
     socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
                               MakeNullCallback<void, Ptr<Socket>>());
+}
+
+/// Sets the TCP options that decide how many packets (and so events) a message costs, and the
+/// receive buffer. The receive buffer must exceed the peer's send buffer: ns-3 3.37 TCP crashes
+/// (TcpRateLinux::SkbSent on a null item) when a sender in SACK recovery has exactly the peer's
+/// advertised window outstanding (TcpTxBuffer::NextSeg tests sent <= rWnd instead of <, fixed
+/// upstream later, and yields a zero-size segment). With rWnd above anything the sender can
+/// buffer, the bytes outstanding never reach it.
+void SetTcpSizes(Ptr<Socket> socket, uint32_t segmentSize, uint32_t sendBufferSize,
+                 uint32_t receiveBufferSize)
+{
+    socket->SetAttribute("SegmentSize", UintegerValue(segmentSize));
+    socket->SetAttribute("SndBufSize", UintegerValue(sendBufferSize));
+    socket->SetAttribute("RcvBufSize", UintegerValue(receiveBufferSize));
 }
 
 void ClearRetired(std::shared_ptr<std::vector<Ptr<Socket>>> retired)
@@ -110,6 +151,26 @@ TypeId HttpTcpClientTransport::GetTypeId()
                           UintegerValue(8 * 1024),
                           MakeUintegerAccessor(&HttpTcpClientTransport::m_maxHeaderBytes),
                           MakeUintegerChecker<uint32_t>(64))
+            .AddAttribute("SegmentSize",
+                          "TCP maximum segment size of the connections (1448 B: a 1500 B MTU "
+                          "less IPv4, TCP and timestamp headers; ns-3's own default is 536 B).",
+                          UintegerValue(1448),
+                          MakeUintegerAccessor(&HttpTcpClientTransport::m_segmentSize),
+                          MakeUintegerChecker<uint32_t>(64, 65495))
+            .AddAttribute("SendBufferSize",
+                          "TCP send buffer: large enough that a whole TEEP message is handed to "
+                          "TCP at once instead of refilled on every ACK (memory is only used by "
+                          "queued bytes).",
+                          UintegerValue(4 * 1024 * 1024),
+                          MakeUintegerAccessor(&HttpTcpClientTransport::m_sendBufferSize),
+                          MakeUintegerChecker<uint32_t>(1024))
+            .AddAttribute("ReceiveBufferSize",
+                          "TCP receive buffer (a limit; only bytes held use memory). Must be "
+                          "larger than the peer's SendBufferSize, see SetTcpSizes: ns-3 3.37 "
+                          "crashes when a sender has exactly the receive window outstanding.",
+                          UintegerValue(8 * 1024 * 1024),
+                          MakeUintegerAccessor(&HttpTcpClientTransport::m_receiveBufferSize),
+                          MakeUintegerChecker<uint32_t>(1024))
             .AddTraceSource("Tx", "A packet of HTTP request bytes handed to TCP.",
                             MakeTraceSourceAccessor(&HttpTcpClientTransport::m_txTrace),
                             "ns3::Packet::TracedCallback")
@@ -135,7 +196,7 @@ void HttpTcpClientTransport::DoDispose()
 {
     for (Pending& p : m_pending)
     {
-        p.timeout.Cancel();
+        p.timeout.Cancel(); // teardown: Cancel stays safe even after Simulator::Destroy
     }
     m_pending.clear();
     ReleaseSocket();
@@ -199,6 +260,7 @@ void HttpTcpClientTransport::OpenConnection(const Address& server)
     m_connected = false;
     ++m_connectionsOpened;
     m_socket = Socket::CreateSocket(m_node, TcpSocketFactory::GetTypeId());
+    SetTcpSizes(m_socket, m_segmentSize, m_sendBufferSize, m_receiveBufferSize);
     m_socket->SetConnectCallback(MakeCallback(&HttpTcpClientTransport::ConnectionSucceeded, this),
                                  MakeCallback(&HttpTcpClientTransport::ConnectionFailed, this));
     m_socket->SetRecvCallback(MakeCallback(&HttpTcpClientTransport::HandleRead, this));
@@ -274,7 +336,7 @@ void HttpTcpClientTransport::HandleRead(Ptr<Socket> socket)
         }
         m_bytesReceived += packet->GetSize();
         m_rxTrace(packet);
-        if (!m_parser->Feed(PacketBytes(packet, m_scratch)))
+        if (!m_parser->Feed(PacketBytes(packet)))
         {
             Abort("malformed response: " + m_parser->Error());
             return;
@@ -288,8 +350,8 @@ void HttpTcpClientTransport::HandleRead(Ptr<Socket> socket)
                 return;
             }
             Pending p = std::move(m_pending.front());
-            m_pending.pop_front();
-            p.timeout.Cancel();
+            m_pending.erase(m_pending.begin());
+            p.timeout.Remove();
             TeepHttpResponse rsp;
             rsp.status = msg.status;
             rsp.contentType = std::move(msg.contentType);
@@ -298,7 +360,7 @@ void HttpTcpClientTransport::HandleRead(Ptr<Socket> socket)
             {
                 // The server ends the connection after this answer; later requests on it fail.
                 Address server = m_server;
-                std::deque<Pending> rest;
+                std::vector<Pending> rest;
                 rest.swap(m_pending);
                 ReleaseSocket();
                 m_closeTrace(server);
@@ -306,7 +368,7 @@ void HttpTcpClientTransport::HandleRead(Ptr<Socket> socket)
                 const TeepHttpResponse failure{};
                 for (Pending& r : rest)
                 {
-                    r.timeout.Cancel();
+                    r.timeout.Remove();
                     r.done(failure);
                 }
                 return;
@@ -337,7 +399,7 @@ void HttpTcpClientTransport::AbortSession(uint64_t session, std::string reason)
 void HttpTcpClientTransport::Abort(const std::string& reason)
 {
     NS_LOG_LOGIC(this << " session fails: " << reason);
-    std::deque<Pending> failed;
+    std::vector<Pending> failed;
     failed.swap(m_pending); // callbacks below may Post again: start from a clean state
     Address server = m_server;
     ReleaseSocket();
@@ -347,7 +409,7 @@ void HttpTcpClientTransport::Abort(const std::string& reason)
     const TeepHttpResponse failure{};
     for (Pending& p : failed)
     {
-        p.timeout.Cancel();
+        p.timeout.Remove();
         p.done(failure);
     }
 }
@@ -373,7 +435,7 @@ bool HttpTcpClientTransport::ReleaseSocket()
     ++m_session;
     m_connected = false;
     m_parser.reset();
-    m_tx.clear();
+    std::vector<uint8_t>().swap(m_tx); // between sessions a device keeps no buffer
     m_txOffset = 0;
     if (!m_socket)
     {
@@ -413,6 +475,24 @@ TypeId HttpTcpServerTransport::GetTypeId()
                           UintegerValue(16 * 1024 * 1024),
                           MakeUintegerAccessor(&HttpTcpServerTransport::m_maxBodyBytes),
                           MakeUintegerChecker<uint32_t>())
+            .AddAttribute("SegmentSize",
+                          "TCP maximum segment size of accepted connections (see the client's).",
+                          UintegerValue(1448),
+                          MakeUintegerAccessor(&HttpTcpServerTransport::m_segmentSize),
+                          MakeUintegerChecker<uint32_t>(64, 65495))
+            .AddAttribute("SendBufferSize",
+                          "TCP send buffer of accepted connections: a whole answer (a TA image "
+                          "included) goes to TCP at once.",
+                          UintegerValue(4 * 1024 * 1024),
+                          MakeUintegerAccessor(&HttpTcpServerTransport::m_sendBufferSize),
+                          MakeUintegerChecker<uint32_t>(1024))
+            .AddAttribute("ReceiveBufferSize",
+                          "TCP receive buffer (a limit; only bytes held use memory). Must be "
+                          "larger than the peer's SendBufferSize, see SetTcpSizes: ns-3 3.37 "
+                          "crashes when a sender has exactly the receive window outstanding.",
+                          UintegerValue(8 * 1024 * 1024),
+                          MakeUintegerAccessor(&HttpTcpServerTransport::m_receiveBufferSize),
+                          MakeUintegerChecker<uint32_t>(1024))
             .AddTraceSource("Tx", "A packet of HTTP response bytes handed to TCP.",
                             MakeTraceSourceAccessor(&HttpTcpServerTransport::m_txTrace),
                             "ns3::Packet::TracedCallback")
@@ -457,6 +537,8 @@ void HttpTcpServerTransport::Listen(Ptr<Node> node, const Address& local, Reques
         at = InetSocketAddress(Ipv4Address::GetAny(), m_defaultPort);
     }
     m_listener = Socket::CreateSocket(node, TcpSocketFactory::GetTypeId());
+    // Accepted sockets are forked from the listener and inherit these.
+    SetTcpSizes(m_listener, m_segmentSize, m_sendBufferSize, m_receiveBufferSize);
     if (m_listener->Bind(at) < 0 || m_listener->Listen() < 0)
     {
         NS_FATAL_ERROR("HttpTcpServerTransport: cannot listen on the given address");
@@ -549,7 +631,7 @@ void HttpTcpServerTransport::HandleRead(Ptr<Socket> socket)
         {
             continue; // after a 400 or "Connection: close" nothing more is read
         }
-        if (!c->parser.Feed(PacketBytes(packet, m_scratch)))
+        if (!c->parser.Feed(PacketBytes(packet)))
         {
             NS_LOG_WARN("connection " << connId << ": " << c->parser.Error());
             m_badRequestTrace(connId, c->parser.Error());
@@ -712,7 +794,7 @@ void HttpTcpServerTransport::CloseConnection(uint64_t connectionId)
     std::unique_ptr<Connection> c = std::move(it->second);
     m_connections.erase(it);
     m_bySocket.erase(PeekPointer(c->socket));
-    c->idle.Cancel();
+    c->idle.Remove();
     for (const Outgoing& out : c->queue)
     {
         m_requestConnection.erase(out.requestId); // later Respond() calls are ignored

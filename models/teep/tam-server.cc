@@ -1,6 +1,7 @@
 #include "teepsim/tam-server.h"
 
 #include "teepsim/codec/cose.h"
+#include "teepsim/codec/crypto.h"
 #include "teepsim/codec/eat.h"
 #include "teepsim/codec/teep_signed.h"
 
@@ -74,10 +75,17 @@ TypeId TamServer::GetTypeId()
                           TimeValue(Seconds(0)),
                           MakeTimeAccessor(&TamServer::m_remediationServiceTime), MakeTimeChecker())
             .AddAttribute("QueueLimit",
-                          "Waiting requests beyond which a new one is rejected with HTTP 503 "
-                          "(0 = unlimited; Workers > 0).",
+                          "Waiting requests beyond which a new one is turned away with "
+                          "OverloadResponse (0 = unlimited; Workers > 0).",
                           UintegerValue(0), MakeUintegerAccessor(&TamServer::m_queueLimit),
                           MakeUintegerChecker<uint32_t>())
+            .AddAttribute("OverloadResponse",
+                          "Answer to a request QueueLimit turns away: HTTP 503, or HTTP 200 "
+                          "with a TAM-signed TEEP Error ERR_TEMPORARY_ERROR.",
+                          EnumValue(TAM_OVERLOAD_HTTP_503),
+                          MakeEnumAccessor(&TamServer::m_overloadResponse),
+                          MakeEnumChecker(TAM_OVERLOAD_HTTP_503, "Http503", TAM_OVERLOAD_TEEP_ERROR,
+                                          "TeepError"))
             .AddTraceSource("SessionStart", "A session-opening POST was answered.",
                             MakeTraceSourceAccessor(&TamServer::m_sessionStartTrace),
                             "ns3::TeepDeviceTracedCallback")
@@ -105,15 +113,18 @@ TypeId TamServer::GetTypeId()
             .AddTraceSource("QueueLength", "Waiting requests or busy workers changed.",
                             MakeTraceSourceAccessor(&TamServer::m_queueLengthTrace),
                             "ns3::TamServer::QueueLengthTracedCallback")
-            .AddTraceSource("Overload", "A request was rejected (QueueLimit): HTTP 503.",
-                            MakeTraceSourceAccessor(&TamServer::m_overloadTrace),
-                            "ns3::TeepDeviceTracedCallback");
+            .AddTraceSource(
+                "Overload",
+                "A request was turned away (QueueLimit), answered per OverloadResponse.",
+                MakeTraceSourceAccessor(&TamServer::m_overloadTrace),
+                "ns3::TeepDeviceTracedCallback");
     return tid;
 }
 
 TamServer::TamServer()
     : m_port(8080), m_keySeed(1), m_suite(TEEP_SUITE_ED25519), m_sessionTimeout(Minutes(10)),
-      m_workers(0), m_serviceTime(Seconds(0)), m_remediationServiceTime(Seconds(0)), m_queueLimit(0)
+      m_workers(0), m_serviceTime(Seconds(0)), m_remediationServiceTime(Seconds(0)),
+      m_queueLimit(0), m_overloadResponse(TAM_OVERLOAD_HTTP_503)
 {
 }
 
@@ -252,109 +263,7 @@ void TamServer::StopApplication()
     }
 }
 
-// ---- capacity: FIFO queue in front of m_workers workers ----
-
-void TamServer::OnRequest(uint64_t requestId, uint64_t connectionId, const TeepHttpRequest& req)
-{
-    if (m_workers == 0)
-    {
-        Serve(requestId, connectionId, req);
-        return;
-    }
-    QueuedRequest q{Simulator::Now(), requestId, connectionId, req};
-    if (m_busy < m_workers)
-    {
-        RunWorker(std::move(q));
-        return;
-    }
-    if (m_queueLimit != 0 && m_queue.size() >= m_queueLimit)
-    {
-        RejectOverload(requestId, req);
-        return;
-    }
-    m_queue.push_back(std::move(q));
-    TraceQueue();
-}
-
-void TamServer::TraceQueue()
-{
-    m_queueLengthTrace(static_cast<uint32_t>(m_queue.size()), m_busy);
-}
-
-void TamServer::RunWorker(QueuedRequest q)
-{
-    ++m_busy;
-    TraceQueue();
-    m_queueDelayTrace(kUnknownDevice, Simulator::Now() - q.queuedAt);
-    // Handle the request now (which tells whether it belongs to a removal session) and hold
-    // its answer until the service time is over: the device sees the same timing as if the
-    // work took the whole service time.
-    m_servingRemoval = false;
-    m_inWorker = true;
-    Serve(q.requestId, q.connectionId, q.req);
-    m_inWorker = false;
-    const Time service = m_servingRemoval && !m_remediationServiceTime.IsZero()
-                             ? m_remediationServiceTime
-                             : m_serviceTime;
-    bool answered = false;
-    for (auto& [id, rsp] : m_heldAnswers)
-    {
-        answered = answered || id == q.requestId;
-        Simulator::Schedule(service, &TamServer::SendAnswer, this, id, std::move(rsp));
-    }
-    m_heldAnswers.clear();
-    if (!answered)
-    {
-        // Answered later (after the Verifier): not before this worker is done.
-        m_answerNotBefore[q.requestId] = Simulator::Now() + service;
-    }
-    Simulator::Schedule(service, &TamServer::ReleaseWorker, this);
-}
-
-void TamServer::SendAnswer(uint64_t requestId, TeepHttpResponse rsp)
-{
-    m_server->Respond(requestId, rsp);
-}
-
-void TamServer::ReleaseWorker()
-{
-    --m_busy;
-    if (!m_queue.empty() && m_busy < m_workers)
-    {
-        QueuedRequest next = std::move(m_queue.front());
-        m_queue.pop_front();
-        RunWorker(std::move(next)); // one trace for the combined change (queue - 1)
-        return;
-    }
-    TraceQueue();
-}
-
-uint32_t TamServer::DeviceIdOfBody(const std::vector<uint8_t>& body) const
-{
-    if (body.empty())
-    {
-        return kUnknownDevice;
-    }
-    auto parsed = cose::ParseSigned(body);
-    if (!parsed.ok() || parsed->signatures.size() != 1)
-    {
-        return kUnknownDevice;
-    }
-    const std::optional<Bytes> kid = parsed->signatures[0].kid();
-    auto it = kid ? m_deviceByKid.find(*kid) : m_deviceByKid.end();
-    return it == m_deviceByKid.end() ? kUnknownDevice : m_devices[it->second].id;
-}
-
-void TamServer::RejectOverload(uint64_t requestId, const TeepHttpRequest& req)
-{
-    ++m_overloads;
-    const uint32_t dev = DeviceIdOfBody(req.body);
-    NS_LOG_INFO("TAM overloaded: request of device " << dev << " rejected with 503");
-    m_overloadTrace(dev);
-    TeepHttpResponse rsp;
-    rsp.status = 503;
-    m_server->Respond(requestId, rsp);
-}
+// Capacity (OnRequest, workers, queue, overload answers): tam-capacity.cc.
 
 // ---- TEEP over HTTP ----
 
@@ -612,7 +521,14 @@ void TamServer::OnVerifierAnswer(uint64_t requestId, uint64_t sessionId,
         EndSession(sessionId, SessionOutcome::AttestationFailed);
         return;
     }
+    // Checking the AR and signing the Update cost signature operations: hold the answer for
+    // their modelled CPU time (zero with real signatures).
+    m_inWorker = true;
+    const uint64_t ops = teepsim::crypto::OperationCount();
     SendUpdate(requestId, sessionId, rsp.body);
+    m_inWorker = false;
+    ReleaseHeld(Simulator::Now() + teepwire::CryptoCharge(teepsim::crypto::OperationCount() - ops),
+                /*atOnceIfReady=*/true);
 }
 
 void TamServer::SendUpdate(uint64_t requestId, uint64_t sessionId, const Bytes& arBytes)
@@ -685,7 +601,12 @@ void TamServer::EndSession(uint64_t sessionId, SessionOutcome outcome)
         return;
     }
     Session& s = it->second;
-    s.timeout.Cancel();
+    if (s.timeout.IsRunning())
+    {
+        // Removed, not cancelled: a cancelled event still costs a scheduler pop at its time,
+        // one event per session for a timeout that almost never fires.
+        Simulator::Remove(s.timeout);
+    }
     if (!s.token.empty())
     {
         m_sessionByToken.erase(s.token);

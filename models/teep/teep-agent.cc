@@ -2,7 +2,6 @@
 
 #include "teepsim/codec/eat.h"
 #include "teepsim/codec/teep_signed.h"
-#include "teepsim/ta-catalog.h"
 
 #include "ns3/address.h"
 #include "ns3/enum.h"
@@ -46,6 +45,20 @@ int64_t NowSeconds()
     return static_cast<int64_t>(std::floor(Simulator::Now().GetSeconds()));
 }
 } // namespace
+
+const char* ToString(AgentVerdict v)
+{
+    switch (v)
+    {
+        case AgentVerdict::Accepted:
+            return "accepted";
+        case AgentVerdict::Rejected:
+            return "rejected";
+        case AgentVerdict::TamError:
+            return "tam-error";
+    }
+    return "?";
+}
 
 TypeId TeepAgent::GetTypeId()
 {
@@ -104,6 +117,7 @@ void TeepAgent::DoDispose()
 {
     m_inventory.clear();
     m_seenTokens.clear();
+    m_answeredToken.reset();
     Object::DoDispose();
 }
 
@@ -211,7 +225,7 @@ void TeepAgent::RememberToken(const Bytes& token)
     }
 }
 
-std::optional<std::vector<uint8_t>> TeepAgent::ProcessTeepMessage(const std::vector<uint8_t>& msg)
+AgentReply TeepAgent::ProcessTeepMessage(const std::vector<uint8_t>& msg)
 {
     auto verified = teep::DecodeVerified(msg, Wire(), m_tamKeys);
     if (!verified.ok())
@@ -234,6 +248,12 @@ std::optional<std::vector<uint8_t>> TeepAgent::ProcessTeepMessage(const std::vec
     const teep::Message& m = verified->message;
     m_msgReceivedTrace(m_deviceId, TraceType(teep::TypeOf(m)), msg.size());
     const std::optional<Bytes>& token = teep::TokenOf(m);
+    if (const auto* e = std::get_if<teep::Error>(&m))
+    {
+        // The TAM reports a problem (e.g. overloaded) instead of answering: its token, if any,
+        // is the one of the message the Agent sent, so it is checked before the replay window.
+        return TakeTamError(e->errCode, e->errMsg, token);
+    }
     if (token && TokenSeen(*token))
     {
         return Reject(RejectReason::Replay, WireCode(teep::ErrorCode::PermanentError),
@@ -252,9 +272,8 @@ std::optional<std::vector<uint8_t>> TeepAgent::ProcessTeepMessage(const std::vec
         if (u->errCode)
         {
             // The TAM reports a problem with our QueryResponse: nothing to act on or answer.
-            NS_LOG_INFO("device " << m_deviceId << ": Update with err-code "
-                                  << teep::ToString(*u->errCode));
-            return std::nullopt;
+            // Its (fresh) token passed the replay window above.
+            return TakeTamError(*u->errCode, u->errMsg, std::nullopt);
         }
         return HandleUpdate(*u);
     }
@@ -262,8 +281,29 @@ std::optional<std::vector<uint8_t>> TeepAgent::ProcessTeepMessage(const std::vec
                   std::string("unexpected ") + teep::ToString(teep::TypeOf(m)), token);
 }
 
-std::vector<uint8_t> TeepAgent::Reject(RejectReason reason, uint32_t errCode,
-                                       const std::string& why, const std::optional<Bytes>& token)
+AgentReply TeepAgent::TakeTamError(teep::ErrorCode code, const std::optional<std::string>& why,
+                                   const std::optional<Bytes>& token)
+{
+    if (token && token != m_answeredToken)
+    {
+        return Reject(RejectReason::TokenMismatch, WireCode(teep::ErrorCode::PermanentError),
+                      "TAM error for a message the Agent did not send", std::nullopt);
+    }
+    m_answeredToken.reset(); // consumed: the same report is not taken twice
+    ++m_tamErrors;
+    NS_LOG_INFO("device " << m_deviceId << ": TAM reported " << teep::ToString(code)
+                          << (why ? ": " + *why : std::string()));
+    return AgentReply{AgentVerdict::TamError, std::nullopt, code};
+}
+
+AgentReply TeepAgent::Answer(const teep::Message& m)
+{
+    m_answeredToken = teep::TokenOf(m);
+    return AgentReply{AgentVerdict::Accepted, SignAndTrace(m), std::nullopt};
+}
+
+AgentReply TeepAgent::Reject(RejectReason reason, uint32_t errCode, const std::string& why,
+                             const std::optional<Bytes>& token)
 {
     ++m_rejected;
     NS_LOG_INFO("device " << m_deviceId << ": rejected (" << ToString(reason) << "): " << why);
@@ -288,7 +328,11 @@ std::vector<uint8_t> TeepAgent::Reject(RejectReason reason, uint32_t errCode,
     {
         e.versions = std::vector<uint32_t>{0};
     }
-    return SignAndTrace(e);
+    if (token)
+    {
+        m_answeredToken = token; // the Error answers that message
+    }
+    return AgentReply{AgentVerdict::Rejected, SignAndTrace(e), std::nullopt};
 }
 
 std::vector<uint8_t> TeepAgent::SignAndTrace(const teep::Message& m)
@@ -299,7 +343,7 @@ std::vector<uint8_t> TeepAgent::SignAndTrace(const teep::Message& m)
     return out;
 }
 
-std::vector<uint8_t> TeepAgent::HandleQueryRequest(const teep::QueryRequest& q)
+AgentReply TeepAgent::HandleQueryRequest(const teep::QueryRequest& q)
 {
     const teep::CipherSuite mine = teep::Sign1Suite(GetAlg());
     if (std::find(q.supportedCipherSuites.begin(), q.supportedCipherSuites.end(), mine) ==
@@ -354,10 +398,10 @@ std::vector<uint8_t> TeepAgent::HandleQueryRequest(const teep::QueryRequest& q)
         }
         r.tcList = std::move(list);
     }
-    return SignAndTrace(r);
+    return Answer(r);
 }
 
-std::vector<uint8_t> TeepAgent::HandleUpdate(const teep::Update& u)
+AgentReply TeepAgent::HandleUpdate(const teep::Update& u)
 {
     // Check the passed-back attestation result before acting on anything in the Update.
     std::optional<eat::AttestationResult> ar;
@@ -418,73 +462,18 @@ std::vector<uint8_t> TeepAgent::HandleUpdate(const teep::Update& u)
             }
         }
     }
-    // 2. The SUIT install procedure for each manifest.
-    suit::Device dev;
-    dev.vendorId = TaCatalog::VendorId();
-    dev.classId = TaCatalog::ClassId();
-    dev.deviceId = GetUeid();
-    dev.kek = GetEncryptionKey();
+    // 2. The SUIT install procedure for each manifest (teep-agent-install.cc).
     for (const suit::Envelope& env : envelopes)
     {
-        const suit::ComponentId tcId =
-            env.manifest.components.empty() ? suit::ComponentId{} : env.manifest.components[0];
-        auto it = std::find_if(m_inventory.begin(), m_inventory.end(),
-                               [&](const InstalledTc& t) { return t.componentId == tcId; });
-        std::optional<uint64_t> installedSeq;
-        if (it != m_inventory.end())
+        if (std::optional<std::string> failure = InstallEnvelope(env))
         {
-            installedSeq = it->sequence;
+            return Reject(RejectReason::BadManifest,
+                          WireCode(teep::ErrorCode::ManifestProcessingFailed), *failure, u.token);
         }
-        const suit::ProcessOutcome out = suit::RunInstall(env, dev, {}, installedSeq);
-        if (!out.ok())
-        {
-            return Reject(
-                RejectReason::BadManifest, WireCode(teep::ErrorCode::ManifestProcessingFailed),
-                std::string("SUIT install: ") + suit::ToString(out.status) + " " + out.reason,
-                u.token);
-        }
-        InstalledTc tc;
-        tc.componentId = tcId;
-        tc.manifestComponentId =
-            env.manifest.manifestComponentId.value_or(suit::ManifestComponentIdFor(tcId));
-        tc.name = TaCatalog::NameOf(tcId);
-        if (tc.name.empty())
-        {
-            tc.name = suit::ComponentIdToString(tcId);
-        }
-        tc.sequence = env.manifest.sequenceNumber;
-        tc.digest = env.manifestDigest.bytes;
-        if (env.manifest.components.size() > 1)
-        {
-            // Personalized: the manifest differs per device, so report the TC image digest
-            // (a reference value the Verifier knows) and keep the decrypted data.
-            for (const auto& [id, bytes] : out.written)
-            {
-                if (id == tcId)
-                {
-                    tc.digest = crypto::Sha256(bytes);
-                }
-                else
-                {
-                    tc.personalization = bytes;
-                }
-            }
-        }
-        tc.installedAt = Simulator::Now();
-        if (it != m_inventory.end())
-        {
-            *it = tc;
-        }
-        else
-        {
-            m_inventory.push_back(tc);
-        }
-        NS_LOG_INFO("device " << m_deviceId << ": installed " << tc.name << " seq " << tc.sequence);
-        m_taInstalledTrace(m_deviceId, tc.name, tc.sequence);
     }
     teep::Success s;
     s.token = u.token;
-    return SignAndTrace(s);
+    return Answer(s);
 }
 
 } // namespace ns3

@@ -93,6 +93,7 @@ TeepDeviceHelper::TeepDeviceHelper(const TeepTransportHelper& transports) : m_tr
 {
     m_agent.SetTypeId(TeepAgent::GetTypeId());
     m_broker.SetTypeId(TeepBroker::GetTypeId());
+    m_teeDriver.SetTypeId(TeepTeeSessionDriver::GetTypeId());
 }
 
 void TeepDeviceHelper::SetAgentAttribute(const std::string& name, const AttributeValue& value)
@@ -103,6 +104,11 @@ void TeepDeviceHelper::SetAgentAttribute(const std::string& name, const Attribut
 void TeepDeviceHelper::SetBrokerAttribute(const std::string& name, const AttributeValue& value)
 {
     m_broker.Set(name, value);
+    TypeId::AttributeInformation info;
+    if (TeepTeeSessionDriver::GetTypeId().LookupAttributeByName(name, &info))
+    {
+        m_teeDriver.Set(name, value);
+    }
 }
 
 ApplicationContainer TeepDeviceHelper::Install(const NodeContainer& nodes, Ptr<TamServer> tam,
@@ -133,12 +139,20 @@ ApplicationContainer TeepDeviceHelper::Install(Ptr<Node> node, Ptr<TamServer> ta
     tam->RegisterDevice(id, agent->GetKey());
     verifier->RegisterDevice(id, agent->GetKey(), agent->GetUeid());
 
-    Ptr<TeepBroker> broker = m_broker.Create<TeepBroker>();
-    broker->SetAgent(agent);
-    broker->SetTransport(m_transports.CreateClient(node));
-    broker->AssignStreams(m_streamBase + 2 * static_cast<int64_t>(id));
-    node->AddApplication(broker);
-    return ApplicationContainer(broker);
+    Ptr<TeepSessionDriver> driver;
+    if (m_ree)
+    {
+        driver = m_broker.Create<TeepBroker>();
+    }
+    else
+    {
+        driver = m_teeDriver.Create<TeepTeeSessionDriver>();
+    }
+    driver->SetAgent(agent);
+    driver->SetTransport(m_transports.CreateClient(node));
+    driver->AssignStreams(m_streamBase + 2 * static_cast<int64_t>(id));
+    node->AddApplication(driver);
+    return ApplicationContainer(driver);
 }
 
 size_t WriteTeepPublicKeys(const std::string& dir, Ptr<TamServer> tam, Ptr<Verifier> verifier,

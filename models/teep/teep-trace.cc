@@ -57,6 +57,10 @@ const char* ToString(SessionOutcome o)
             return "dropped-by-broker";
         case SessionOutcome::AttestationFailed:
             return "attestation-failed";
+        case SessionOutcome::TamBusy:
+            return "tam-busy";
+        case SessionOutcome::TamError:
+            return "tam-error";
     }
     return "?";
 }

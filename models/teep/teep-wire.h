@@ -1,18 +1,50 @@
-// Internal to models/teep: the wire profile the models speak and the mapping of the codec's
-// message types onto the trace vocabulary, shared by the Agent and the TAM.
+// Internal to models/teep: the process-wide codec settings the models honour (wire profile,
+// real or modelled signatures, CPU time charged per signature operation) as ns-3 GlobalValues,
+// and the mapping of the codec's message types onto the trace vocabulary.
+//
+// GlobalValues (set with GlobalValue::Bind / Config::SetGlobal / NS_GLOBAL_VALUE, before the
+// simulation starts; defined in teep-globals.cc):
+//   "TeepWireProfile"  EnumValue Draft26|Legacy   numbering of every TEEP message (default Draft26)
+//   "TeepCryptoMode"   EnumValue Real|Modelled    setting it also calls
+//                      teepsim::crypto::SetSignatureMode (default Real)
+//   "TeepCryptoOpTime" TimeValue                  CPU time per sign/verify in Modelled mode (0)
 #pragma once
 
 #include "teepsim/codec/teep_profile.h"
 #include "teepsim/teep-trace.h"
 
+#include "ns3/nstime.h"
+
+#include <cstdint>
+
 namespace ns3::teepwire
 {
 
-/// The models speak draft-26 numbering (the scenario's `profile` key is not honoured yet).
-inline const teepsim::teep::Profile& Wire()
+/// Values of the "TeepWireProfile" GlobalValue (the codec's ProfileId numbering).
+enum WireProfile : int
 {
-    return teepsim::teep::Profile::Draft26();
-}
+    WIRE_DRAFT26 = static_cast<int>(teepsim::teep::ProfileId::Draft26),
+    WIRE_LEGACY = static_cast<int>(teepsim::teep::ProfileId::Legacy),
+};
+
+/// Values of the "TeepCryptoMode" GlobalValue.
+enum CryptoMode : int
+{
+    CRYPTO_REAL = 0,
+    CRYPTO_MODELLED = 1,
+};
+
+/// The wire profile selected by "TeepWireProfile" (read on every call: cheap, no allocation).
+const teepsim::teep::Profile& Wire();
+
+/// CPU time a party pays for `ops` signature operations (crypto::OperationCount() deltas):
+/// ops x "TeepCryptoOpTime" in Modelled mode, zero in Real mode (real signatures are not
+/// charged simulated time). Also re-applies "TeepCryptoMode" to the codec if it drifted (e.g.
+/// after Config::Reset, which restores GlobalValues without re-running their checkers).
+Time CryptoCharge(uint64_t ops);
+
+/// Restores the three GlobalValues to their defaults (tests; a new scenario in one process).
+void ResetCodecGlobals();
 
 /// The codec's logical MessageType (0-based) as the trace's TeepMessageType (draft-26 values).
 inline TeepMessageType TraceType(teepsim::teep::MessageType t)

@@ -1,8 +1,9 @@
-// TAM queueing (THEORY §3.6): M/D/1 for Poisson polling, N·D/D/1 for fixed periods with
-// independent uniform phases (Roberts & Virtamo 1991).
-#include "teepsim/sim/analytic.h"
-
+// TAM queueing (THEORY §3.6) per request, as the TAM's worker pool sees it: M/D/1 for Poisson
+// polling, N·D/D/1 for fixed periods with independent uniform phases (Roberts & Virtamo 1991).
+#include <algorithm>
 #include <cmath>
+
+#include "parts.h"
 
 namespace teepsim::analytic
 {
@@ -61,5 +62,96 @@ double NDD1Wait(size_t n, double period, double s)
     }
     return integral * s;
 }
+
+namespace detail
+{
+
+TamQueue PredictTamQueue(const Inputs& in, std::vector<std::string>& notes)
+{
+    TamQueue q;
+    if (in.serviceTime <= 0)
+    {
+        q.removalShift = 0.0; // infinite capacity: no wait, no service time
+        return q;
+    }
+    // Every TEEP message is a separate arrival: k requests per session, service s each, so
+    // λ = kN/P and ρ = λ s / c = N (k s) / (P c).
+    const int k = std::max(1, in.tamMessagesPerSession);
+    const double s = in.serviceTime / k;
+    const double sRemoval = in.remediationServiceTime > 0 ? in.remediationServiceTime : s;
+    const int c = std::max(1, in.tamWorkers);
+    const double rho = static_cast<double>(in.devices) * in.serviceTime / (in.interval * c);
+    q.utilisation = rho;
+    if (rho >= 1)
+    {
+        notes.push_back("TAM overloaded (rho >= 1): no steady state");
+        return q;
+    }
+    if (in.synchronized)
+    {
+        notes.push_back("synchronized fleet: herd, see mean R; no stationary queue wait");
+        return q;
+    }
+    std::optional<double> wait;
+    if (c == 1 && in.law == IntervalLaw::Exponential)
+    {
+        wait = MD1Wait(rho, s);
+        notes.push_back("queue wait per request: M/D/1, lambda = kN/P, service s/k (Poisson "
+                        "sessions; a session's k requests are a round trip apart)");
+    }
+    else if (c == 1 && in.law == IntervalLaw::Fixed)
+    {
+        wait = NDD1Wait(static_cast<size_t>(k) * in.devices, in.interval, s);
+        notes.push_back("queue wait per request: N*D/D/1 over the kN request streams (Roberts & "
+                        "Virtamo; a session's requests taken as independent phases)");
+    }
+    else if (c == 1)
+    {
+        notes.push_back("queue wait: no closed form for jittered intervals");
+    }
+    else
+    {
+        notes.push_back("queue wait: no closed form for several workers (M/D/c)");
+    }
+    // The run average equals the stationary wait only if nothing changes the arrivals or the
+    // service at t0 and every request of a session reaches the TAM.
+    const bool steady = wait && in.retries == 0 && in.meanOff <= 0 && in.sessionLoss <= 0 &&
+                        !in.brokerDropsAll && in.pushReach <= 0 && sRemoval == s &&
+                        in.spreadRoundTrips;
+    if (wait)
+    {
+        q.stationaryWait = wait;
+        q.runAverage = steady;
+        if (!steady)
+        {
+            notes.push_back(in.spreadRoundTrips
+                                ? "queue wait over the run: NULL (loss, retries, availability, "
+                                  "push, dropping Brokers or a different remediation service "
+                                  "time change the arrivals or the service at t0)"
+                                : "queue wait over the run: NULL (one fixed round trip for all "
+                                  "devices: follow-up requests replay departures, not Poisson)");
+        }
+    }
+    // R waits for two requests (empty POST, QueryResponse) before the Update leaves. Without an
+    // exact wait, a random split of the arrivals over c separate M/D/1 queues waits longer than
+    // the shared pool; when even that is negligible against P the shift is service only.
+    const double bound = wait ? *wait : MD1Wait(rho, s);
+    if (wait || 2 * bound <= kNegligibleFraction * in.interval)
+    {
+        q.removalShift = 2 * (wait ? *wait : 0.0) + s + sRemoval;
+        if (!wait)
+        {
+            notes.push_back("R: TAM wait negligible against P (pooled-queue bound)");
+        }
+        else if (sRemoval != s)
+        {
+            notes.push_back("R: removal requests wait the pre-t0 stationary time (approximation: "
+                            "the remediation burst is not modelled)");
+        }
+    }
+    return q;
+}
+
+} // namespace detail
 
 } // namespace teepsim::analytic

@@ -77,8 +77,9 @@ std::optional<double> ResidualSurvival(const Inputs& in, double t)
     return std::nullopt;
 }
 
-double FixedIntervalRetryMean(double P, double p, int r, double b)
+double FixedIntervalRetryMean(double P, double p, int r, double b, double pTrigger)
 {
+    const double pt = pTrigger < 0 ? p : pTrigger;
     // THEORY §3.2, integrated exactly over the phase u of t0 within a round: attempts of the
     // current round at j·b (j = 0..r) still ahead of u happen only if all earlier ones failed.
     const double q = std::pow(p, r + 1);
@@ -92,20 +93,26 @@ double FixedIntervalRetryMean(double P, double p, int r, double b)
     condJ /= norm;
     const double roundWait = P * q / (1 - q) + b * condJ; // from a round start to success
 
-    // E[R | u] is linear in u between attempt instants; integrate piece by piece.
+    // E[R | u] is linear in u between attempt instants; integrate piece by piece. Attempts
+    // before t0 (j < j0) continue the burst with probability pt; from t0 on each one removes
+    // with probability 1 - p.
     auto meanGiven = [&](double u)
     {
-        double e = 0;
         int j0 = r + 1;
         for (int j = 0; j <= r; ++j)
         {
             if (j * b > u)
             {
                 j0 = std::min(j0, j);
-                e += std::pow(p, j) * (1 - p) * (j * b - u);
             }
         }
-        const double noSuccessAhead = (1 - std::pow(p, j0)) + std::pow(p, r + 1);
+        const double reach = std::pow(pt, j0); // the burst is still running at t0
+        double e = 0;
+        for (int j = j0; j <= r; ++j)
+        {
+            e += reach * std::pow(p, j - j0) * (1 - p) * (j * b - u);
+        }
+        const double noSuccessAhead = (1 - reach) + reach * std::pow(p, r + 1 - j0);
         return e + noSuccessAhead * (P - u + roundWait);
     };
     double total = 0;

@@ -21,6 +21,7 @@ constexpr AnalyticMetric kAnalyticMetrics[] = {
     {"T_trust", &analytic::Prediction::meanTtrust},
     {"W_danger", &analytic::Prediction::meanWdanger},
     {"W_clean", &analytic::Prediction::meanWclean},
+    {"tam_queue_delay", &analytic::Prediction::meanQueueWait},
 };
 
 const recorder::Summary* SimSummary(const recorder::Recorder& rec, const std::string& metric)

@@ -1,8 +1,13 @@
 // Maps a Scenario onto the analytic model's inputs (THEORY.md's parameters), saying in notes
 // where the mapping is approximate or impossible.
+#include "teepsim/message-transport.h"
 #include "teepsim/sim/deployment.h"
 
+#include "ns3/nstime.h"
+
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace teepsim::sim
 {
@@ -20,6 +25,21 @@ constexpr int kMessagesToRemoval = 4;
 constexpr int kMessagesToArIssued = 3;
 // Requests a TAM serves per session: empty POST, QueryResponse, Success.
 constexpr int kTamRequestsPerSession = 3;
+// Messages of a whole session (3 requests, 3 answers): losing any one fails it.
+constexpr int kMessagesPerSession = 6;
+
+/// The message transport's client Timeout (attribute default): a lost message fails its session
+/// only then, so a retry starts that much later than its spacing says.
+double MessageTimeoutSeconds()
+{
+    ns3::TypeId::AttributeInformation info;
+    if (!ns3::MessageClientTransport::GetTypeId().LookupAttributeByName("Timeout", &info))
+    {
+        return 0;
+    }
+    const auto* t = dynamic_cast<const ns3::TimeValue*>(ns3::PeekPointer(info.initialValue));
+    return t ? t->Get().GetSeconds() : 0;
+}
 } // namespace
 
 analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* notes)
@@ -56,6 +76,25 @@ analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* 
     in.devices = static_cast<size_t>(s.TotalDevices());
     in.tamWorkers = static_cast<int>(s.tam.workers);
     in.serviceTime = kTamRequestsPerSession * Seconds(s.tam.service_time_ns);
+    in.tamMessagesPerSession = kTamRequestsPerSession;
+    in.remediationServiceTime = Seconds(s.tam.remediation_service_time_ns);
+    // Requests arrive Poisson-like only when the devices' round trips differ by several
+    // service times (docs/THEORY-EXTENSIONS.md §3): here, at least 5 classes whose latencies
+    // are pairwise 2 service times apart (2 one-way latencies per round trip).
+    {
+        std::vector<int64_t> lat;
+        for (const DeviceClass& dc : s.fleet)
+        {
+            lat.push_back(dc.link.latency_ns);
+        }
+        std::sort(lat.begin(), lat.end());
+        bool spread = lat.size() >= 5;
+        for (size_t i = 1; i < lat.size() && spread; ++i)
+        {
+            spread = lat[i] - lat[i - 1] >= s.tam.service_time_ns;
+        }
+        in.spreadRoundTrips = spread;
+    }
 
     if (s.fleet.empty())
     {
@@ -77,6 +116,10 @@ analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* 
         const int arMessages = s.verifier.model == AttestationModel::Passport ? kMessagesToRemoval
                                                                               : kMessagesToArIssued;
         pA = 1 - std::pow(1 - c.link.loss, arMessages);
+        // Any lost message fails the session (and starts a retry burst), detected only at the
+        // client's timeout: attempts of a burst are retry spacing + timeout apart.
+        in.retryTriggerLoss = 1 - std::pow(1 - c.link.loss, kMessagesPerSession);
+        in.retrySpacing += MessageTimeoutSeconds();
     }
     else if (c.link.loss > 0)
     {
@@ -86,14 +129,23 @@ analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* 
     in.sessionDelay = 4 * Seconds(c.link.latency_ns);
 
     const BrokerMix& m = c.broker;
+    // Compromised Brokers turn bad at t0: the AR held at t0 comes from honest sessions (pA
+    // unchanged), but ARs the Verifier still affirms in (t0, t0 + d_V) would be dropped too.
+    const bool verifierLate = s.verifier.policy_delay_ns > 0;
     if (c.ree && (m.drop_all >= 1 || m.suppress_timers >= 1))
     {
         in.brokerDropsAll = true;
+        in.trustUnmodelled = verifierLate;
     }
     else if (c.ree && m.drop >= 1)
     {
         p = 1 - (1 - p) * (1 - m.drop_probability);
-        pA = 1 - (1 - pA) * (1 - m.drop_probability);
+        in.trustUnmodelled = verifierLate;
+    }
+    else if (c.ree && m.delay > 0 && m.honest + m.delay >= 1 - 1e-12)
+    {
+        in.brokerDelayFraction = m.delay; // honest + delay only (THEORY-EXTENSIONS §2)
+        in.brokerDelay = Seconds(m.delay_by_ns);
     }
     else if (c.ree && m.honest < 1)
     {
@@ -117,10 +169,15 @@ analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* 
             note("fixed on/off periods: no closed form");
             break;
     }
-    if (!s.tam.outages.empty() || s.tam.push.enabled)
+    if (s.tam.push.enabled)
+    {
+        in.pushReach = s.tam.push.reach_probability; // THEORY-EXTENSIONS §1
+        in.pushLatency = Seconds(s.tam.push.latency_ns);
+    }
+    if (!s.tam.outages.empty())
     {
         in.unmodelled = true;
-        note("TAM outages or push notifications: no closed form");
+        note("TAM outages: no closed form");
     }
     return in;
 }

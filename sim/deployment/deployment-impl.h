@@ -6,6 +6,7 @@
 #include "teepsim/ta-catalog.h"
 #include "teepsim/tam-server.h"
 #include "teepsim/teep-broker.h"
+#include "teepsim/teep-session-driver.h"
 #include "teepsim/verifier.h"
 
 #include "ns3/node-container.h"
@@ -42,7 +43,8 @@ struct Deployment::Impl
     ns3::Ptr<ns3::TaCatalog> catalog;
     ns3::Ptr<ns3::Verifier> verifier;
     ns3::Ptr<ns3::TamServer> tam;
-    std::vector<ns3::Ptr<ns3::TeepBroker>> brokers;   // by device id
+    // By device id: the session driver, a TeepBroker or (ree: false) a TeepTeeSessionDriver.
+    std::vector<ns3::Ptr<ns3::TeepSessionDriver>> brokers;
     std::vector<ns3::TeepBrokerBehaviour> behaviours; // from t0 on, by device id
     std::vector<uint8_t> deviceUp;                    // availability state by device id
     std::vector<uint64_t> bytesSent, bytesReceived;   // per device, at the last session end

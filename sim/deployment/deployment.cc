@@ -24,6 +24,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "codec-settings.h"
 #include "deployment-impl.h"
 
 namespace teepsim::sim
@@ -195,6 +196,7 @@ void Deployment::Build()
     const Scenario& s = d.scenario;
     RngSeedManager::SetSeed(s.seed);
     RngSeedManager::SetRun(s.run);
+    ApplyCodecSettings(s); // wire profile and crypto mode are process-wide (GlobalValues)
 
     const bool full = s.transport == Transport::Full;
     const std::string clientType =
@@ -280,11 +282,16 @@ void Deployment::Build()
     tamHelper.SetAttribute("RemediationServiceTime",
                            TimeValue(NanoSeconds(s.tam.remediation_service_time_ns)));
     tamHelper.SetAttribute("QueueLimit", UintegerValue(static_cast<uint32_t>(s.tam.queue_limit)));
+    tamHelper.SetAttribute("OverloadResponse",
+                           EnumValue(s.tam.overload_response == OverloadResponse::TeepError
+                                         ? TAM_OVERLOAD_TEEP_ERROR
+                                         : TAM_OVERLOAD_HTTP_503));
     d.tam = DynamicCast<TamServer>(
         tamHelper.Install(tamNode, d.catalog, d.verifier, verifierAddress).Get(0));
     d.tam->SetDefaultDesiredTas(desired);
 
-    // ---- devices, one helper per class; Broker behaviours assigned per device ----
+    // ---- devices, one helper per class; Broker behaviours assigned per device; a class
+    // without an REE gets TeepTeeSessionDriver (same timer and retries, no Broker) ----
     uint32_t nextDevice = 0;
     constexpr int64_t kTransportStreamBase = 100'000'000; // brokers use 1000 + 2 id (helper)
     for (size_t ci = 0; ci < s.fleet.size(); ++ci)
@@ -301,6 +308,7 @@ void Deployment::Build()
         }
         TeepDeviceHelper helper(classTransports);
         helper.SetFirstDeviceId(nextDevice);
+        helper.SetRee(c.ree);
         helper.SetAgentAttribute("KeySeed", UintegerValue(s.seed));
         helper.SetAgentAttribute("Suite", EnumValue(suite));
         helper.SetBrokerAttribute("Law", EnumValue(LawOf(s.policy_check.law)));
@@ -328,7 +336,7 @@ void Deployment::Build()
             AssignBehaviours(c.ree ? c.broker : BrokerMix{}, c.count);
         for (uint32_t k = 0; k < apps.GetN(); ++k, ++nextDevice)
         {
-            Ptr<TeepBroker> broker = DynamicCast<TeepBroker>(apps.Get(k));
+            Ptr<TeepSessionDriver> broker = DynamicCast<TeepSessionDriver>(apps.Get(k));
             // A compromised REE turns bad at t0 (THEORY §3.4: "dropped from t0"); before that it
             // is honest, so the TA gets installed and the device is affected at all.
             d.behaviours.push_back(behaviours[k]);

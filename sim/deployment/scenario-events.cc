@@ -110,7 +110,7 @@ void Deployment::Impl::ScheduleScenarioEvents(int64_t firstStream)
                             {
                                 if (deviceUp[d] && push->GetValue() < cfg.reach_probability)
                                 {
-                                    Ptr<TeepBroker> b = brokers[d];
+                                    Ptr<TeepSessionDriver> b = brokers[d];
                                     Simulator::Schedule(NanoSeconds(cfg.latency_ns),
                                                         [b] { b->TriggerPolicyCheck(); });
                                     recorder.Count("push_sent");

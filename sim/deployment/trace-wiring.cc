@@ -25,7 +25,7 @@ void Deployment::Impl::WireTraces()
 
     for (size_t i = 0; i < brokers.size(); ++i)
     {
-        Ptr<TeepBroker> broker = brokers[i];
+        Ptr<TeepSessionDriver> broker = brokers[i]; // Broker or no-REE driver: same traces
         Ptr<TeepAgent> agent = broker->GetAgent();
         agent->TraceConnectWithoutContext("TaInstalled",
                                           Callback<void, uint32_t, const std::string&, uint64_t>(
@@ -62,9 +62,13 @@ void Deployment::Impl::WireTraces()
                                   bytesSent[dev] = sent;
                                   bytesReceived[dev] = received;
                               }));
-        broker->TraceConnectWithoutContext("Tampered", Callback<void, uint32_t, TamperDirection>(
-                                                           [rec](uint32_t, TamperDirection)
-                                                           { rec->Count("broker_tampered"); }));
+        if (DynamicCast<TeepBroker>(broker))
+        {
+            broker->TraceConnectWithoutContext(
+                "Tampered",
+                Callback<void, uint32_t, TamperDirection>([rec](uint32_t, TamperDirection)
+                                                          { rec->Count("broker_tampered"); }));
+        }
     }
 
     if (!passport)
@@ -103,8 +107,12 @@ void Deployment::Impl::WireTraces()
                                                        [rec](uint32_t queued, uint32_t busy) {
                                                            rec->OnTamQueue(NowNs(), queued, busy);
                                                        }));
-    tam->TraceConnectWithoutContext(
-        "Overload", Callback<void, uint32_t>([rec](uint32_t) { rec->Count("tam_overload_503"); }));
+    const std::string overloadCounter =
+        scenario.tam.overload_response == OverloadResponse::TeepError ? "tam_overload_teep_error"
+                                                                      : "tam_overload_503";
+    tam->TraceConnectWithoutContext("Overload",
+                                    Callback<void, uint32_t>([rec, overloadCounter](uint32_t)
+                                                             { rec->Count(overloadCounter); }));
     tam->TraceConnectWithoutContext(
         "QueueDelay",
         Callback<void, uint32_t, Time>([rec](uint32_t, Time wait)

@@ -85,7 +85,9 @@ struct DeploymentOptions
     Time interval = Hours(1);
     Time arValidity = Hours(3);
     bool recordTraffic = false;
-    std::vector<std::pair<std::string, std::string>> brokerAttributes; // name, value string
+    bool ree = true; // false: devices without an REE (TeepTeeSessionDriver, no Broker)
+    // Name, value string. Timer/retry ones also apply without an REE (TeepDeviceHelper).
+    std::vector<std::pair<std::string, std::string>> brokerAttributes;
 };
 
 /// Builds the deployment and connects every trace to `timeline`.
@@ -101,11 +103,17 @@ class Deployment
     Ptr<TaCatalog> catalog;
     Ptr<Verifier> verifier;
     Ptr<TamServer> tam;
-    ApplicationContainer brokers;
+    ApplicationContainer brokers; // session drivers (Brokers unless DeploymentOptions::ree)
     Timeline timeline;
 
     Ptr<TeepAgent> Agent(uint32_t i) const { return devices.Get(i)->GetObject<TeepAgent>(); }
+    /// The device's Broker (nullptr without an REE).
     Ptr<TeepBroker> Broker(uint32_t i) const { return DynamicCast<TeepBroker>(brokers.Get(i)); }
+    /// The device's session driver, whichever kind.
+    Ptr<TeepSessionDriver> Driver(uint32_t i) const
+    {
+        return DynamicCast<TeepSessionDriver>(brokers.Get(i));
+    }
     /// Schedules DeclareMalicious at the TAM (t0 + dT) and the Verifier (t0 + dV).
     void DeclareMalicious(const std::string& ta, Time t0, Time dT, Time dV);
 };

@@ -94,6 +94,7 @@ Deployment::Deployment(const DeploymentOptions& o)
     tam->SetDefaultDesiredTas({"good-ta", "bad-ta"});
 
     TeepDeviceHelper dh(transports);
+    dh.SetRee(o.ree);
     dh.SetBrokerAttribute("Interval", TimeValue(o.interval));
     for (const auto& [name, value] : o.brokerAttributes)
     {
@@ -127,14 +128,18 @@ Deployment::Deployment(const DeploymentOptions& o)
             "Rejected", Cb(std::function<void(uint32_t, RejectReason, uint32_t)>(
                             [t](uint32_t d, RejectReason r, uint32_t)
                             { t->agentRejects.emplace_back(d, r); })));
-        Broker(i)->TraceConnectWithoutContext(
+        Driver(i)->TraceConnectWithoutContext(
             "PolicyCheck",
             Cb(std::function<void(uint32_t)>([t](uint32_t d)
                                              { t->policyChecks[d].push_back(Simulator::Now()); })));
-        Broker(i)->TraceConnectWithoutContext(
+        Driver(i)->TraceConnectWithoutContext(
             "SessionEnd",
             Cb(std::function<void(uint32_t, SessionOutcome)>(
                 [t](uint32_t d, SessionOutcome o) { t->brokerOutcomes[d].push_back(o); })));
+        if (!Broker(i))
+        {
+            continue; // no REE: nothing to tamper with or drop
+        }
         Broker(i)->TraceConnectWithoutContext(
             "Tampered", Cb(std::function<void(uint32_t, TamperDirection)>(
                             [t](uint32_t, TamperDirection) { ++t->tampered; })));

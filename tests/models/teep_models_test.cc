@@ -315,8 +315,10 @@ TEST(TeepModels, EveryFlippedByteOfQueryRequestAndUpdateIsRejected)
                 const uint64_t before = agent->GetRejectedCount();
                 auto out = agent->ProcessTeepMessage(bad);
                 ASSERT_EQ(agent->GetRejectedCount(), before + 1) << "byte " << pos;
-                ASSERT_TRUE(out.has_value());
-                auto err = teep::DecodeVerified(*out, teep::Profile::Draft26(), {agent->GetKey()});
+                ASSERT_EQ(out.verdict, AgentVerdict::Rejected) << "byte " << pos;
+                ASSERT_TRUE(out.reply.has_value());
+                auto err =
+                    teep::DecodeVerified(*out.reply, teep::Profile::Draft26(), {agent->GetKey()});
                 ASSERT_TRUE(err.ok());
                 EXPECT_EQ(teep::TypeOf(err->message), teep::MessageType::Error);
             }
@@ -342,6 +344,7 @@ TEST(TeepModels, ReplayedUpdateAndMismatchedTokensAreRejected)
     // Agent: the Update's token was consumed; the same (validly signed) Update again is a replay.
     const uint64_t before = agent->GetRejectedCount();
     auto out = agent->ProcessTeepMessage(Captured()[1].response);
+    EXPECT_EQ(out.verdict, AgentVerdict::Rejected);
     EXPECT_EQ(agent->GetRejectedCount(), before + 1);
     ASSERT_FALSE(d.timeline.agentRejects.empty());
     EXPECT_EQ(d.timeline.agentRejects.back().second, RejectReason::Replay);
@@ -356,7 +359,8 @@ TEST(TeepModels, ReplayedUpdateAndMismatchedTokensAreRejected)
     forged.dataItemRequested = teep::kDataAttestation | teep::kDataTrustedComponents;
     const auto forgedBytes = teep::EncodeSigned(forged, teep::Profile::Draft26(),
                                                 {{d.tam->GetAlg(), d.tam->GetKey(), true}});
-    auto strayResponse = agent->ProcessTeepMessage(forgedBytes);
+    const std::optional<std::vector<uint8_t>> strayResponse =
+        agent->ProcessTeepMessage(forgedBytes).reply;
     ASSERT_TRUE(strayResponse.has_value());
     const std::vector<uint8_t> replayed =
         Captured()[0].request.empty() ? Captured()[1].request : Captured()[0].request;

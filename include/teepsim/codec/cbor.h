@@ -7,6 +7,8 @@
 // accepts indefinite lengths and builds a refcounted heap tree that costs more per item.
 #pragma once
 
+#include "teepsim/codec/result.h"
+
 #include <cstdint>
 #include <map> // kept: included by earlier versions, others may rely on it
 #include <memory>
@@ -165,22 +167,7 @@ struct DecodeError
 };
 
 /// Result of a decode: either a value or an error.
-template<typename T> class Result
-{
-  public:
-    Result(T v) : v_(std::move(v)) {}
-    Result(DecodeError e) : v_(std::move(e)) {}
-    bool ok() const { return v_.index() == 0; }
-    explicit operator bool() const { return ok(); }
-    const T& value() const { return std::get<0>(v_); }
-    T& value() { return std::get<0>(v_); }
-    const T& operator*() const { return value(); }
-    const T* operator->() const { return &value(); }
-    const DecodeError& error() const { return std::get<1>(v_); }
-
-  private:
-    std::variant<T, DecodeError> v_;
-};
+template<typename T> using Result = teepsim::Result<T, DecodeError>;
 
 /// Decodes exactly one data item that must span the whole input (trailing bytes are an error).
 /// Strict: rejects malformed input (RFC 8949 §5.3.1 / Appendix F), reserved additional info

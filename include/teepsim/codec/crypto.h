@@ -94,6 +94,27 @@ bool Verify(Alg alg, const Key& key, ByteView message, ByteView signature);
 /// byte strings. Results are the same with or without it; benchmarks of the primitives turn it
 /// off. On by default; changing it clears this thread's memo.
 void SetSignatureMemo(bool enabled);
+/// How Sign and Verify compute signatures, process-wide.
+/// Real: ECDSA P-256 (RFC 6979) / Ed25519, the default.
+/// Modelled: for very large simulated fleets. Sign returns a 64-byte tag (the real signature's
+/// length) t = SHA-256("teepsim modelled signature" || key type || public key || message),
+/// then t || SHA-256(t); Verify recomputes it (like real signatures, ES256/ESP256 and
+/// EdDSA/Ed25519 give the same bytes). The COSE structure, sizes, kids, tamper
+/// detection and key mismatch behave as with real signatures, but anyone holding the PUBLIC key
+/// can forge a tag: a simulator's cost model, never a security mechanism. Real and modelled
+/// signatures never verify under the other mode.
+enum class SignatureMode : uint8_t
+{
+    Real,
+    Modelled,
+};
+/// Sets the mode for every thread (an atomic; set it before a simulation starts).
+void SetSignatureMode(SignatureMode mode);
+SignatureMode GetSignatureMode();
+/// Sign + Verify calls performed on this thread since it started (memo hits included: a real
+/// device would pay for them), so that models can charge CPU time per operation. Only calls
+/// that reach the algorithm count (not argument errors such as a missing private key).
+uint64_t OperationCount();
 /// Whether `alg` is a signature algorithm usable with `key`.
 bool AlgMatchesKey(Alg alg, const Key& key);
 /// Whether `alg` is one of the signature algorithms implemented here (-7, -9, -8, -19).

@@ -6,6 +6,7 @@
 #include "teepsim/codec/cbor.h"
 #include "teepsim/codec/cose.h"
 #include "teepsim/codec/crypto.h"
+#include "teepsim/codec/result.h"
 
 #include <cstdint>
 #include <optional>
@@ -129,22 +130,8 @@ struct Failure
     std::string ToString() const;
 };
 
-template<typename T> class Result
-{
-  public:
-    Result(T v) : v_(std::move(v)) {}
-    Result(Failure f) : v_(std::move(f)) {}
-    bool ok() const { return v_.index() == 0; }
-    explicit operator bool() const { return ok(); }
-    const T& value() const { return std::get<0>(v_); }
-    T& value() { return std::get<0>(v_); }
-    const T& operator*() const { return value(); }
-    const T* operator->() const { return &value(); }
-    const Failure& failure() const { return std::get<1>(v_); }
-
-  private:
-    std::variant<T, Failure> v_;
-};
+/// A decoded or verified value, or the Failure that explains why there is none.
+template<typename T> using Result = teepsim::Result<T, Failure>;
 
 // ---- Signed claim sets (CWT in COSE_Sign1) ----
 struct VerifiedToken

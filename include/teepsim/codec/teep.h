@@ -9,6 +9,7 @@
 #pragma once
 
 #include "teepsim/codec/cbor.h"
+#include "teepsim/codec/result.h"
 #include "teepsim/codec/teep_profile.h"
 
 #include <cstdint>
@@ -190,22 +191,8 @@ struct Failure
     std::string ToString() const; // "ERR_PERMANENT_ERROR at byte 12: token: 7 bytes, want 8..64"
 };
 
-template<typename T> class Result
-{
-  public:
-    Result(T v) : v_(std::move(v)) {}
-    Result(Failure f) : v_(std::move(f)) {}
-    bool ok() const { return v_.index() == 0; }
-    explicit operator bool() const { return ok(); }
-    const T& value() const { return std::get<0>(v_); }
-    T& value() { return std::get<0>(v_); }
-    const T& operator*() const { return value(); }
-    const T* operator->() const { return &value(); }
-    const Failure& failure() const { return std::get<1>(v_); }
-
-  private:
-    std::variant<T, Failure> v_;
-};
+/// A decoded value or the Failure a receiver would report.
+template<typename T> using Result = teepsim::Result<T, Failure>;
 
 /// What the receiver supports, for the negotiation checks of Decode.
 struct ReceiverCaps

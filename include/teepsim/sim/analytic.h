@@ -33,6 +33,9 @@ struct Inputs
     double arSessionLoss = -1;
     int retries = 0; // immediate retries after a failure (r), spaced retrySpacing (b)
     double retrySpacing = 0;
+    /// Probability that a session before t0 fails and so starts (or continues) a retry burst:
+    /// any lost message fails a session, not only one before the removal; < 0: sessionLoss.
+    double retryTriggerLoss = -1;
 
     // Exponential on/off availability (disabled when meanOff == 0).
     double meanOn = 0;
@@ -45,13 +48,39 @@ struct Inputs
     double sessionDelay = 0;    // δ: duration of a successful removal session
 
     bool brokerDropsAll = false; // R = ∞, W_danger = T_trust
+    /// Set when the AR process after t0 differs from the one before it in a way no formula here
+    /// covers (e.g. Brokers that start dropping at t0 while the Verifier learns only at t0 + d_V):
+    /// T_trust and the coupled windows are then NULL, R is still predicted.
+    bool trustUnmodelled = false;
 
     /// Set when the scenario has a feature no formula here covers: Predict returns only notes.
     bool unmodelled = false;
 
     size_t devices = 1; // N affected devices (fleet maxima, queueing)
     int tamWorkers = 1;
-    double serviceTime = 0; // s per session at the TAM (0 = infinite capacity)
+    /// TAM work per policy-check session: the sum over its tamMessagesPerSession requests, each
+    /// a separate arrival at the worker pool (0 = infinite capacity).
+    double serviceTime = 0;
+    int tamMessagesPerSession = 3; // empty POST, QueryResponse, Success
+    /// Service time per request of a session that removes a TA (0 = the normal per-request time).
+    double remediationServiceTime = 0;
+    /// True when a session's follow-up requests reach the TAM after round trips that differ
+    /// between devices by several service times (e.g. classes with distinct latencies), so that
+    /// Poisson sessions give Poisson requests. With one fixed round trip for every device a
+    /// follow-up request replays a departure (spaced >= s): the stream is smoother than Poisson
+    /// and waits less (THEORY-EXTENSIONS §3), so the run-average wait is then NULL.
+    bool spreadRoundTrips = false;
+
+    // Push at t0 + d_T (docs/THEORY-EXTENSIONS.md §1): each device is told with probability
+    // pushReach, independently, and starts a session pushLatency later; the rest wait for their
+    // next policy check. pushReach = 0: no push.
+    double pushReach = 0;
+    double pushLatency = 0;
+
+    // Compromised Brokers of the `delay` behaviour (docs/THEORY-EXTENSIONS.md §2): from t0 on,
+    // a fraction brokerDelayFraction of the devices have every relayed message held brokerDelay.
+    double brokerDelayFraction = 0;
+    double brokerDelay = 0;
 };
 
 struct Quantiles
@@ -67,7 +96,9 @@ struct Prediction
     std::optional<double> meanTtrust;
     std::optional<double> meanWdanger;
     std::optional<double> meanWclean;
-    std::optional<double> utilisation; // ρ = N s / (P c)
+    std::optional<double> utilisation; // ρ = N s / (P c), s per session
+    /// Mean wait for a TAM worker per request (each TEEP message is one arrival), over the run:
+    /// the quantity the recorder's tam_queue_delay measures.
     std::optional<double> meanQueueWait;
     /// S(t) = P(R > t) on a grid of t (seconds after t0), empty when unknown.
     std::vector<std::pair<double, double>> survival;
@@ -84,7 +115,9 @@ std::optional<double> ResidualSurvival(const Inputs& in, double t);
 /// E[R] (δ and d_T excluded) for renewal polling with i.i.d. loss: Var(X)/(2m) + m(1+p)/(2(1-p)).
 double RenewalMeanResidualWithLoss(const Inputs& in);
 /// Exact E[R] for a fixed interval with r immediate retries spaced b (THEORY §3.2).
-double FixedIntervalRetryMean(double P, double p, int r, double b);
+/// THEORY §3.2 retries: p is the per-attempt removal loss after t0, pTrigger (< 0: p) the
+/// per-attempt failure probability of the sessions before t0 that keep a retry burst going.
+double FixedIntervalRetryMean(double P, double p, int r, double b, double pTrigger = -1);
 /// E[R] with exponential on/off availability, solved as a Markov chain (THEORY §3.3).
 double AvailabilityMeanResidual(const Inputs& in);
 /// E[max of N i.i.d. R] = ∫ 1 - (1 - S(t))^N dt, S from ResidualSurvival.
@@ -93,5 +126,10 @@ std::optional<double> FleetMax(const Inputs& in);
 double MD1Wait(double rho, double s);
 /// Mean wait in the N·D/D/1 queue (Roberts & Virtamo), N sources of period P, service s.
 double NDD1Wait(size_t n, double period, double s);
+/// ∫_L^∞ P(residual > u) du for the law and loss of `in` (closed forms, THEORY-EXTENSIONS §1):
+/// what a push after latency L saves a reached device; nullopt where S has no closed form.
+std::optional<double> ResidualTailIntegral(const Inputs& in, double L);
+/// E[residual] with push (d_T, δ and queueing excluded): E[Res] - r (1 - p) ∫_L^∞ S(u) du.
+std::optional<double> PushMeanResidual(const Inputs& in);
 
 } // namespace teepsim::analytic

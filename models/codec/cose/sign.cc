@@ -4,7 +4,6 @@
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
-#include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 #include <openssl/sha.h>
@@ -15,9 +14,12 @@
 #include <unordered_map>
 
 #include "hmac_sha256.h"
+#include "p256_order_inverse.h"
+#include "p256_verify.h"
+#include "signature_mode.h"
 
-// ECDSA_do_sign_ex / ECDSA_do_verify / EVP_PKEY_get0_EC_KEY are deprecated in 3.0 but are the
-// only way to sign with a caller-chosen k and to verify r||s without a DER round trip.
+// EVP_PKEY_get0_EC_KEY is deprecated in 3.0 but is the only way to the parsed key without an
+// export per signature.
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 namespace teepsim::crypto
@@ -132,16 +134,20 @@ struct SignScratch
     BIGNUM* rx = BN_new();
     BIGNUM* r = BN_new();
     BIGNUM* kinv = BN_new();
+    BIGNUM* h = BN_new();
+    BIGNUM* s = BN_new();
 
     SignScratch()
     {
-        if (!ctx || !group || !R || !n || !k || !rx || !r || !kinv)
+        if (!ctx || !group || !R || !n || !k || !rx || !r || !kinv || !h || !s)
         {
             throw std::bad_alloc();
         }
     }
     ~SignScratch()
     {
+        BN_clear_free(s);
+        BN_free(h);
         BN_clear_free(kinv);
         BN_free(r);
         BN_free(rx);
@@ -209,25 +215,8 @@ bool VerifyEd25519(const Key& key, ByteView message, ByteView signature)
 
 bool VerifyP256Digest(const Key& key, const uint8_t digest[32], ByteView signature)
 {
-    if (signature.size() != 64)
-    {
-        return false;
-    }
-    EC_KEY* ec = EcKeyOf(key);
-    ECDSA_SIG* sig = ECDSA_SIG_new();
-    BIGNUM* r = BN_bin2bn(signature.data(), 32, nullptr);
-    BIGNUM* s = BN_bin2bn(signature.data() + 32, 32, nullptr);
-    bool ok = false;
-    if (ec != nullptr && sig != nullptr && r != nullptr && s != nullptr &&
-        ECDSA_SIG_set0(sig, r, s) == 1)
-    {
-        r = s = nullptr; // owned by sig now
-        ok = ECDSA_do_verify(digest, 32, sig, ec) == 1;
-    }
-    BN_free(r);
-    BN_free(s);
-    ECDSA_SIG_free(sig);
-    return ok;
+    return signature.size() == 64 && key.RawPublic().size() == 64 &&
+           detail::VerifyP256(EcKeyOf(key), key.RawPublic().data(), digest, signature.data());
 }
 
 } // namespace
@@ -266,40 +255,48 @@ Bytes SignP256Digest(const Key& key, ByteView digest32)
     OPENSSL_cleanse(x, sizeof(x));
 
     SignScratch& t = ThreadScratch();
+    uint8_t hm[32];
+    ReduceModN(digest32.data(), hm); // e = h mod n (qlen = hlen: no truncation)
+    BN_bin2bn(hm, 32, t.h);
     for (int attempt = 0; attempt < 16; ++attempt)
     {
         uint8_t kb[32];
         drbg.Next(kb);
         BN_bin2bn(kb, 32, t.k);
+        // s = k^-1 (e + r x) mod n, the same arithmetic as ECDSA_do_sign_ex without its per-call
+        // set-up; k^-1 by a fixed-size variable-time inversion (this is a simulator, not a key
+        // store; the inverse is unique, so the bytes are those of any other method).
+        uint8_t kinv[32];
+        const bool inverted = detail::InverseModOrderP256(kb, kinv);
         OPENSSL_cleanse(kb, sizeof(kb));
-        // k is used without BN_FLG_CONSTTIME: this is a simulator, not a key store, and the
-        // constant-time inverse (bn_mod_inverse_no_branch) was a measurable part of a signature.
-        // The inverse mod n is unique, so the signature bytes are the same either way.
-        if (EC_POINT_mul(group, t.R, t.k, nullptr, nullptr, t.ctx) != 1 ||
+        if (!inverted || BN_bin2bn(kinv, 32, t.kinv) == nullptr ||
+            EC_POINT_mul(group, t.R, t.k, nullptr, nullptr, t.ctx) != 1 ||
             EC_POINT_get_affine_coordinates(group, t.R, t.rx, nullptr, t.ctx) != 1 ||
-            BN_nnmod(t.r, t.rx, t.n, t.ctx) != 1 ||
-            BN_mod_inverse(t.kinv, t.k, t.n, t.ctx) == nullptr)
+            BN_nnmod(t.r, t.rx, t.n, t.ctx) != 1)
         {
             throw std::runtime_error("ECDSA sign: arithmetic failed");
         }
+        OPENSSL_cleanse(kinv, sizeof(kinv));
         if (BN_is_zero(t.r))
         {
             continue;
         }
-        ECDSA_SIG* sig = ECDSA_do_sign_ex(digest32.data(), 32, t.kinv, t.r, ec);
+        if (BN_mod_mul(t.s, t.r, priv, t.n, t.ctx) != 1 ||
+            BN_mod_add_quick(t.s, t.s, t.h, t.n) != 1 ||
+            BN_mod_mul(t.s, t.s, t.kinv, t.n, t.ctx) != 1)
+        {
+            throw std::runtime_error("ECDSA sign: arithmetic failed");
+        }
         BN_clear(t.k);
         BN_clear(t.kinv);
-        if (sig == nullptr)
+        if (BN_is_zero(t.s))
         {
-            continue; // s = 0: RFC 6979 says take the next k
+            continue; // RFC 6979: take the next k
         }
-        const BIGNUM* sr = nullptr;
-        const BIGNUM* ss = nullptr;
-        ECDSA_SIG_get0(sig, &sr, &ss);
         Bytes out(64);
-        BN_bn2binpad(sr, out.data(), 32);
-        BN_bn2binpad(ss, out.data() + 32, 32);
-        ECDSA_SIG_free(sig);
+        BN_bn2binpad(t.r, out.data(), 32);
+        BN_bn2binpad(t.s, out.data() + 32, 32);
+        BN_clear(t.s);
         return out;
     }
     throw std::runtime_error("ECDSA sign: no usable k");
@@ -467,6 +464,13 @@ Bytes Sign(Alg alg, const Key& key, ByteView message)
         throw std::invalid_argument("Sign: algorithm " + std::to_string(static_cast<int>(alg)) +
                                     " needs a matching private key");
     }
+    detail::CountOperation();
+    if (detail::ModelledSignatures())
+    {
+        Bytes tag(64);
+        detail::ModelledTag(key, message, tag.data());
+        return tag;
+    }
     SignatureMemo& memo = SignatureMemo::Thread();
     if (!memo.enabled)
     {
@@ -491,6 +495,11 @@ bool Verify(Alg alg, const Key& key, ByteView message, ByteView signature)
     if (signature.size() != 64)
     {
         return false; // both algorithms' COSE signatures are 64 bytes
+    }
+    detail::CountOperation();
+    if (detail::ModelledSignatures())
+    {
+        return detail::VerifyModelledTag(key, message, signature);
     }
     SignatureMemo& memo = SignatureMemo::Thread();
     if (!memo.enabled)

@@ -1,7 +1,8 @@
-// Which option labels the CDDL defines for each message type (all others are extensions).
+// Which option labels the CDDL defines for each message type (all others are extensions): the
+// labels of that message type's option table.
 #include "teepsim/codec/teep_limits.h"
 
-#include <initializer_list>
+#include "options.h"
 
 namespace teepsim::teep::limits
 {
@@ -9,16 +10,9 @@ namespace teepsim::teep::limits
 namespace
 {
 
-bool OneOf(uint64_t label, std::initializer_list<uint64_t> set)
+template<typename M> bool Defines(const Labels& L, uint64_t label)
 {
-    for (uint64_t l : set)
-    {
-        if (l == label)
-        {
-            return true;
-        }
-    }
-    return false;
+    return detail::FindOptionEntry<M>(L, label) != nullptr;
 }
 
 } // namespace
@@ -28,22 +22,15 @@ bool IsDefinedOption(MessageType t, const Labels& L, uint64_t label)
     switch (t)
     {
         case MessageType::QueryRequest:
-            return OneOf(label, {L.token, L.supportedFreshnessMechanisms, L.challenge, L.versions,
-                                 L.attestationPayloadFormat, L.attestationPayload, L.suitReports});
+            return Defines<QueryRequest>(L, label);
         case MessageType::QueryResponse:
-            return OneOf(label, {L.token, L.selectedVersion, L.attestationPayloadFormat,
-                                 L.attestationPayload, L.suitReports, L.tcList, L.requestedTcList,
-                                 L.unneededManifestList, L.extList});
+            return Defines<QueryResponse>(L, label);
         case MessageType::Update:
-            return OneOf(label, {L.token, L.unneededManifestList, L.manifestList,
-                                 L.attestationPayloadFormat, L.attestationPayload, L.errCode,
-                                 L.errMsg, L.errLang});
+            return Defines<Update>(L, label);
         case MessageType::Success:
-            return OneOf(label, {L.token, L.msg, L.suitReports});
+            return Defines<Success>(L, label);
         case MessageType::Error:
-            return OneOf(label, {L.token, L.errMsg, L.errLang, L.supportedCipherSuites,
-                                 L.supportedFreshnessMechanisms, L.supportedSuitCoseProfiles,
-                                 L.challenge, L.versions, L.suitReports});
+            return Defines<Error>(L, label);
     }
     return false;
 }

@@ -6,6 +6,7 @@
 // attestation result, from t0), then wall time, events and events/s.
 //
 //   teep-fleet-example --devices=1000 --hours=24 --interval=3600 [--transport=tcp|message]
+//                      [--ree=false]   (devices without an REE: no Broker)
 #include "teepsim/http-tcp-transport.h"
 #include "teepsim/message-transport.h"
 #include "teepsim/teep-helpers.h"
@@ -92,6 +93,7 @@ int main(int argc, char* argv[])
     std::string keysDir;
     bool pcap = false;
     bool perDevice = true;
+    bool ree = true;
     uint64_t seed = 1;
 
     CommandLine cmd(__FILE__);
@@ -108,6 +110,7 @@ int main(int argc, char* argv[])
     cmd.AddValue("keys", "Folder to write the public keys (PEM) into", keysDir);
     cmd.AddValue("pcap", "Write pcap files of the TAM and Verifier links", pcap);
     cmd.AddValue("perDevice", "Print one line per device", perDevice);
+    cmd.AddValue("ree", "Devices have an REE (TEEP Broker); false: the TEE's own driver", ree);
     cmd.AddValue("seed", "RNG run number", seed);
     cmd.Parse(argc, argv);
 
@@ -221,6 +224,7 @@ int main(int argc, char* argv[])
     const Address tamAddress = InetSocketAddress(tamIfs.GetAddress(1), 8080);
 
     TeepDeviceHelper dh(transports);
+    dh.SetRee(ree);
     dh.SetBrokerAttribute("Interval", TimeValue(Seconds(intervalS)));
     dh.SetBrokerAttribute("Law", StringValue(law));
     ApplicationContainer brokers = dh.Install(devices, tam, tamAddress, verifier, catalog);

@@ -3,71 +3,29 @@
 // that fails is recorded (status 'failed', stderr tail) without stopping the sweep.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
+#include <cstdint>
+#include <cstdio>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "tests/support/run_teepsim.h"
+
 namespace
 {
 
-namespace fs = std::filesystem;
-
-const std::string kTeepsim = TEEPSIM_BINARY_DIR "/teepsim";
-const std::string kFixtures = TEEPSIM_SOURCE_DIR "/tests/sim/fixtures/";
-
-struct Result
-{
-    int code = -1;
-    std::string out, err;
-};
-
-std::string ReadFile(const fs::path& p)
-{
-    std::ifstream f(p);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
+using namespace teepsim::test;
 
 /// Rows of `sql` as "a|b|" strings (NULL as "NULL"); empty when the database cannot be read.
 std::vector<std::string> Rows(const std::string& dbPath, const std::string& sql)
 {
-    std::vector<std::string> rows;
-    sqlite3* db = nullptr;
-    if (sqlite3_open_v2(dbPath.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
-    {
-        sqlite3_close(db);
-        return rows;
-    }
-    sqlite3_busy_timeout(db, 10000);
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK)
-    {
-        while (sqlite3_step(st) == SQLITE_ROW)
-        {
-            std::string row;
-            for (int c = 0; c < sqlite3_column_count(st); ++c)
-            {
-                const auto* text = sqlite3_column_text(st, c);
-                row += text ? reinterpret_cast<const char*>(text) : "NULL";
-                row += "|";
-            }
-            rows.push_back(row);
-        }
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return rows;
+    return QueryRows(dbPath, sql).rows;
 }
 
 int64_t Count(const std::string& dbPath, const std::string& sql)
@@ -76,31 +34,13 @@ int64_t Count(const std::string& dbPath, const std::string& sql)
     return rows.size() == 1 ? std::stoll(rows[0]) : -1;
 }
 
-class TeepsimSweep : public testing::Test
+class TeepsimSweep : public TeepsimProcessTest
 {
   protected:
     void SetUp() override
     {
-        const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-        m_dir = fs::path(testing::TempDir()) / (std::string("teepsim_sweep_") + info->name());
-        fs::remove_all(m_dir);
-        fs::create_directories(m_dir);
+        TeepsimProcessTest::SetUp();
         m_db = (m_dir / "sweep.db").string();
-        ASSERT_TRUE(fs::exists(kTeepsim)) << kTeepsim << " not built";
-    }
-    void TearDown() override { fs::remove_all(m_dir); }
-
-    Result Teepsim(const std::string& args)
-    {
-        const fs::path out = m_dir / "stdout.txt", err = m_dir / "stderr.txt";
-        const std::string cmd = "cd '" + m_dir.string() + "' && '" + kTeepsim + "' " + args +
-                                " >'" + out.string() + "' 2>'" + err.string() + "'";
-        const int status = std::system(cmd.c_str());
-        Result r;
-        r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        r.out = ReadFile(out);
-        r.err = ReadFile(err);
-        return r;
     }
 
     /// No partial rows: every run id found in a per-run table belongs to a run with status 'ok'.
@@ -116,13 +56,12 @@ class TeepsimSweep : public testing::Test
         }
     }
 
-    fs::path m_dir;
     std::string m_db;
 };
 
 TEST_F(TeepsimSweep, DryRunPrintsTheExpandedRunsAndTheirCount)
 {
-    const Result r = Teepsim("sweep " + kFixtures + "e2e_sweep.yaml --dry-run");
+    const ProcessResult r = Teepsim("sweep " + kFixtures + "e2e_sweep.yaml --dry-run");
     ASSERT_EQ(r.code, 0) << r.err;
     for (const char* key : {"verifier.validity=1h#r0", "verifier.validity=1h#r1",
                             "verifier.validity=4h#r0", "verifier.validity=4h#r1"})
@@ -135,7 +74,7 @@ TEST_F(TeepsimSweep, DryRunPrintsTheExpandedRunsAndTheirCount)
 
 TEST_F(TeepsimSweep, FourRunsWithTwoJobsWriteFourOkRunsAndPointSummaries)
 {
-    const Result r = Teepsim("sweep " + kFixtures + "e2e_sweep.yaml --jobs 2 --out " + m_db);
+    const ProcessResult r = Teepsim("sweep " + kFixtures + "e2e_sweep.yaml --jobs 2 --out " + m_db);
     ASSERT_EQ(r.code, 0) << r.out << r.err;
     EXPECT_EQ(Count(m_db, "SELECT COUNT(*) FROM runs WHERE status = 'ok'"), 4);
     EXPECT_EQ(Count(m_db, "SELECT COUNT(*) FROM runs"), 4);
@@ -151,7 +90,8 @@ TEST_F(TeepsimSweep, FourRunsWithTwoJobsWriteFourOkRunsAndPointSummaries)
     ExpectNoPartialRows();
 
     // Running it again finds everything complete and adds nothing.
-    const Result again = Teepsim("sweep " + kFixtures + "e2e_sweep.yaml --jobs 2 --out " + m_db);
+    const ProcessResult again =
+        Teepsim("sweep " + kFixtures + "e2e_sweep.yaml --jobs 2 --out " + m_db);
     EXPECT_EQ(again.code, 0) << again.err;
     EXPECT_EQ(Count(m_db, "SELECT COUNT(*) FROM runs"), 4);
 }
@@ -198,7 +138,7 @@ TEST_F(TeepsimSweep, KilledSweepResumesWithEveryRunExactlyOnceAndNoPartialRows)
     EXPECT_LT(okAfterKill, 6);
     ExpectNoPartialRows();
 
-    const Result resumed = Teepsim("sweep " + file + " --jobs 2 --out " + m_db);
+    const ProcessResult resumed = Teepsim("sweep " + file + " --jobs 2 --out " + m_db);
     ASSERT_EQ(resumed.code, 0) << resumed.out << resumed.err;
     // Every (scenario hash, seed, run) exactly once, all complete.
     EXPECT_EQ(Count(m_db, "SELECT COUNT(*) FROM runs"), 6);
@@ -214,7 +154,8 @@ TEST_F(TeepsimSweep, KilledSweepResumesWithEveryRunExactlyOnceAndNoPartialRows)
 
 TEST_F(TeepsimSweep, FailedRunIsRecordedWithItsStderrAndDoesNotStopTheSweep)
 {
-    const Result r = Teepsim("sweep " + kFixtures + "e2e_sweep_fail.yaml --jobs 1 --out " + m_db);
+    const ProcessResult r =
+        Teepsim("sweep " + kFixtures + "e2e_sweep_fail.yaml --jobs 1 --out " + m_db);
     EXPECT_NE(r.code, 0) << "a sweep with a failed run must not report success";
     EXPECT_EQ(Count(m_db, "SELECT COUNT(*) FROM runs"), 2) << r.out << r.err;
     // The failing point ran first; the second point still ran and completed.

@@ -1,0 +1,117 @@
+// TeepSessionDriver: what carries TEEP sessions between a device's Agent and the TAM, an ns-3
+// Application. It runs the RequestPolicyCheck timer (policy-check.h law; equilibrium first fire
+// unless synchronized) and TEEP over HTTP through a TeepClientTransport: an empty POST opens a
+// session; 200 + body goes to the Agent; the Agent's answer is POSTed; 204 or an empty body
+// ends the session; transport/HTTP errors call the Agent's ProcessError. The Agent's verdict
+// on each message decides the outcome: a TEEP Error it sent makes the session an AgentError, a
+// verified TEEP Error from the TAM ends it (ERR_TEMPORARY_ERROR: TamBusy, else TamError).
+// After a failed session it retries RetryCount times, RetrySpacing apart, then waits for the
+// regular schedule.
+//
+// Two kinds derive from it: TeepBroker (in the REE; a compromised REE acts through the
+// protected hooks below) and TeepTeeSessionDriver (a device without an REE: the TEE's own
+// network stack, always honest). Both have the same Attributes for the timer and retries and
+// the same trace sources (PolicyCheck, SessionStart, SessionEnd), so a recorder wires both
+// alike.
+#pragma once
+
+#include "teepsim/policy-check.h"
+#include "teepsim/teep-agent.h"
+#include "teepsim/teep-trace.h"
+#include "teepsim/teep-transport.h"
+
+#include "ns3/application.h"
+#include "ns3/event-id.h"
+#include "ns3/random-variable-stream.h"
+#include "ns3/traced-callback.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace ns3
+{
+
+class TeepSessionDriver : public Application
+{
+  public:
+    static TypeId GetTypeId();
+    TeepSessionDriver();
+    ~TeepSessionDriver() override;
+
+    void SetAgent(Ptr<TeepAgent> agent);
+    Ptr<TeepAgent> GetAgent() const { return m_agent; }
+    void SetTransport(Ptr<TeepClientTransport> transport);
+    Ptr<TeepClientTransport> GetTransport() const { return m_transport; }
+
+    /// Starts a session now (outside the timer), e.g. a push notification. False if one is
+    /// already running, the Agent names no TAM, or a compromised REE suppresses/drops it.
+    bool TriggerPolicyCheck();
+    bool InSession() const { return m_inSession; }
+
+    /// Fixes the random streams (ns-3 convention); returns the number used. The timer draws
+    /// from `stream` in every kind of driver, so a device's schedule does not depend on it.
+    virtual int64_t AssignStreams(int64_t stream);
+
+    uint64_t GetSessionsStarted() const { return m_sessionsStarted; }
+    uint64_t GetSessionsSucceeded() const { return m_sessionsSucceeded; }
+    uint64_t GetSessionsFailed() const { return m_sessionsFailed; }
+
+  protected:
+    void DoDispose() override;
+    uint32_t DeviceId() const;
+
+    // ---- where a compromised REE acts (the defaults are the honest behaviour) ----
+    /// The RequestPolicyCheck timer and push triggers do nothing.
+    virtual bool SuppressesTimer() const { return false; }
+    /// Called once the Agent named a TAM: true drops the session silently (never sent).
+    virtual bool DropsSession() { return false; }
+    /// Every message is held this long before it is passed on (zero: at once).
+    virtual Time MessageDelay() const { return Seconds(0); }
+    /// May alter a message on its way to the Agent or the TAM.
+    virtual void Tamper(std::vector<uint8_t>& /*msg*/, TamperDirection /*dir*/) {}
+
+  private:
+    void StartApplication() override;
+    void StopApplication() override;
+
+    void ScheduleNextCheck(Time delay);
+    void OnTimer();
+    void OnRetry();
+    bool StartSession();
+    void Send(std::vector<uint8_t> body);
+    void PostNow(std::vector<uint8_t> body);
+    void OnResponse(uint64_t gen, const TeepHttpResponse& rsp);
+    void DeliverToAgent(std::vector<uint8_t> body);
+    void EndSession(SessionOutcome outcome);
+
+    Ptr<TeepAgent> m_agent;
+    Ptr<TeepClientTransport> m_transport;
+    TamContact m_tam;
+
+    // Attributes
+    PolicyCheckLaw m_law;
+    Time m_interval;
+    double m_jitter;
+    PolicyCheckStart m_startMode;
+    Time m_syncOffset;
+    uint32_t m_retryCount;
+    Time m_retrySpacing;
+
+    PolicyCheckSchedule m_schedule;
+    Ptr<UniformRandomVariable> m_timerRng;
+    EventId m_timerEvent;
+    EventId m_retryEvent;
+    bool m_inSession = false;
+    uint32_t m_retriesLeft = 0;
+    uint64_t m_sessionGeneration = 0; // invalidates late callbacks of an ended session
+    uint64_t m_sessionsStarted = 0;
+    uint64_t m_sessionsSucceeded = 0;
+    uint64_t m_sessionsFailed = 0;
+    bool m_agentErrored = false;
+
+    TracedCallback<uint32_t> m_policyCheckTrace;
+    TracedCallback<uint32_t> m_sessionStartTrace;
+    TracedCallback<uint32_t, SessionOutcome> m_sessionEndTrace;
+};
+
+} // namespace ns3

@@ -1,0 +1,98 @@
+// The decoder's building blocks: how a CDDL violation is reported (an internal exception that
+// Decode() turns into a Failure), the TEEP message framework walked head by head so that every
+// option keeps its byte offset, and typed readers named after the CDDL for error messages.
+#pragma once
+
+#include "teepsim/codec/teep.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace teepsim::teep::detail
+{
+
+/// Thrown by Bad(); Decode() catches it and returns the failure.
+struct Abort
+{
+    Failure failure;
+};
+
+[[noreturn]] void Bad(size_t offset, std::string reason, ErrorCode code = ErrorCode::PermanentError,
+                      Failure::Kind kind = Failure::Kind::Malformed);
+[[noreturn]] void Unsupported(size_t offset, std::string reason, ErrorCode code);
+
+/// One decoded element with the offset where it starts.
+struct Item
+{
+    cbor::Value value;
+    size_t offset = 0;
+};
+
+struct Option
+{
+    uint64_t label = 0;
+    Item item;
+};
+
+/// The framework of every TEEP message: [type, {* uint => any}, * any].
+struct Framework
+{
+    size_t count = 0; // array arity
+    uint64_t wireType = 0;
+    size_t typeOffset = 0;
+    size_t optionsOffset = 0;
+    std::vector<Option> options;
+    std::vector<Item> extra; // elements after the options map
+};
+
+/// Walks the array and the options map (no duplicate labels, nothing trailing).
+Framework ReadFramework(ByteView in);
+/// The option with `label`, or nullptr.
+const Item* FindOption(const Framework& f, uint64_t label);
+/// The array has the arity of message type `t`.
+void CheckArity(const Framework& f, MessageType t);
+
+// ---- typed readers (name = the CDDL name, for error messages) ----
+
+Bytes GetBstr(const Item& it, const char* name, size_t lo = 0, size_t hi = SIZE_MAX);
+std::string GetText(const Item& it, const char* name, size_t lo = 0, size_t hi = SIZE_MAX);
+uint64_t GetUint(const cbor::Value& v, size_t offset, const char* name, uint64_t max = UINT64_MAX);
+const cbor::Array& GetNonEmptyArray(const Item& it, const char* name);
+
+template<typename T> std::vector<T> GetUintList(const Item& it, const char* name, uint64_t max)
+{
+    const auto& a = GetNonEmptyArray(it, name);
+    std::vector<T> out;
+    out.reserve(a.size());
+    for (const auto& v : a)
+    {
+        out.push_back(static_cast<T>(GetUint(v, it.offset, name, max)));
+    }
+    return out;
+}
+
+ComponentId GetComponentId(const cbor::Value& v, size_t offset, const char* name);
+std::vector<ComponentId> GetComponentIdList(const Item& it, const char* name);
+/// [+ bstr .cbor X]: each element a bstr whose content is one well-formed CBOR item.
+/// `envelope`: X = SUIT_Envelope, i.e. a map, optionally tagged 107.
+std::vector<Bytes> GetEmbeddedCborList(const Item& it, const char* name, bool envelope);
+/// One cipher suite; nullopt if it is not of the [+ [uint, int]] shape.
+std::optional<CipherSuite> ParseSuite(const cbor::Value& v);
+std::vector<CipherSuite> GetCipherSuites(const Item& it, const char* name);
+std::vector<SuitCoseProfile> GetSuitProfiles(const Item& it, const char* name);
+ErrorCode GetErrorCode(const cbor::Value& v, size_t offset, const Profile& p);
+std::vector<TcInfo> GetTcList(const Item& it, const Labels& L);
+std::vector<RequestedTcInfo> GetRequestedTcList(const Item& it, const Labels& L);
+
+// ---- negotiation checks (what the receiver supports) ----
+
+void CheckVersions(const std::vector<uint32_t>& offered, size_t offset, const ReceiverCaps& caps);
+/// Before the arity check: a suite list none of whose entries we support (whatever their
+/// shape, e.g. an older draft's [null, 3, null]) is ERR_UNSUPPORTED_CIPHER_SUITES.
+void CheckSuitesOffered(const Item& it, const Profile& p, const ReceiverCaps& caps);
+void CheckFreshness(const std::vector<uint64_t>& offered, size_t offset, const ReceiverCaps& caps);
+
+} // namespace teepsim::teep::detail
