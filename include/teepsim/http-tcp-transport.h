@@ -31,7 +31,8 @@ namespace ns3
 /// The first Post opens a TCP connection to the server; later Posts to the same server reuse it
 /// (and may be pipelined) until CloseSession(), a failure or a "Connection: close" response.
 /// Any transport failure (refused, reset, closed with requests pending, malformed response,
-/// ResponseTimeout) fails every pending request with status 0, once, and ends the session.
+/// ResponseTimeout without a response byte) fails every pending request with status 0, once, and
+/// ends the session.
 class HttpTcpClientTransport : public TeepClientTransport
 {
   public:
@@ -89,6 +90,7 @@ class HttpTcpClientTransport : public TeepClientTransport
     uint64_t m_nextSeq = 0;
 
     Time m_timeout;
+    Time m_lastProgress; // when the last response byte arrived
     uint16_t m_defaultPort = 80;
     uint32_t m_maxHeaderBytes = 8 * 1024;
     uint32_t m_segmentSize = 1448;

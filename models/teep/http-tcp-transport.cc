@@ -1,5 +1,6 @@
 #include "teepsim/http-tcp-transport.h"
 
+#include "ns3/abort.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/log.h"
@@ -102,6 +103,12 @@ void DetachCallbacks(Ptr<Socket> socket)
 void SetTcpSizes(Ptr<Socket> socket, uint32_t segmentSize, uint32_t sendBufferSize,
                  uint32_t receiveBufferSize)
 {
+    // Both ends are configured alike (one deployment): above the own send buffer is then above
+    // the peer's too. Refuse a configuration that could reach the crash.
+    NS_ABORT_MSG_IF(receiveBufferSize <= sendBufferSize,
+                    "HttpTcpTransport: ReceiveBufferSize ("
+                        << receiveBufferSize << " B) must be larger than SendBufferSize ("
+                        << sendBufferSize << " B)");
     socket->SetAttribute("SegmentSize", UintegerValue(segmentSize));
     socket->SetAttribute("SndBufSize", UintegerValue(sendBufferSize));
     socket->SetAttribute("RcvBufSize", UintegerValue(receiveBufferSize));
@@ -139,8 +146,10 @@ TypeId HttpTcpClientTransport::GetTypeId()
             .SetGroupName("Teep")
             .AddConstructor<HttpTcpClientTransport>()
             .AddAttribute("ResponseTimeout",
-                          "A request with no complete response this long after Post fails the "
-                          "session (status 0). Covers connecting, sending and waiting.",
+                          "A request fails the session (status 0) when no response byte has "
+                          "arrived for this long: since Post, or since the last byte of an answer "
+                          "still on its way (a TA image on a slow link takes minutes, but keeps "
+                          "arriving). Covers connecting, sending and waiting.",
                           TimeValue(Seconds(30)),
                           MakeTimeAccessor(&HttpTcpClientTransport::m_timeout), MakeTimeChecker())
             .AddAttribute("Port", "Server port used when Post gets an address without one.",
@@ -335,6 +344,7 @@ void HttpTcpClientTransport::HandleRead(Ptr<Socket> socket)
             break;
         }
         m_bytesReceived += packet->GetSize();
+        m_lastProgress = Simulator::Now();
         m_rxTrace(packet);
         if (!m_parser->Feed(PacketBytes(packet)))
         {
@@ -385,6 +395,21 @@ void HttpTcpClientTransport::HandleRead(Ptr<Socket> socket)
 void HttpTcpClientTransport::TimeOut(uint64_t seq)
 {
     NS_LOG_FUNCTION(this << seq);
+    // Bytes still arriving: wait a full period from the last one. Checked only when the timer
+    // fires, so a long answer costs one event per ResponseTimeout, not one per packet.
+    Time quiet = Simulator::Now() - m_lastProgress;
+    if (quiet < m_timeout)
+    {
+        for (Pending& p : m_pending)
+        {
+            if (p.seq == seq)
+            {
+                p.timeout = Simulator::Schedule(m_timeout - quiet, &HttpTcpClientTransport::TimeOut,
+                                                this, seq);
+                return;
+            }
+        }
+    }
     Abort("no response within ResponseTimeout");
 }
 

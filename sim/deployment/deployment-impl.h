@@ -26,6 +26,8 @@ struct Deployment::Impl
 
     /// Connects model trace sources to the recorder.
     void WireTraces();
+    /// Factory provisioning: runs the SUIT install of every `preinstalled` TA on every Agent.
+    void PreInstallCatalogue();
     /// Malicious TA (t0, d_T, d_V), device availability, TAM outages, push notifications.
     void ScheduleScenarioEvents(int64_t firstStream);
     void ScheduleProgress();

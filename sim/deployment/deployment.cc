@@ -306,6 +306,16 @@ void Deployment::Build()
                 "Bandwidth", UintegerValue(static_cast<uint64_t>(c.link.bandwidth_bps)));
             classTransports.SetClientAttribute("LossProbability", DoubleValue(c.link.loss));
         }
+        else
+        {
+            // A retransmission on a slow access link waits behind the whole device queue (ns-3's
+            // default 100 packets of 1500 B): allow two queue drains and two round trips beyond
+            // the default 30 s of silence before calling the session failed.
+            const double drain = 100.0 * 1500 * 8 / static_cast<double>(c.link.bandwidth_bps);
+            classTransports.SetClientAttribute(
+                "ResponseTimeout",
+                TimeValue(Seconds(30 + 2 * drain) + NanoSeconds(4 * c.link.latency_ns)));
+        }
         TeepDeviceHelper helper(classTransports);
         helper.SetFirstDeviceId(nextDevice);
         helper.SetRee(c.ree);
@@ -356,6 +366,7 @@ void Deployment::Build()
     }
 
     d.WireTraces();
+    d.PreInstallCatalogue(); // after the traces: the recorder sees the installs at t = 0
     d.ScheduleScenarioEvents(2'000'000'000);
     Simulator::Stop(NanoSeconds(s.horizon_ns));
 }
@@ -372,6 +383,33 @@ void Deployment::Run(const std::function<void(const Progress&)>& progress)
     }
     Simulator::Run();
     d.recorder.Finish(d.scenario.horizon_ns);
+}
+
+void Deployment::Impl::PreInstallCatalogue()
+{
+    for (const TrustedApp& ta : scenario.catalogue)
+    {
+        if (!ta.preinstalled)
+        {
+            continue;
+        }
+        const TaEntry* entry = catalog->Find(ta.name);
+        NS_ABORT_MSG_IF(!entry, "catalogue has no TA " << ta.name);
+        for (const Ptr<TeepSessionDriver>& driver : brokers)
+        {
+            Ptr<TeepAgent> agent = driver->GetAgent();
+            const uint32_t device = agent->GetDeviceId();
+            const std::vector<uint8_t> envelope =
+                ta.personalization
+                    ? catalog->BuildPersonalizedEnvelope(*entry, device, agent->GetEncryptionKey())
+                    : entry->envelope;
+            if (std::optional<std::string> why = agent->PreInstall(envelope))
+            {
+                throw std::runtime_error("pre-installing TA '" + ta.name + "' on device " +
+                                         std::to_string(device) + ": " + *why);
+            }
+        }
+    }
 }
 
 } // namespace teepsim::sim

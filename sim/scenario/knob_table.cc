@@ -344,6 +344,11 @@ std::vector<Knob> BuildTable()
         "catalogue.*.personalization", K::Bool, "false",
         "Whether the TA comes with per-device personalization data (encrypted to the device).",
         AT(s.catalogue[i[0]].personalization)));
+    t.push_back(Field("catalogue.*.preinstalled", K::Bool, "false",
+                      "Installed on every device at t = 0 (factory provisioning, the real SUIT "
+                      "procedure without a session): devices that never polled before t0 still "
+                      "hold the TA at t0. false: each device gets it at its first policy check.",
+                      AT(s.catalogue[i[0]].preinstalled)));
     t.push_back(Range(Field("catalogue.*.personalization_size", K::Size, "1KiB",
                             "Size of the personalization data.",
                             AT(s.catalogue[i[0]].personalization_size)),

@@ -121,6 +121,7 @@ struct TrustedApp
     std::int64_t image_size = 0;
     bool personalization = false;
     std::int64_t personalization_size = 0;
+    bool preinstalled = false; // on every device from t = 0 (factory provisioning), no session
 };
 
 struct MaliciousEvent
