@@ -30,31 +30,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "bench_vectors.h"
+
 using namespace teepsim;
 using cbor::Bytes;
 
 namespace
 {
 
-std::string VectorsDir()
-{
-    if (const char* env = std::getenv("TEEPSIM_VECTORS_DIR"))
-    {
-        return env;
-    }
-    return (std::filesystem::path(__FILE__).parent_path() / "../../shared/vectors").string();
-}
-
-Bytes Load(const std::string& name)
-{
-    const std::string path = VectorsDir() + "/ietf-teep-protocol-draft26-pr420/" + name;
-    std::ifstream f(path, std::ios::binary);
-    if (!f)
-    {
-        throw std::runtime_error("cannot open " + path);
-    }
-    return Bytes(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
+using bench::LoadVector;
 
 struct Setup
 {
@@ -72,7 +56,7 @@ Setup MakeSetup(crypto::Alg alg, const char* file)
     Setup s{alg,
             alg == crypto::Alg::ESP256 ? crypto::Key::GenerateP256(Bytes(32, 1))
                                        : crypto::Key::GenerateEd25519(Bytes(32, 2)),
-            Load(file)};
+            LoadVector(file)};
     s.signedMsg = cose::Sign1({alg, s.key}, s.payload);
     auto parsed = cose::ParseSigned(s.signedMsg);
     s.sigStructure = cose::SigStructure(*parsed, 0, s.payload);

@@ -10,31 +10,18 @@
 #include <stdexcept>
 #include <string>
 
+#include "bench_vectors.h"
+
 using namespace teepsim::cbor;
 
 namespace
 {
 
-// Vectors: $TEEPSIM_VECTORS_DIR, else ../shared/vectors next to the source tree.
-std::string VectorsDir()
-{
-    if (const char* env = std::getenv("TEEPSIM_VECTORS_DIR"))
-        return env;
-    return (std::filesystem::path(__FILE__).parent_path() / "../../shared/vectors").string();
-}
-
-Bytes Load(const char* name)
-{
-    const std::string path = VectorsDir() + "/ietf-teep-protocol-draft26-pr420/" + name;
-    std::ifstream f(path, std::ios::binary);
-    if (!f)
-        throw std::runtime_error("cannot open " + path);
-    return Bytes(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
+using teepsim::bench::LoadVector;
 
 void BM_Decode(benchmark::State& state, const char* name)
 {
-    const Bytes in = Load(name);
+    const Bytes in = LoadVector(name);
     for (auto _ : state)
     {
         auto r = Decode(in);
@@ -45,7 +32,7 @@ void BM_Decode(benchmark::State& state, const char* name)
 
 void BM_Encode(benchmark::State& state, const char* name)
 {
-    const Value v = *Decode(Load(name));
+    const Value v = *Decode(LoadVector(name));
     for (auto _ : state)
     {
         Bytes out = Encode(v);
@@ -55,7 +42,7 @@ void BM_Encode(benchmark::State& state, const char* name)
 
 void BM_DecodeEncode(benchmark::State& state, const char* name)
 {
-    const Bytes in = Load(name);
+    const Bytes in = LoadVector(name);
     for (auto _ : state)
     {
         Bytes out = Encode(*Decode(in));
@@ -67,7 +54,7 @@ void BM_DecodeNested(benchmark::State& state, const char* name)
 {
     // Update carries the SUIT envelope as bstr .cbor: decode the outer message, then every
     // bstr that holds a container, as the TEEP + SUIT layers do.
-    const Bytes in = Load(name);
+    const Bytes in = LoadVector(name);
     for (auto _ : state)
     {
         auto outer = Decode(in);

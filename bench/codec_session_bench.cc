@@ -31,6 +31,8 @@
 #include <utility>
 #include <vector>
 
+#include "bench_vectors.h"
+
 using namespace teepsim;
 using cbor::Bytes;
 using cbor::ByteView;
@@ -38,25 +40,7 @@ using cbor::ByteView;
 namespace
 {
 
-std::string VectorsDir()
-{
-    if (const char* env = std::getenv("TEEPSIM_VECTORS_DIR"))
-    {
-        return env;
-    }
-    return (std::filesystem::path(__FILE__).parent_path() / "../../shared/vectors").string();
-}
-
-Bytes Load(const std::string& name)
-{
-    const std::string path = VectorsDir() + "/ietf-teep-protocol-draft26-pr420/" + name;
-    std::ifstream f(path, std::ios::binary);
-    if (!f)
-    {
-        throw std::runtime_error("cannot open " + path);
-    }
-    return Bytes(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
+using bench::LoadVector;
 
 crypto::Key MakeKey(crypto::Alg alg, uint8_t seedByte)
 {
@@ -70,8 +54,8 @@ void Session(benchmark::State& state, crypto::Alg alg, bool memo, crypto::Signat
 {
     crypto::SetSignatureMemo(memo);
     crypto::SetSignatureMode(mode);
-    Bytes small = Load("query_request.cbor");
-    Bytes large = Load("update.cbor");
+    Bytes small = LoadVector("query_request.cbor");
+    Bytes large = LoadVector("update.cbor");
     small.resize(small.size() + 8);
     large.resize(large.size() + 8);
     uint64_t counter = 0;
@@ -129,7 +113,7 @@ void Single(benchmark::State& state, crypto::Alg alg, Op op)
 {
     crypto::SetSignatureMemo(false); // the same bytes every iteration: measure the primitive
     const crypto::Key key = MakeKey(alg, 7);
-    const Bytes tbs = Load("query_request.cbor");
+    const Bytes tbs = LoadVector("query_request.cbor");
     const Bytes sig = crypto::Sign(alg, key, tbs);
     Bytes der;
     if (alg == crypto::Alg::ESP256)
