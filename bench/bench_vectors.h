@@ -1,4 +1,4 @@
-// Shared by the codec benchmarks: reads a draft-26 vector file from ../shared/vectors (or
+// Shared by the codec benchmarks: reads a draft-26 vector file from tests/vectors (or
 // $TEEPSIM_VECTORS_DIR), so every benchmark runs on the same externally written bytes.
 #pragma once
 
@@ -20,7 +20,7 @@ inline std::string VectorsDir()
     {
         return env;
     }
-    return (std::filesystem::path(__FILE__).parent_path() / "../../shared/vectors").string();
+    return (std::filesystem::path(__FILE__).parent_path() / "../tests/vectors").string();
 }
 
 /// The bytes of `name` in the draft-26 (PR 420) vector folder; throws when it cannot be read.

@@ -1,4 +1,4 @@
-// Closed-form and Markov-chain predictions of exposure windows (../shared/THEORY.md §3).
+// Closed-form and Markov-chain predictions of exposure windows (docs/THEORY.md §3).
 // Every prediction is optional: where no closed form applies to the inputs, the value is
 // nullopt and a note says why, so nothing wrong is ever printed beside a simulated value.
 #pragma once

@@ -1,5 +1,5 @@
 // Recorder: turns the model events of one run into exposure windows, summaries, time series and
-// session aggregates (../shared/THEORY.md §1 and §3.7). Pure C++ (no ns-3): the deployment
+// session aggregates (docs/THEORY.md §1 and §3.7). Pure C++ (no ns-3): the deployment
 // connects ns-3 trace sources to the On* methods, passing times as integer nanoseconds.
 //
 // Contract: events arrive in non-decreasing simulation time (as ns-3 delivers them), and

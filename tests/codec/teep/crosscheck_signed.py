@@ -9,7 +9,7 @@ Uses only cbor2 + cryptography (not teepsim code). For each <name>.cbor in DIR:
   * re-signs every signature here (Ed25519; ECDSA with an own RFC 6979 nonce) and compares
     bytes, so the deterministic signatures are reproduced, not only verified;
   * checks the payload equals the draft26 Appendix D example named in MANIFEST.
-Usage: crosscheck_signed.py VECTOR_OUT_DIR SHARED_VECTORS_DIR ; exit 0 when all pass.
+Usage: crosscheck_signed.py VECTOR_OUT_DIR VECTORS_DIR (tests/vectors) ; exit 0 when all pass.
 """
 import hashlib
 import hmac
@@ -103,8 +103,8 @@ def thumbprint_okp(pub):
     return hashlib.sha256(cbor2.dumps({1: 1, -1: 6, -2: raw})).digest()
 
 
-def main(out_dir, shared):
-    with open(os.path.join(shared, "libteep-kentakayama/key/tam_prime256v1.pem"), "rb") as f:
+def main(out_dir, vectors):
+    with open(os.path.join(vectors, "libteep-kentakayama/key/tam_prime256v1.pem"), "rb") as f:
         pem = f.read()
     start = pem.index(b"-----BEGIN EC PRIVATE KEY-----")  # skip the EC PARAMETERS block
     p256_priv = serialization.load_pem_private_key(pem[start:], password=None)
@@ -126,7 +126,7 @@ def main(out_dir, shared):
             sigs = [(sp, su, s, ["Signature", body_prot, sp, b"", payload]) for sp, su, s in signers]
         else:
             raise SystemExit(f"{name}: unexpected tag {obj.tag}")
-        with open(os.path.join(shared, "ietf-teep-protocol-draft26-pr420", example), "rb") as f:
+        with open(os.path.join(vectors, "ietf-teep-protocol-draft26-pr420", example), "rb") as f:
             if payload != f.read():
                 print(f"FAIL {name}: payload differs from {example}")
                 failures += 1

@@ -1,4 +1,4 @@
-// The analytic model against the numbers THEORY.md states (../shared/THEORY.md §3).
+// The analytic model against the numbers THEORY.md states (docs/THEORY.md §3).
 #include "teepsim/sim/analytic.h"
 
 #include <gtest/gtest.h>
