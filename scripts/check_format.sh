@@ -13,8 +13,8 @@ case ${1:-} in
   *) echo "usage: $0 [-v]" >&2; exit 2 ;;
 esac
 
-if ! root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel 2>/dev/null); then
-  echo "check_format: ERROR: $(dirname "$0") is not inside a git checkout" >&2
+if ! root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel 2>&1); then
+  echo "check_format: ERROR: $(dirname "$0") is not inside a usable git checkout: ${root##*fatal: }" >&2
   exit 2
 fi
 cd "$root"

@@ -14,8 +14,8 @@
 # Usage: scripts/check_self_contained.sh   (exit 0 clean, 1 references found, 2 not a checkout)
 set -euo pipefail
 
-if ! root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel 2>/dev/null); then
-  echo "check_self_contained: ERROR: $(dirname "$0") is not inside a git checkout" >&2
+if ! root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel 2>&1); then
+  echo "check_self_contained: ERROR: $(dirname "$0") is not inside a usable git checkout: ${root##*fatal: }" >&2
   exit 2
 fi
 root=$(cd "$root" && pwd -P)
