@@ -3,22 +3,27 @@
 
 Usage: check_test_names.py CTEST BUILD_DIR
 
-Lists the tests of BUILD_DIR with `CTEST --show-only=json-v1` (the -N listing as JSON: it only
-reads the test files, it runs nothing, so running it from inside ctest does not recurse) and
-reports every name that
+Lists the tests of BUILD_DIR with `CTEST --show-only=json-v1` (the -N listing as JSON: it runs
+nothing, so running it from inside ctest does not recurse) and reports every name that
   - contains gtest's byte dump of a parameter ("16-byte object <40-34 D6-24 ...>"),
   - contains a hex dump or a pointer-like value (0x55d0c4a1f2b0, "40-34 D6-24"),
   - has characters outside [A-Za-z0-9_./-] (a printed parameter: spaces, '#', '=', quotes),
     except the "<index>" CMake appends to typed tests,
   - is the name of another test too.
 Each problem is one line naming the test; exit 1 if any, 2 if the tests cannot be listed.
+The listing runs on a copy of BUILD_DIR's CTestTestfile.cmake files (their includes are absolute
+paths): even -N rewrites <dir>/Testing/Temporary/LastTest.log, the log the ctest running this
+check is writing.
 Before the real list it checks itself on known good and bad names (exit 1 if that fails).
 """
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 
 ALLOWED = re.compile(r"[A-Za-z0-9_./-]+(<[0-9]+>)?")
@@ -79,6 +84,16 @@ def self_check():
     return wrong
 
 
+def copy_test_files(build, dest):
+    """Copies every CTestTestfile.cmake of `build` (subdirectories too) to the same place in dest."""
+    for root, dirs, files in os.walk(build):
+        dirs[:] = [d for d in dirs if d not in ("Testing", "CMakeFiles")]
+        if "CTestTestfile.cmake" in files:
+            target = os.path.join(dest, os.path.relpath(root, build))
+            os.makedirs(target, exist_ok=True)
+            shutil.copy(os.path.join(root, "CTestTestfile.cmake"), target)
+
+
 def main(argv):
     if len(argv) != 3:
         print("usage: check_test_names.py CTEST BUILD_DIR", file=sys.stderr)
@@ -88,9 +103,14 @@ def main(argv):
         print("check_test_names.py: self-check failed:\n  " + "\n  ".join(wrong), file=sys.stderr)
         return 1
     ctest, build = argv[1], argv[2]
-    listing = subprocess.run(
-        [ctest, "--test-dir", build, "--show-only=json-v1"], capture_output=True, text=True
-    )
+    if not os.path.isfile(os.path.join(build, "CTestTestfile.cmake")):
+        print(f"check_test_names.py: {build} has no CTestTestfile.cmake", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="check_test_names.") as copy:
+        copy_test_files(build, copy)
+        listing = subprocess.run(
+            [ctest, "--test-dir", copy, "--show-only=json-v1"], capture_output=True, text=True
+        )
     if listing.returncode != 0:
         print(f"check_test_names.py: cannot list the tests of {build}: {listing.stderr.strip()}",
               file=sys.stderr)
