@@ -142,7 +142,9 @@ TEST_P(TransportSlowLinkTest, LossyMegabyteAnswerArrivesWhole)
     client->CloseSession();
 }
 
-INSTANTIATE_TEST_SUITE_P(LossPatterns, TransportSlowLinkTest, ::testing::Values(1, 2, 3, 4));
+// Named run1..run4: the ns-3 run number (and error-model stream) that picks the loss pattern.
+INSTANTIATE_TEST_SUITE_P(LossPatterns, TransportSlowLinkTest, ::testing::Values(1, 2, 3, 4),
+                         [](const auto& info) { return "run" + std::to_string(info.param); });
 
 class TransportSlowLinkAbortTest : public ::testing::Test
 {

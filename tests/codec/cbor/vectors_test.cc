@@ -9,6 +9,7 @@
 #include <set>
 
 #include "hex_util.h"
+#include "tests/support/test_names.h"
 
 namespace teepsim::cbor
 {
@@ -84,18 +85,7 @@ INSTANTIATE_TEST_SUITE_P(Vectors, DraftExamples,
                          testing::Values("ietf-teep-protocol-draft26-pr420",
                                          "ietf-teep-protocol-master-pre26",
                                          "ietf-teep-protocol-draft21"),
-                         [](const auto& info)
-                         {
-                             std::string n = info.param;
-                             for (char& c : n)
-                             {
-                                 if (!isalnum(static_cast<unsigned char>(c)))
-                                 {
-                                     c = '_';
-                                 }
-                             }
-                             return n;
-                         });
+                         [](const auto& info) { return teepsim::test::GtestName(info.param); });
 
 TEST(Vectors, Draft21PersonalizationDiagIsSelfConsistentButDiffersFromItsHex)
 {

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "tests/support/test_names.h"
+
 namespace teepsim::eat
 {
 namespace
@@ -94,7 +96,15 @@ TEST_P(SignedEvidence, VerifiesWithMatchingNonceAndKey)
     EXPECT_EQ(r->kid, agent.Thumbprint());
 }
 
-INSTANTIATE_TEST_SUITE_P(Algs, SignedEvidence, ::testing::Values(Alg::ESP256, Alg::Ed25519));
+INSTANTIATE_TEST_SUITE_P(Algs, SignedEvidence, ::testing::Values(Alg::ESP256, Alg::Ed25519),
+                         teepsim::test::NameBy(
+                             [](Alg a)
+                             {
+                                 return a == Alg::ESP256 ? std::string("ESP256")
+                                        : a == Alg::Ed25519
+                                            ? std::string("Ed25519")
+                                            : "cose_alg" + std::to_string(static_cast<int64_t>(a));
+                             }));
 
 TEST(Evidence, NonceMismatchIsDetected)
 {

@@ -11,6 +11,8 @@
 #include <iterator>
 #include <string>
 
+#include "tests/support/test_names.h"
+
 namespace teepsim::suit
 {
 namespace
@@ -130,7 +132,8 @@ TEST_P(DraftExample, WrongTrustAnchorFails)
 
 INSTANTIATE_TEST_SUITE_P(AppendixE, DraftExample,
                          ::testing::Values("suit_uri.cbor", "suit_integrated.cbor",
-                                           "suit_personalization.cbor"));
+                                           "suit_personalization.cbor"),
+                         teepsim::test::NameBy(&teepsim::test::FileGtestName));
 
 // Example 1 fetches the TC by URI; the Agent gets the .ta file from its callback and the
 // image-match (SHA-256 8cf71ac8…68ece8, size 20) passes.

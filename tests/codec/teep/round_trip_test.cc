@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "teep_test_util.h"
+#include "tests/support/test_names.h"
 
 namespace teepsim::teep
 {
@@ -93,7 +94,8 @@ TEST_P(FullRoundTrip, EveryOptionSurvivesEncodeDecode)
 }
 
 INSTANTIATE_TEST_SUITE_P(Profiles, FullRoundTrip,
-                         ::testing::Values(ProfileId::Draft26, ProfileId::Legacy));
+                         ::testing::Values(ProfileId::Draft26, ProfileId::Legacy),
+                         teepsim::test::NameBy([](ProfileId p) { return Profile::Get(p).name(); }));
 
 // Default option order: token first, then ascending labels (the draft examples' order).
 TEST(EncoderOrder, TokenFirstThenAscendingLabels)

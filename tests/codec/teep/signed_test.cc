@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "teep_test_util.h"
+#include "tests/support/test_names.h"
 
 namespace teepsim::teep
 {
@@ -54,7 +55,15 @@ TEST_P(Sign1RoundTrip, VerifiesWithTheSignerKeyAndReportsIt)
     EXPECT_EQ(r->payload, Encode(m));
 }
 
-INSTANTIATE_TEST_SUITE_P(Algs, Sign1RoundTrip, ::testing::Values(Alg::ESP256, Alg::Ed25519));
+INSTANTIATE_TEST_SUITE_P(Algs, Sign1RoundTrip, ::testing::Values(Alg::ESP256, Alg::Ed25519),
+                         teepsim::test::NameBy(
+                             [](Alg a)
+                             {
+                                 return a == Alg::ESP256 ? std::string("ESP256")
+                                        : a == Alg::Ed25519
+                                            ? std::string("Ed25519")
+                                            : "cose_alg" + std::to_string(static_cast<int64_t>(a));
+                             }));
 
 TEST(Signed, UntaggedSign1AlsoVerifies)
 {
@@ -193,7 +202,9 @@ INSTANTIATE_TEST_SUITE_P(
         LibteepSigned{"query_response_cose.cbor", "teep_agent_prime256v1",
                       MessageType::QueryResponse},
         LibteepSigned{"teep_success_cose.cbor", "teep_agent_prime256v1", MessageType::Success},
-        LibteepSigned{"teep_error_cose.cbor", "teep_agent_prime256v1", MessageType::Error}));
+        LibteepSigned{"teep_error_cose.cbor", "teep_agent_prime256v1", MessageType::Error}),
+    teepsim::test::NameBy([](const LibteepSigned& c)
+                          { return teepsim::test::FileGtestName(c.file); }));
 
 // libteep's err*_cose files are signed by an unpublished key: never accepted.
 TEST(LibteepSignedFilesNegative, ErrFilesDoNotVerifyWithPublishedKeys)

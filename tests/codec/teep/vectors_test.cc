@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "teep_test_util.h"
+#include "tests/support/test_names.h"
 
 namespace teepsim::teep
 {
@@ -37,6 +38,10 @@ TEST_P(ExampleRoundTrip, DecodesAndReencodesByteIdentically)
     EXPECT_EQ(Hex(Encode(*r, p)), Hex(wire)) << c.file;
 }
 
+// Each case is named after its file (query_request, ...); the prefix names the vector set.
+const auto kNameByFile =
+    teepsim::test::NameBy([](const VectorCase& c) { return teepsim::test::FileGtestName(c.file); });
+
 INSTANTIATE_TEST_SUITE_P(
     Draft26, ExampleRoundTrip,
     ::testing::Values(VectorCase{"ietf-teep-protocol-draft26-pr420/query_request.cbor",
@@ -48,7 +53,8 @@ INSTANTIATE_TEST_SUITE_P(
                       VectorCase{"ietf-teep-protocol-draft26-pr420/teep_success.cbor",
                                  ProfileId::Draft26, MessageType::Success},
                       VectorCase{"ietf-teep-protocol-draft26-pr420/teep_error.cbor",
-                                 ProfileId::Draft26, MessageType::Error}));
+                                 ProfileId::Draft26, MessageType::Error}),
+    kNameByFile);
 
 INSTANTIATE_TEST_SUITE_P(
     LegacyPre26, ExampleRoundTrip,
@@ -61,7 +67,8 @@ INSTANTIATE_TEST_SUITE_P(
                       VectorCase{"ietf-teep-protocol-master-pre26/teep_success.cbor",
                                  ProfileId::Legacy, MessageType::Success},
                       VectorCase{"ietf-teep-protocol-master-pre26/teep_error.cbor",
-                                 ProfileId::Legacy, MessageType::Error}));
+                                 ProfileId::Legacy, MessageType::Error}),
+    kNameByFile);
 
 INSTANTIATE_TEST_SUITE_P(
     LegacyDraft21, ExampleRoundTrip,
@@ -74,7 +81,8 @@ INSTANTIATE_TEST_SUITE_P(
                       VectorCase{"ietf-teep-protocol-draft21/teep_success.cbor", ProfileId::Legacy,
                                  MessageType::Success},
                       VectorCase{"ietf-teep-protocol-draft21/teep_error.cbor", ProfileId::Legacy,
-                                 MessageType::Error}));
+                                 MessageType::Error}),
+    kNameByFile);
 
 // libteep's unsigned messages use the legacy numbering (plus a pre-draft-17 label 5 and SUIT
 // parameter 28, kept as extension / other parameter).
@@ -89,7 +97,8 @@ INSTANTIATE_TEST_SUITE_P(LibteepLegacy, ExampleRoundTrip,
                                            VectorCase{"libteep-kentakayama/teep_success.cbor",
                                                       ProfileId::Legacy, MessageType::Success},
                                            VectorCase{"libteep-kentakayama/teep_error.cbor",
-                                                      ProfileId::Legacy, MessageType::Error}));
+                                                      ProfileId::Legacy, MessageType::Error}),
+                         kNameByFile);
 
 // The typed fields of the draft26 examples hold the documented values.
 TEST(Draft26Examples, TypedFieldsMatchAppendixD)

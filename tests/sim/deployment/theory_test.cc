@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/test_names.h"
+
 namespace teepsim::sim
 {
 namespace
@@ -146,7 +148,7 @@ INSTANTIATE_TEST_SUITE_P(
                    false},
         // V < P: E[T_trust] = V²/(2P), most devices hold no valid AR at t0 (§3.4).
         TheoryCase{"validity", {"horizon=10h", "verifier.validity=30m"}, true}),
-    [](const testing::TestParamInfo<TheoryCase>& info) { return info.param.name; });
+    teepsim::test::NameBy(&TheoryCase::name));
 
 } // namespace
 } // namespace teepsim::sim

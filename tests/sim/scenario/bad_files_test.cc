@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <sstream>
 
+#include "tests/support/test_names.h"
+
 namespace teepsim::sim
 {
 namespace
@@ -125,13 +127,10 @@ TEST_P(BadScenarioFile, ValidateExitsTwoAndPrintsTheDiagnosticOnStderr)
         << err.str();
 }
 
-INSTANTIATE_TEST_SUITE_P(ErrorClasses, BadScenarioFile, testing::ValuesIn(kCases),
-                         [](const testing::TestParamInfo<BadCase>& info)
-                         {
-                             std::string name = info.param.file;
-                             name = name.substr(0, name.find('.'));
-                             return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    ErrorClasses, BadScenarioFile, testing::ValuesIn(kCases),
+    teepsim::test::UniqueNamesBy(kCases, [](const BadCase& c)
+                                 { return teepsim::test::FileGtestName(c.file); }));
 
 TEST(BadScenarioFiles, EveryFixtureIsCovered)
 {
