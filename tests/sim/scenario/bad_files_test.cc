@@ -1,10 +1,16 @@
 // One bad file per validation error class: the exact FILE:LINE:COL diagnostic, nothing else, and
-// `teepsim validate` exits 2.
+// `teepsim validate` exits 2 with one short clean line per problem, writes nothing, and stays
+// within 1 GiB of address space and a time limit.
 #include "teepsim/sim/scenario.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 namespace teepsim::sim
@@ -123,6 +129,103 @@ TEST_P(BadScenarioFile, ValidateExitsTwoAndPrintsTheDiagnosticOnStderr)
     EXPECT_EQ(out.str(), "");
     EXPECT_NE(err.str().find(BadFile(c.file) + ":" + c.expected + "\n"), std::string::npos)
         << err.str();
+}
+
+// What `teepsim validate FILE` did in a child process with limited resources.
+struct LimitedRun
+{
+    bool exited = false;
+    int code = -1;
+    int signal = 0;
+    std::string out, err;
+    std::vector<std::string> written; // files the child created in its working directory
+};
+
+constexpr rlim_t kAddressSpaceLimit = rlim_t{1} << 30; // 1 GiB
+constexpr unsigned kCpuSeconds = 20;                   // a hang guard, not a speed goal
+constexpr unsigned kWallSeconds = 60;
+
+// Runs ValidateCommand in a forked child under RLIMIT_AS = 1 GiB and a CPU and wall-clock limit,
+// in an empty working directory (so that any database or other file it wrote is seen).
+LimitedRun ValidateWithLimits(const std::string& file, const std::string& tag)
+{
+    namespace fs = std::filesystem;
+    const fs::path root = fs::path(testing::TempDir()) / ("teepsim_bad_" + tag);
+    const fs::path work = root / "work";
+    fs::remove_all(root);
+    fs::create_directories(work);
+    const fs::path out_path = root / "out.txt", err_path = root / "err.txt";
+    std::cout.flush();
+    const pid_t pid = fork();
+    if (pid == 0)
+    {
+        rlimit as{.rlim_cur = kAddressSpaceLimit, .rlim_max = kAddressSpaceLimit};
+        rlimit cpu{.rlim_cur = kCpuSeconds, .rlim_max = kCpuSeconds};
+        if (setrlimit(RLIMIT_AS, &as) != 0 || setrlimit(RLIMIT_CPU, &cpu) != 0 ||
+            chdir(work.c_str()) != 0)
+        {
+            _exit(100);
+        }
+        alarm(kWallSeconds);
+        std::ostringstream out, err;
+        const int code = ValidateCommand({file}, out, err);
+        std::ofstream(out_path, std::ios::binary) << out.str();
+        std::ofstream(err_path, std::ios::binary) << err.str();
+        _exit(code); // no gtest teardown in the child
+    }
+    LimitedRun r;
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid)
+    {
+        return r;
+    }
+    r.exited = WIFEXITED(status);
+    r.code = r.exited ? WEXITSTATUS(status) : -1;
+    r.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    auto slurp = [](const fs::path& p)
+    {
+        std::ifstream in(p, std::ios::binary);
+        std::ostringstream s;
+        s << in.rdbuf();
+        return s.str();
+    };
+    r.out = slurp(out_path);
+    r.err = slurp(err_path);
+    for (const auto& entry : fs::recursive_directory_iterator(work))
+    {
+        r.written.push_back(entry.path().filename().string());
+    }
+    fs::remove_all(root);
+    return r;
+}
+
+std::string Stem(const std::string& file)
+{
+    return file.substr(0, file.find('.'));
+}
+
+TEST_P(BadScenarioFile, ValidateStaysWithinLimitsAndPrintsShortCleanLines)
+{
+    const BadCase& c = GetParam();
+    LimitedRun r = ValidateWithLimits(BadFile(c.file), Stem(c.file));
+    ASSERT_TRUE(r.exited) << "killed by signal " << r.signal << " (" << strsignal(r.signal)
+                          << "): over 1 GiB, " << kCpuSeconds << " s of CPU or " << kWallSeconds
+                          << " s";
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_TRUE(r.written.empty()) << "validate wrote " << r.written.front();
+    // The expected diagnostic (FILE:LINE:COL where there is a line) is the first line.
+    EXPECT_TRUE(r.err.starts_with(BadFile(c.file) + ":" + c.expected + "\n")) << r.err;
+    std::istringstream lines(r.err);
+    std::string line;
+    while (std::getline(lines, line))
+    {
+        EXPECT_LT(line.size(), 300u) << line;
+        for (unsigned char ch : line)
+        {
+            ASSERT_TRUE(ch >= 0x20 && ch != 0x7F) << "control byte " << int(ch) << " in: " << line;
+        }
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(ErrorClasses, BadScenarioFile, testing::ValuesIn(kCases),

@@ -1,0 +1,108 @@
+// Memory estimate of a run from the scenario alone, and the check against the machine's memory.
+#include "teepsim/sim/resource_budget.h"
+
+#include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace teepsim::sim
+{
+namespace
+{
+
+// PROVISIONAL (replaced by measured values below before commit)
+constexpr std::uint64_t kBaseBytes = 64u << 20;
+constexpr std::uint64_t kMessagePerDeviceBytes = 16u << 10;
+constexpr std::uint64_t kFullPerDeviceBytes = 64u << 10;
+constexpr std::uint64_t kMappedNotResidentBytes = 256u << 20;
+
+std::string Human(std::uint64_t bytes)
+{
+    constexpr double kMiB = 1024.0 * 1024.0;
+    const double mib = static_cast<double>(bytes) / kMiB;
+    return mib >= 1024.0 ? fmt::format("{:.1f} GiB", mib / 1024.0) : fmt::format("{:.0f} MiB", mib);
+}
+
+std::uint64_t MemAvailableBytes()
+{
+    std::ifstream in("/proc/meminfo");
+    std::string line;
+    while (std::getline(in, line))
+    {
+        if (line.starts_with("MemAvailable:"))
+        {
+            std::istringstream fields(line.substr(13));
+            std::uint64_t kib = 0;
+            fields >> kib;
+            return kib * 1024;
+        }
+    }
+    return 0;
+}
+
+// RLIMIT_AS bounds address space, not resident memory: take off what a run maps without using
+// it (shared libraries, allocator arenas), so that it compares with the resident estimate.
+std::uint64_t AddressSpaceLimitBytes()
+{
+    rlimit rl{};
+    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+    {
+        return 0;
+    }
+    const auto limit = static_cast<std::uint64_t>(rl.rlim_cur);
+    return limit > kMappedNotResidentBytes ? limit - kMappedNotResidentBytes : 1;
+}
+
+} // namespace
+
+MemoryEstimate EstimateDeploymentMemory(const Scenario& s)
+{
+    const bool full = s.transport == Transport::Full;
+    const std::uint64_t per_device = full ? kFullPerDeviceBytes : kMessagePerDeviceBytes;
+    const auto devices = static_cast<std::uint64_t>(std::max<std::int64_t>(0, s.TotalDevices()));
+    MemoryEstimate e;
+    e.bytes = kBaseBytes + devices * per_device;
+    e.breakdown =
+        fmt::format("{} base + {} devices x {} KiB ({} transport) = {}", Human(kBaseBytes), devices,
+                    (per_device + 512) / 1024, full ? "full" : "message", Human(e.bytes));
+    return e;
+}
+
+std::uint64_t AvailableMemoryBytes()
+{
+    const std::uint64_t mem = MemAvailableBytes();
+    const std::uint64_t as = AddressSpaceLimitBytes();
+    if (mem == 0 || as == 0)
+    {
+        return std::max(mem, as);
+    }
+    return std::min(mem, as);
+}
+
+std::optional<std::string> CheckMemoryBudget(const Scenario& s, bool force,
+                                             std::uint64_t available_bytes)
+{
+    if (force || available_bytes == 0)
+    {
+        return std::nullopt;
+    }
+    const MemoryEstimate e = EstimateDeploymentMemory(s);
+    if (e.bytes <= available_bytes)
+    {
+        return std::nullopt;
+    }
+    return fmt::format("'{}' would need about {} of memory ({}), more than the {} available "
+                       "(MemAvailable or RLIMIT_AS, whichever is lower); use fewer devices or "
+                       "transport: message, or --force to run anyway",
+                       s.name, Human(e.bytes), e.breakdown, Human(available_bytes));
+}
+
+std::optional<std::string> CheckMemoryBudget(const Scenario& s, bool force)
+{
+    return force ? std::nullopt : CheckMemoryBudget(s, force, AvailableMemoryBytes());
+}
+
+} // namespace teepsim::sim
