@@ -308,14 +308,22 @@ void CheckConsistency(const Scenario& s, DiagnosticSink& sink, bool with_warning
     }
     if (s.TotalDevices() > kMaxTotalDevices)
     {
-        // Blame the class that crosses the limit.
+        // Blame the class that crosses the limit, unless a sweep point or an override set
+        // another class's count.
         std::int64_t sum = 0;
         std::size_t i = 0;
         while (i + 1 < s.fleet.size() && sum + s.fleet[i].count <= kMaxTotalDevices)
         {
             sum += s.fleet[i++].count;
         }
-        sink.ErrorAtKeys(s, {ClassKey(i, "count"), ClassKey(i), "fleet"},
+        std::vector<std::string> keys = {ClassKey(i, "count")};
+        for (std::size_t c = 0; c < s.fleet.size() && c < 1000; ++c)
+        {
+            keys.push_back(ClassKey(c, "count"));
+        }
+        keys.push_back(ClassKey(i));
+        keys.push_back("fleet");
+        sink.ErrorAtKeys(s, keys,
                          fmt::format("the fleet has {} devices in {} classes, more than the {} a "
                                      "scenario may have in total",
                                      s.TotalDevices(), s.fleet.size(), kMaxTotalDevices));

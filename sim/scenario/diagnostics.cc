@@ -180,9 +180,13 @@ namespace detail
 
 std::string CleanMessage(std::string_view message, std::size_t max_bytes)
 {
-    // Cut before escaping too, so that a megabyte value is not escaped in full.
-    std::string_view head = message.substr(0, std::min<std::size_t>(message.size(), 4096));
-    return Cut(Escape(CutQuoted(head)), max_bytes);
+    // Quoted values first (linear, keeps only their heads), then at most a few KiB are escaped.
+    std::string shortened = CutQuoted(message);
+    if (shortened.size() > 4096)
+    {
+        shortened.resize(4096);
+    }
+    return Cut(Escape(shortened), max_bytes);
 }
 
 void DiagnosticSink::Report(Severity severity, const KeyOrigin& at, std::string message)
@@ -233,7 +237,7 @@ std::vector<Diagnostic> DiagnosticSink::Take()
     return out;
 }
 
-void DiagnosticSink::ErrorAtKeys(const Scenario& s, std::initializer_list<std::string> keys,
+void DiagnosticSink::ErrorAtKeys(const Scenario& s, const std::vector<std::string>& keys,
                                  std::string message)
 {
     // Blame, in order: a key the sweep point set, a key a --set override set (the file alone may

@@ -114,7 +114,8 @@ LoadResult LoadScenarioText(std::string_view text, const std::string& path,
             KeyOrigin at{.line = e.mark.line >= 0 ? e.mark.line + 1 : 0,
                          .column = e.mark.column >= 0 ? e.mark.column + 1 : 0,
                          .override_text = {}};
-            sink.Error(at, fmt::format("YAML syntax: {}", ExplainYamlError(text, at.line, at.column, e.msg)));
+            sink.Error(at, fmt::format("YAML syntax: {}",
+                                       ExplainYamlError(text, at.line, at.column, e.msg)));
             parsed = false;
         }
     }

@@ -36,7 +36,11 @@ class DiagnosticSink
     }
     // Located at the first key of `keys` given explicitly in `s`; else at the file's start.
     void ErrorAtKeys(const Scenario& s, std::initializer_list<std::string> keys,
-                     std::string message);
+                     std::string message)
+    {
+        ErrorAtKeys(s, std::vector<std::string>(keys), std::move(message));
+    }
+    void ErrorAtKeys(const Scenario& s, const std::vector<std::string>& keys, std::string message);
 
     void SetPrefix(std::string prefix) { prefix_ = std::move(prefix); }
     // Problems reported so far, including those not kept (beyond kMaxDiagnostics).

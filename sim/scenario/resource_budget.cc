@@ -13,11 +13,24 @@ namespace teepsim::sim
 namespace
 {
 
-// PROVISIONAL (replaced by measured values below before commit)
-constexpr std::uint64_t kBaseBytes = 64u << 20;
-constexpr std::uint64_t kMessagePerDeviceBytes = 16u << 10;
-constexpr std::uint64_t kFullPerDeviceBytes = 64u << 10;
-constexpr std::uint64_t kMappedNotResidentBytes = 256u << 20;
+// Measured on 2026-12-02 with the models of commit 7088439 (RelWithDebInfo build): peak RSS
+// (/usr/bin/time -v, "Maximum resident set size") of
+//   /usr/bin/time -v build/teepsim run s.yaml
+// where s.yaml is scenarios/quickstart.yaml with horizon 12h, malicious.t0 6h and the fleet
+// count and transport below (2 TAs of 256 KiB and 64 KiB, hourly policy checks, real crypto);
+// VmPeak polled from /proc/PID/status every 0.2 s.
+//   transport  devices  max RSS KiB  VmPeak KiB
+//   message        500        35296       43604
+//   message       2000        56160       64684   -> (56160 - 35296) / 1500 = 13.9 KiB/device
+//   full           100        31768       39660
+//   full           400        42104       50300   -> (42104 - 31768) / 300 = 34.5 KiB/device
+// Both lines meet at ~27.7 MiB for zero devices (binary, ns-3, TAM, Verifier, results). VmPeak
+// exceeded RSS by 7.7-8.3 MiB in every run (mapped, not resident). Longer horizons record more
+// per device, so these are lower bounds for multi-day runs; re-measure when the models change.
+constexpr std::uint64_t kBaseBytes = 28'341ull * 1024;
+constexpr std::uint64_t kMessagePerDeviceBytes = 14'243;     // 13.91 KiB
+constexpr std::uint64_t kFullPerDeviceBytes = 35'280;        // 34.45 KiB
+constexpr std::uint64_t kMappedNotResidentBytes = 16u << 20; // 8.3 MiB measured, doubled
 
 std::string Human(std::uint64_t bytes)
 {

@@ -290,10 +290,10 @@ class Reader
         {
             KeyOrigin at = value.IsNull() ? key_at : Here(value.Mark());
             const std::string_view kind = KindName(knob);
-            const bool vowel = !kind.empty() && std::string_view("aeiou").find(kind[0]) !=
-                                                    std::string_view::npos;
-            Error(at, fmt::format("'{}' expects {} {}{}, got {}", concrete, vowel ? "an" : "a", kind,
-                                  Example(knob), Describe(value)));
+            const bool vowel =
+                !kind.empty() && std::string_view("aeiou").find(kind[0]) != std::string_view::npos;
+            Error(at, fmt::format("'{}' expects {} {}{}, got {}", concrete, vowel ? "an" : "a",
+                                  kind, Example(knob), Describe(value)));
             return;
         }
         auto parsed = ParseKnobValue(knob, value.Scalar());

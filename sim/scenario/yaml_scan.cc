@@ -7,6 +7,7 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 #include "sim/scenario/load_context.h"
@@ -61,8 +62,51 @@ std::size_t DecodeUtf8(std::string_view text, std::size_t i, char32_t& cp)
     return n;
 }
 
-// The first byte that YAML does not allow in a file: invalid UTF-8, control characters other
-// than tab, line feed and carriage return, a byte order mark after the start. Empty if none.
+} // namespace
+
+std::optional<BadBytes> FindBadBytes(std::string_view text, bool file)
+{
+    const std::string_view what = file ? "file" : "value";
+    std::size_t i = file && text.starts_with("\xEF\xBB\xBF") ? 3 : 0; // a leading BOM is fine
+    while (i < text.size())
+    {
+        char32_t cp = 0;
+        const std::size_t n = DecodeUtf8(text, i, cp);
+        if (n == 0)
+        {
+            return BadBytes{.offset = i,
+                            .message = fmt::format("byte 0x{:02X} is not valid UTF-8: scenario {}s "
+                                                   "must be UTF-8 text{}",
+                                                   static_cast<unsigned char>(text[i]), what,
+                                                   file ? " (save the file as UTF-8)" : "")};
+        }
+        const bool control = (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F ||
+                             (cp >= 0x80 && cp <= 0x9F && cp != 0x85) || cp == 0xFFFE ||
+                             cp == 0xFFFF;
+        if (control)
+        {
+            return BadBytes{.offset = i,
+                            .message = fmt::format("control character U+{:04X} is not allowed in "
+                                                   "a scenario {} (only tab, line feed and "
+                                                   "carriage return are)",
+                                                   static_cast<std::uint32_t>(cp), what)};
+        }
+        if (cp == 0xFEFF)
+        {
+            return BadBytes{.offset = i,
+                            .message = fmt::format("byte order mark (U+FEFF) inside the {}: it "
+                                                   "may only be the very first character of a "
+                                                   "file",
+                                                   what)};
+        }
+        i += n;
+    }
+    return std::nullopt;
+}
+
+namespace
+{
+
 bool CheckBytes(std::string_view text, DiagnosticSink& sink)
 {
     if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF"))
@@ -71,37 +115,10 @@ bool CheckBytes(std::string_view text, DiagnosticSink& sink)
                                      "files must be UTF-8 text (save it as UTF-8)");
         return false;
     }
-    std::size_t i = text.starts_with("\xEF\xBB\xBF") ? 3 : 0; // a UTF-8 BOM at the start is fine
-    while (i < text.size())
+    if (auto bad = FindBadBytes(text, /*file=*/true))
     {
-        char32_t cp = 0;
-        const std::size_t n = DecodeUtf8(text, i, cp);
-        if (n == 0)
-        {
-            sink.Error(LineCol(text, i),
-                       fmt::format("byte 0x{:02X} is not valid UTF-8: scenario files must be "
-                                   "UTF-8 text (save the file as UTF-8)",
-                                   static_cast<unsigned char>(text[i])));
-            return false;
-        }
-        const bool control = (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F ||
-                             (cp >= 0x80 && cp <= 0x9F && cp != 0x85) || cp == 0xFFFE ||
-                             cp == 0xFFFF;
-        if (control)
-        {
-            sink.Error(LineCol(text, i),
-                       fmt::format("control character U+{:04X} is not allowed in a scenario file "
-                                   "(only tab, line feed and carriage return are)",
-                                   static_cast<std::uint32_t>(cp)));
-            return false;
-        }
-        if (cp == 0xFEFF)
-        {
-            sink.Error(LineCol(text, i), "byte order mark (U+FEFF) inside the file: it may only "
-                                         "be the very first character");
-            return false;
-        }
-        i += n;
+        sink.Error(LineCol(text, bad->offset), bad->message);
+        return false;
     }
     return true;
 }
@@ -461,7 +478,8 @@ bool ScanYaml(std::string_view text, DiagnosticSink& sink, YamlShape& shape)
         KeyOrigin at{.line = e.mark.line >= 0 ? e.mark.line + 1 : 0,
                      .column = e.mark.column >= 0 ? e.mark.column + 1 : 0,
                      .override_text = {}};
-        sink.Error(at, fmt::format("YAML syntax: {}", ExplainYamlError(text, at.line, at.column, e.msg)));
+        sink.Error(
+            at, fmt::format("YAML syntax: {}", ExplainYamlError(text, at.line, at.column, e.msg)));
         return false;
     }
     if (handler.documents == 0 || OnlySpaceAndComments(text))

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,9 +16,10 @@ namespace teepsim::sim::detail
 
 class DiagnosticSink;
 
-// Limits far above any real scenario (a few hundred nodes, depth <= 5) and low enough that
-// loading stays within a few tens of MB.
-inline constexpr std::size_t kMaxScenarioFileBytes = 16u << 20;
+// Limits far above any real scenario (a few KiB, a few hundred nodes, depth <= 5) and low enough
+// that loading stays within a few tens of MB and seconds (yaml-cpp reads ~1 MB/s per pass on a
+// busy machine, and the file is parsed twice: events here, then the document).
+inline constexpr std::size_t kMaxScenarioFileBytes = 1u << 20;
 inline constexpr int kMaxYamlDepth = 32;
 inline constexpr std::size_t kMaxYamlNodes = 200'000;
 inline constexpr std::size_t kMaxYamlExpandedNodes = 1'000'000; // counting every alias expanded
@@ -41,6 +43,16 @@ struct YamlShape
     // nullptr when there is none.
     const AliasUse* FindUse(std::size_t after, std::size_t anchor_pos) const;
 };
+
+// The first bytes YAML does not allow: invalid UTF-8, a control character other than tab, line
+// feed and carriage return, a byte order mark after the start of a file. `file` words the message
+// for a file (a leading UTF-8 BOM allowed), else for a --set value.
+struct BadBytes
+{
+    std::size_t offset = 0;
+    std::string message;
+};
+std::optional<BadBytes> FindBadBytes(std::string_view text, bool file);
 
 // Reports the first problem found (at most one diagnostic) and returns false, or returns true
 // with the document's alias uses in `shape`.
