@@ -115,7 +115,8 @@ std::string CutQuoted(std::string_view s)
         std::size_t close = s.find('\'', open + 1);
         if (close == std::string_view::npos)
         {
-            close = s.size();
+            out.append(s.substr(open + 1)); // an apostrophe, not a quoted value
+            break;
         }
         std::string_view inner = s.substr(open + 1, close - open - 1);
         out += inner.size() > kMaxQuoted

@@ -143,7 +143,7 @@ TEST(InputLimits, AMegabyteFileWithATenThousandPointSweepIsRefusedNotExpanded)
             const std::string all = All(r);
             SweepExpansion e = ExpandSweep(r.scenario);
             return !r.ok() && r.diagnostics.size() == 1 &&
-                           all.find("the sweep's 10000 runs would take about") !=
+                           all.find("the sweep has 10000 runs, which would take about") !=
                                std::string::npos &&
                            !e.ok() && e.runs.empty()
                        ? 0
