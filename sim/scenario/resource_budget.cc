@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/scenario/load_context.h"
+
 namespace teepsim::sim
 {
 namespace
@@ -108,10 +110,10 @@ std::optional<std::string> CheckMemoryBudget(const Scenario& s, bool force,
     {
         return std::nullopt;
     }
-    return fmt::format("'{}' would need about {} of memory ({}), more than the {} available "
-                       "(MemAvailable or RLIMIT_AS, whichever is lower); use fewer devices or "
-                       "transport: message, or --force to run anyway",
-                       s.name, Human(e.bytes), e.breakdown, Human(available_bytes));
+    return fmt::format("'{}' would need about {} of memory, more than the {} available (the "
+                       "lower of MemAvailable and RLIMIT_AS): use fewer devices or transport: "
+                       "message, or --force to run anyway",
+                       detail::CleanMessage(s.name, 40), e.breakdown, Human(available_bytes));
 }
 
 std::optional<std::string> CheckMemoryBudget(const Scenario& s, bool force)
