@@ -205,6 +205,12 @@ void WarnNoEffect(const Scenario& s, DiagnosticSink& sink)
         warn("outputs.pcap",
              "outputs.pcap needs transport: full; the message transport has no packets");
     }
+    else if (s.outputs.pcap && s.crypto.mode == CryptoMode::Modelled)
+    {
+        warn("outputs.pcap", "outputs.pcap with crypto.mode modelled: the COSE signatures in the "
+                             "pcaps are placeholders and will not verify (use crypto.mode: real "
+                             "for verifiable captures)");
+    }
     if (!s.tam.push.enabled)
     {
         warn("tam.push.reach_probability",
@@ -299,6 +305,28 @@ void CheckConsistency(const Scenario& s, DiagnosticSink& sink, bool with_warning
     if (s.fleet.empty())
     {
         sink.ErrorAtKeys(s, {"fleet"}, "the fleet needs at least one device class");
+    }
+    if (s.TotalDevices() > kMaxTotalDevices)
+    {
+        // Blame the class that crosses the limit, unless a sweep point or an override set
+        // another class's count.
+        std::int64_t sum = 0;
+        std::size_t i = 0;
+        while (i + 1 < s.fleet.size() && sum + s.fleet[i].count <= kMaxTotalDevices)
+        {
+            sum += s.fleet[i++].count;
+        }
+        std::vector<std::string> keys = {ClassKey(i, "count")};
+        for (std::size_t c = 0; c < s.fleet.size() && c < 1000; ++c)
+        {
+            keys.push_back(ClassKey(c, "count"));
+        }
+        keys.push_back(ClassKey(i));
+        keys.push_back("fleet");
+        sink.ErrorAtKeys(s, keys,
+                         fmt::format("the fleet has {} devices in {} classes, more than the {} a "
+                                     "scenario may have in total",
+                                     s.TotalDevices(), s.fleet.size(), kMaxTotalDevices));
     }
     if (s.catalogue.empty())
     {

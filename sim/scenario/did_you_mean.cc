@@ -49,6 +49,14 @@ std::string_view ClosestMatch(std::string_view word, std::span<const std::string
     std::size_t best_distance = limit + 1;
     for (std::string_view c : candidates)
     {
+        // The distance is at least the length difference: skip the quadratic table (a huge
+        // unknown key would otherwise cost its length x the candidate's in memory and time).
+        const std::size_t diff =
+            word.size() > c.size() ? word.size() - c.size() : c.size() - word.size();
+        if (diff >= best_distance)
+        {
+            continue;
+        }
         std::size_t dist = OsaDistance(word, c);
         if (dist < best_distance) // ties keep the first candidate: table order, deterministic
         {

@@ -274,7 +274,7 @@ std::vector<Knob> BuildTable()
                       0));
     t.push_back(Range(Field("tam.queue_limit", K::Integer, "1000",
                             "Messages that may wait for a worker; beyond it the TAM answers with "
-                            "overload_response (0: no waiting).",
+                            "overload_response (0: unlimited, nothing is turned away).",
                             AT(s.tam.queue_limit)),
                       0, 1'000'000'000));
     t.push_back(Choices(Field("tam.overload_response", K::Choice, "503",
@@ -421,7 +421,9 @@ std::vector<Knob> BuildTable()
         "SQLite database path (relative to the working directory); several runs may share one.",
         AT(s.outputs.database)));
     t.push_back(Field("outputs.pcap", K::Bool, "false",
-                      "Write pcap traces (full transport only; costly at scale).",
+                      "Write pcap traces (full transport only; costly at scale). With "
+                      "crypto.mode modelled the signatures in them are placeholders that do "
+                      "not verify.",
                       AT(s.outputs.pcap)));
     t.push_back(Field("outputs.pcap_dir", K::String, "pcap", "Directory for pcap files.",
                       AT(s.outputs.pcap_dir)));

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "sim/scenario/load_context.h"
+#include "sim/scenario/yaml_scan.h"
 
 namespace teepsim::sim
 {
@@ -96,24 +97,31 @@ LoadResult LoadScenarioText(std::string_view text, const std::string& path,
     s.source.overrides = overrides;
     s.source.hash = ScenarioHash(text, overrides);
 
+    // Bytes, document count, depth, aliases and quoting first: yaml-cpp accepts some of these
+    // silently. The document is built only when they pass.
     YAML::Node root;
-    bool parsed = true;
-    try
+    YamlShape shape;
+    bool parsed = ScanYaml(text, sink, shape);
+    if (parsed)
     {
-        root = YAML::Load(s.source.text);
-    }
-    catch (const YAML::Exception& e)
-    {
-        // yaml-cpp marks are 0-based; -1 when it has no position.
-        KeyOrigin at{.line = e.mark.line >= 0 ? e.mark.line + 1 : 0,
-                     .column = e.mark.column >= 0 ? e.mark.column + 1 : 0,
-                     .override_text = {}};
-        sink.Error(at, fmt::format("YAML syntax: {}", e.msg));
-        parsed = false;
+        try
+        {
+            root = YAML::Load(s.source.text);
+        }
+        catch (const YAML::Exception& e)
+        {
+            // yaml-cpp marks are 0-based; -1 when it has no position.
+            KeyOrigin at{.line = e.mark.line >= 0 ? e.mark.line + 1 : 0,
+                         .column = e.mark.column >= 0 ? e.mark.column + 1 : 0,
+                         .override_text = {}};
+            sink.Error(at, fmt::format("YAML syntax: {}",
+                                       ExplainYamlError(text, at.line, at.column, e.msg)));
+            parsed = false;
+        }
     }
     if (parsed)
     {
-        ReadDocument(root, s, sink);
+        ReadDocument(root, s, sink, shape);
     }
     FillDerivedNames(s);
     for (const std::string& o : overrides)
@@ -127,7 +135,7 @@ LoadResult LoadScenarioText(std::string_view text, const std::string& path,
         CheckSweep(s, sink);
     }
     // File positions in reading order, then overrides (in the order given), then the rest.
-    std::vector<Diagnostic> diagnostics = std::move(sink.diagnostics());
+    std::vector<Diagnostic> diagnostics = sink.Take();
     std::stable_sort(diagnostics.begin(), diagnostics.end(),
                      [](const Diagnostic& a, const Diagnostic& b)
                      {
@@ -141,24 +149,27 @@ LoadResult LoadScenarioText(std::string_view text, const std::string& path,
 
 LoadResult LoadScenario(const std::string& path, const std::vector<std::string>& overrides)
 {
+    auto fail = [&](std::string message)
+    {
+        detail::DiagnosticSink sink(path);
+        sink.Error(KeyOrigin{}, std::move(message));
+        return LoadResult{.scenario = DefaultScenario(), .diagnostics = sink.Take()};
+    };
     std::error_code ec;
     std::ifstream in(path, std::ios::binary);
+    if (!in || !std::filesystem::is_regular_file(path, ec))
+    {
+        return fail("cannot read the scenario file");
+    }
+    // Refuse a huge file before reading it into memory.
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    if (!ec && size > detail::kMaxScenarioFileBytes)
+    {
+        return fail(fmt::format("the file has {} bytes; scenario files are limited to {} MiB", size,
+                                detail::kMaxScenarioFileBytes >> 20));
+    }
     std::ostringstream bytes;
-    if (in && std::filesystem::is_regular_file(path, ec))
-    {
-        bytes << in.rdbuf();
-    }
-    else
-    {
-        LoadResult r{.scenario = DefaultScenario(), .diagnostics = {}};
-        r.diagnostics.push_back(Diagnostic{.severity = Severity::Error,
-                                           .file = path,
-                                           .line = 0,
-                                           .column = 0,
-                                           .override_text = {},
-                                           .message = "cannot read the scenario file"});
-        return r;
-    }
+    bytes << in.rdbuf();
     return LoadScenarioText(bytes.str(), path, overrides);
 }
 

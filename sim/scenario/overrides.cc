@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "sim/scenario/load_context.h"
+#include "sim/scenario/yaml_scan.h"
 
 namespace teepsim::sim::detail
 {
@@ -199,6 +200,12 @@ std::string SetKey(Scenario& s, std::string_view dotted, std::string_view value,
 std::string ApplyOverride(Scenario& s, std::string_view text, const KeyOrigin& origin,
                           DiagnosticSink& sink)
 {
+    // Values end up in run_params: the same bytes as in a file are refused.
+    if (auto bad = FindBadBytes(text, /*file=*/false))
+    {
+        sink.Error(origin, bad->message);
+        return {};
+    }
     std::size_t eq = text.find('=');
     if (eq == std::string_view::npos)
     {

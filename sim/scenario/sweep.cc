@@ -13,8 +13,11 @@ namespace detail
 namespace
 {
 
-// Each run is a full Scenario copy; a larger sweep should be split into several files.
+// Each expanded run is a full Scenario copy (file text included), so a sweep is limited both in
+// runs and in the memory its expansion takes; a larger sweep should be split into several files.
+// Validation does not expand: it checks one point at a time on a copy without the file text.
 constexpr std::size_t kMaxRuns = 100'000;
+constexpr std::size_t kMaxSweepBytes = std::size_t{512} << 20;
 // After this many diagnostics from sweep points, stop checking points: the rest repeat them.
 constexpr std::size_t kMaxPointDiagnostics = 50;
 
@@ -102,6 +105,62 @@ std::vector<std::size_t> PointValues(const std::vector<CheckedAxis>& axes, bool 
     return at;
 }
 
+// What one expanded run holds in memory: the file text once, and the structure (origins map,
+// lists, names) times kStructureFactor. Calibrated: `teepsim sweep --dry-run` of
+// scenarios/quickstart.yaml with a 100 x 100 grid and 2 replications (20000 runs) peaked at
+// 448552 KiB RSS (/usr/bin/time), ~21.4 KiB per run above the ~20 MiB base, where the sizes
+// counted below add up to 7.1 KiB (allocator overhead, short-string buffers, key strings).
+constexpr std::size_t kStructureFactor = 3;
+std::size_t ApproxRunBytes(const Scenario& s)
+{
+    constexpr std::size_t kMapNode = 64; // red-black node header and allocator overhead
+    std::size_t bytes = sizeof(SweepRun) + s.source.text.size() + s.source.path.size() +
+                        s.name.size() + s.description.size() + s.malicious.ta.size();
+    for (const auto& [key, origin] : s.source.origins)
+    {
+        bytes += kMapNode + sizeof(KeyOrigin) + key.size() + origin.override_text.size();
+    }
+    for (const std::string& o : s.source.overrides)
+    {
+        bytes += sizeof(std::string) + o.size();
+    }
+    for (const DeviceClass& c : s.fleet)
+    {
+        bytes += sizeof(DeviceClass) + c.name.size();
+    }
+    for (const TrustedApp& ta : s.catalogue)
+    {
+        bytes += sizeof(TrustedApp) + ta.name.size();
+    }
+    bytes += s.tam.outages.size() * sizeof(OutageWindow);
+    return s.source.text.size() + kStructureFactor * (bytes - s.source.text.size());
+}
+
+std::string Mib(double bytes)
+{
+    return bytes >= 1024.0 * 1024 * 1024 ? fmt::format("{:.1f} GiB", bytes / (1024.0 * 1024 * 1024))
+                                         : fmt::format("{:.1f} MiB", bytes / (1024.0 * 1024));
+}
+
+// Points (without replications) of the checked axes; saturates above kMaxRuns.
+std::size_t CountPoints(const std::vector<CheckedAxis>& axes, bool zip)
+{
+    if (axes.empty())
+    {
+        return 1;
+    }
+    std::size_t points = zip ? axes.front().canonical.size() : 1;
+    for (const CheckedAxis& a : axes)
+    {
+        points = zip ? points : points * a.canonical.size();
+        if (points > kMaxRuns)
+        {
+            return kMaxRuns + 1;
+        }
+    }
+    return points;
+}
+
 } // namespace
 
 std::vector<SweepRun> ExpandPoints(const Scenario& base, DiagnosticSink& sink, bool build_runs)
@@ -112,31 +171,47 @@ std::vector<SweepRun> ExpandPoints(const Scenario& base, DiagnosticSink& sink, b
     {
         return {};
     }
-    std::size_t points = 1;
-    if (!axes.empty())
-    {
-        points = base.sweep.zip ? axes.front().canonical.size() : 1;
-        for (const CheckedAxis& a : axes)
-        {
-            points = base.sweep.zip ? points : points * a.canonical.size();
-            if (points > kMaxRuns)
-            {
-                break;
-            }
-        }
-    }
+    const std::size_t points = CountPoints(axes, base.sweep.zip);
     const auto reps = static_cast<std::size_t>(base.sweep.replications);
     if (points > kMaxRuns || points * reps > kMaxRuns)
     {
         sink.ErrorAtKeys(base, {"sweep.grid", "sweep.replications"},
-                         fmt::format("the sweep expands to more than {} runs", kMaxRuns));
+                         fmt::format("the sweep expands to more than {} runs (points x "
+                                     "replications): split it into several files",
+                                     kMaxRuns));
         return {};
     }
+    const std::size_t run_bytes = ApproxRunBytes(base);
+    if (points * reps * run_bytes > kMaxSweepBytes)
+    {
+        sink.ErrorAtKeys(
+            base, {"sweep.grid", "sweep.replications"},
+            fmt::format("the sweep has {} runs, which would take about {} to prepare ({} KiB "
+                        "per run for a {}-byte file), more than the {} limit: use fewer "
+                        "points or replications, or a smaller file",
+                        points * reps, Mib(static_cast<double>(points * reps * run_bytes)),
+                        (run_bytes + 1023) / 1024, base.source.text.size(),
+                        Mib(static_cast<double>(kMaxSweepBytes))));
+        return {};
+    }
+    // Checking points needs no file text: copy a scenario without it for each point.
+    Scenario light;
+    if (!build_runs)
+    {
+        light = base;
+        light.source.text.clear();
+        light.source.text.shrink_to_fit();
+    }
+    const Scenario& proto = build_runs ? base : light;
     std::vector<SweepRun> runs;
-    const std::size_t diagnostics_before = sink.diagnostics().size();
+    if (build_runs)
+    {
+        runs.reserve(points * reps);
+    }
+    const std::size_t diagnostics_before = sink.reported();
     for (std::size_t p = 0; p < points; ++p)
     {
-        if (sink.diagnostics().size() - diagnostics_before >= kMaxPointDiagnostics)
+        if (sink.reported() - diagnostics_before >= kMaxPointDiagnostics)
         {
             sink.ErrorAtKeys(base, {"sweep.grid"},
                              fmt::format("stopped checking sweep points after {} problems ({} of "
@@ -147,7 +222,7 @@ std::vector<SweepRun> ExpandPoints(const Scenario& base, DiagnosticSink& sink, b
         std::vector<std::size_t> at = PointValues(axes, base.sweep.zip, p);
         std::vector<std::string> overrides;
         std::vector<std::string> key_parts;
-        Scenario point = base;
+        Scenario point = proto;
         for (std::size_t a = 0; a < axes.size(); ++a)
         {
             const SweepAxis& axis = *axes[a].axis;
@@ -198,6 +273,14 @@ std::vector<SweepRun> ExpandPoints(const Scenario& base, DiagnosticSink& sink, b
     return runs;
 }
 
+std::size_t CountSweepRuns(const Scenario& s)
+{
+    DiagnosticSink ignored(s.source.path);
+    bool ok = true;
+    std::vector<CheckedAxis> axes = CheckAxes(s, ignored, ok);
+    return ok ? CountPoints(axes, s.sweep.zip) * static_cast<std::size_t>(s.sweep.replications) : 0;
+}
+
 void CheckSweep(const Scenario& s, DiagnosticSink& sink)
 {
     if (s.sweep.grid.empty())
@@ -221,7 +304,7 @@ SweepExpansion ExpandSweep(const Scenario& scenario)
     detail::DiagnosticSink sink(scenario.source.path);
     SweepExpansion e;
     e.runs = detail::ExpandPoints(scenario, sink, /*build_runs=*/true);
-    e.diagnostics = std::move(sink.diagnostics());
+    e.diagnostics = sink.Take();
     if (!e.ok())
     {
         e.runs.clear();

@@ -1,10 +1,13 @@
 // `teepsim validate FILE [--set KEY=VALUE]...`: load and check only; exit 0 valid, 2 invalid.
+#include "teepsim/sim/resource_budget.h"
 #include "teepsim/sim/scenario.h"
 #include "teepsim/sim/units.h"
 
 #include <fmt/format.h>
 
 #include <ostream>
+
+#include "sim/scenario/load_context.h"
 
 namespace teepsim::sim
 {
@@ -57,6 +60,8 @@ int ValidateCommand(const std::vector<std::string>& args, std::ostream& out, std
         return 2;
     }
     LoadResult r = LoadScenario(file, overrides);
+    // The file name as given may hold anything (control characters, megabytes): print it clean.
+    const std::string shown = detail::CleanMessage(file, 160);
     std::size_t errors = 0;
     for (const Diagnostic& d : r.diagnostics)
     {
@@ -65,7 +70,7 @@ int ValidateCommand(const std::vector<std::string>& args, std::ostream& out, std
     }
     if (errors > 0)
     {
-        err << fmt::format("{}: {} error{}; nothing was run\n", file, errors,
+        err << fmt::format("{}: {} error{}; nothing was run\n", shown, errors,
                            errors == 1 ? "" : "s");
         return 2;
     }
@@ -73,13 +78,20 @@ int ValidateCommand(const std::vector<std::string>& args, std::ostream& out, std
     std::string sweep;
     if (!s.sweep.empty())
     {
-        SweepExpansion e = ExpandSweep(s);
-        sweep = fmt::format(", sweep of {} runs", e.runs.size());
+        // Counted, not expanded: validating a large sweep must not build every run.
+        sweep = fmt::format(", sweep of {} runs", detail::CountSweepRuns(s));
     }
     out << fmt::format("{}: valid: '{}', {} devices in {} class{}, horizon {}, transport {}{}\n",
-                       file, s.name, s.TotalDevices(), s.fleet.size(),
+                       shown, detail::CleanMessage(s.name, 80), s.TotalDevices(), s.fleet.size(),
                        s.fleet.size() == 1 ? "" : "es", FormatDuration(s.horizon_ns),
                        s.transport == Transport::Full ? "full" : "message", sweep);
+    // Informational: `teepsim run` refuses a run that does not fit unless --force is given.
+    out << fmt::format("{}: memory per run: about {}\n", shown,
+                       EstimateDeploymentMemory(s).breakdown);
+    if (auto refusal = CheckMemoryBudget(s, /*force=*/false))
+    {
+        out << fmt::format("{}: note: {}\n", shown, *refusal);
+    }
     return 0;
 }
 

@@ -24,9 +24,21 @@ std::string Dump(const LoadResult& r)
     return out;
 }
 
-TEST(ScenarioLoad, EmptyFileGivesEveryDefault)
+TEST(ScenarioLoad, EmptyFileIsAnErrorNotTheDefaultScenario)
 {
-    LoadResult r = LoadScenarioText("", "empty.yaml");
+    for (const char* text : {"", "# only a comment\n\n", "---\n"})
+    {
+        LoadResult r = LoadScenarioText(text, "empty.yaml");
+        EXPECT_FALSE(r.ok()) << testing::PrintToString(text);
+        ASSERT_EQ(r.diagnostics.size(), 1u);
+        EXPECT_TRUE(r.diagnostics[0].ToString().starts_with("empty.yaml:"))
+            << r.diagnostics[0].ToString();
+    }
+}
+
+TEST(ScenarioLoad, OneKeyGivesEveryOtherDefault)
+{
+    LoadResult r = LoadScenarioText("seed: 1\n", "empty.yaml");
     ASSERT_TRUE(r.ok()) << Dump(r);
     EXPECT_TRUE(r.diagnostics.empty());
     const Scenario& s = r.scenario;
