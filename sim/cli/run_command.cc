@@ -64,8 +64,7 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
                    "writes the run into a SQLite database (one transaction) and prints a summary "
                    "table.");
     DefineRunOptions(cl, a, files);
-    cl.SetFooter(std::string("Scenario knobs for --set (dotted key, type, default, meaning):\n") +
-                 sim::FormatKnobHelp());
+    cl.SetFooter(sim::FormatKnobHelp()); // every key --set takes
     if (auto done = cl.Parse(args, out, err))
     {
         return *done;
@@ -134,9 +133,11 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
                            ? std::function<void(const sim::Progress&)>{}
                            : [&progress](const sim::Progress& p)
                            { progress.Update(p.wallSeconds, sim::FormatProgress(p)); });
-        progress.Clear();
         record.wallSeconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+        progress.Finish(record.wallSeconds,
+                        sim::FormatProgress({s.horizon_ns, s.horizon_ns, deployment.GetEventCount(),
+                                             record.wallSeconds}));
         record.events = deployment.GetEventCount();
         record.peakRssKib = results::PeakRssKib();
 

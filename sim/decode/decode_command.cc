@@ -178,6 +178,7 @@ std::optional<int> ParseArgs(const std::vector<std::string>& args, Args& a, std:
                     "verification key: PEM (public or private), DER or COSE_Key (repeatable)")
         ->type_name("PATH")
         ->expected(1)
+        ->allow_extra_args(false)
         ->take_all();
     cl.app()
         .add_option("--kek", keks,
@@ -185,6 +186,7 @@ std::optional<int> ParseArgs(const std::vector<std::string>& args, Args& a, std:
                     "COSE_Key, or the draft's Appendix E text with x:/y:/d: hex lines)")
         ->type_name("PATH")
         ->expected(1)
+        ->allow_extra_args(false)
         ->take_all();
     cl.app().add_flag("--hex", a.hex, "the input is hex text (whitespace and #-comments ignored)");
     cl.SetFooter(kExitStatus);

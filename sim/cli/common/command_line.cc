@@ -93,6 +93,8 @@ CommandLine::CommandLine(std::string command, std::string synopsis, std::string 
     m_app.add_flag("-h,--help", m_help, "print this help and exit");
     // Unknown options are collected and reported by Parse() in our wording.
     m_app.allow_extras();
+    // A value option given twice: the last one counts (repeatable ones say take_all()).
+    m_app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
 }
 
 void CommandLine::Positionals(const std::string& name, const std::string& meaning,
@@ -107,7 +109,7 @@ CLI::Option* CommandLine::AddSet(std::vector<std::string>& overrides)
     CLI::Validator keyValue(
         [](std::string& v) -> std::string
         { return v.find('=') == std::string::npos ? "needs KEY=VALUE, got '" + v + "'" : ""; },
-        "KEY=VALUE");
+        ""); // no description: CLI11 would append it to the value's name
     return m_app
         .add_option("--set", overrides,
                     "override one scenario knob by its dotted key, e.g. --set "
@@ -115,6 +117,7 @@ CLI::Option* CommandLine::AddSet(std::vector<std::string>& overrides)
         ->type_name("KEY=VALUE")
         ->check(keyValue)
         ->expected(1) // one value per --set: `--set k=v FILE` leaves FILE positional
+        ->allow_extra_args(false)
         ->take_all();
 }
 
@@ -145,7 +148,7 @@ void CommandLine::AddProgress(ProgressOptions& progress)
                 return "needs auto, always or never, got '" + v + "'";
             return "";
         },
-        "MODE");
+        "");
     m_app
         .add_option_function<std::string>(
             "--progress", [](const std::string&) {},
@@ -272,7 +275,7 @@ CLI::Validator IntegerIn(uint64_t min, uint64_t max)
             }
             return "";
         },
-        "N");
+        "");
 }
 
 CLI::Validator NonNegativeSeconds()
@@ -289,7 +292,7 @@ CLI::Validator NonNegativeSeconds()
             }
             return "";
         },
-        "SECONDS");
+        "");
 }
 
 } // namespace teepsim::cli

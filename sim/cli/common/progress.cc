@@ -71,6 +71,16 @@ void ProgressPrinter::Update(double wallSeconds, const std::string& text)
     }
 }
 
+void ProgressPrinter::Finish(double wallSeconds, const std::string& text)
+{
+    if (m_style == ProgressStyle::Plain)
+    {
+        m_lastPlain = wallSeconds - m_interval; // due now
+        Update(wallSeconds, text);
+    }
+    Clear();
+}
+
 void ProgressPrinter::Clear()
 {
     if (m_drawn)

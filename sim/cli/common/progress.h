@@ -36,6 +36,9 @@ class ProgressPrinter
     /// Shows `text` (one line, no newline) at `wallSeconds` since the start: redrawn at once,
     /// or as a plain line when `intervalSeconds` have passed since the last one (or the start).
     void Update(double wallSeconds, const std::string& text);
+    /// The end of the work: a plain line whatever the interval (logs show where it ended); a
+    /// redrawn line is removed.
+    void Finish(double wallSeconds, const std::string& text);
     /// Removes a redrawn line (before other output, or at the end); a no-op otherwise.
     void Clear();
     ProgressStyle style() const { return m_style; }

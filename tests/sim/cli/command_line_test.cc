@@ -91,10 +91,11 @@ TEST_F(TeepsimCommandLine, HelpOfEveryCommandListsEachOptionWithItsMeaning)
         EXPECT_EQ(r.out.rfind("usage: teepsim " + cmd + " ", 0), 0u) << r.out;
         for (const std::string& o : options)
         {
-            // The option at the start of its line, then its meaning on the same line.
-            EXPECT_TRUE(std::regex_search(
-                r.out, std::regex("\n  " + std::regex_replace(o, std::regex(R"([|])"), R"(\|)") +
-                                  R"( +[a-zA-Z(])")))
+            // The option at the start of its line, then its meaning (on the next line when the
+            // option is long).
+            const std::string escaped = std::regex_replace(o, std::regex(R"([|])"), R"(\|)");
+            EXPECT_TRUE(
+                std::regex_search(r.out, std::regex("\n  " + escaped + R"([ \n]+[a-zA-Z(])")))
                 << o << " missing or without meaning in\n"
                 << r.out;
         }
@@ -110,6 +111,11 @@ struct UsageCase
 {
     std::string name, args, reason; // reason: the text after "teepsim CMD: "
 };
+
+void PrintTo(const UsageCase& c, std::ostream* os)
+{
+    *os << "teepsim " << c.args;
+}
 
 class TeepsimUsageError : public TeepsimCommandLine, public testing::WithParamInterface<UsageCase>
 {
@@ -178,30 +184,34 @@ TEST_F(TeepsimCommandLine, UnknownCommandOrTopLevelOptionExitsTwoWithOneLine)
 }
 
 // --progress always with interval 0 writes a timestamped line for each progress report (about
-// one per wall second) to stderr even though it is a file; never writes none.
+// one per wall second) and one at the end to stderr even though it is a file; never writes none.
 TEST_F(TeepsimCommandLine, ProgressAlwaysWritesTimestampedLinesToAFile)
 {
-    // e2e_small over a longer horizon: long enough in wall time for a progress report. Not
-    // --quiet, which silences progress too; the summary goes to stdout.
-    const std::string run = "run " + kFixtures + "e2e_small.yaml --set horizon=400d ";
+    // e2e_small over two days: a second or two of wall time. Not --quiet, which silences
+    // progress too; the summary goes to stdout.
+    const std::string run = "run " + kFixtures + "e2e_small.yaml --set horizon=2d ";
     const ProcessResult r =
         Teepsim(run + "--out " + Db("p.db") + " --progress always --progress-interval 0");
     ASSERT_EQ(r.code, 0) << r.err;
     const std::regex stamp(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ )");
     const std::regex line(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ teepsim run: sim \S+ / \S+ )"
-                          R"(\(\d+%\), \d+k events/s, ETA (\d+ s|\d+ min|\d+h \d\dm|\?))");
+                          R"(\((\d+)%\), \d+k events/s, ETA (\d+ s|\d+ min|\d+h \d\dm|\?))");
     std::istringstream lines(r.err);
     std::string l;
     int progressLines = 0;
+    std::string lastPercent;
     while (std::getline(lines, l))
     {
         if (std::regex_search(l, stamp)) // other stderr lines: theory warnings
         {
-            EXPECT_TRUE(std::regex_match(l, line)) << "not a progress line: " << l;
+            std::smatch m;
+            EXPECT_TRUE(std::regex_match(l, m, line)) << "not a progress line: " << l;
+            lastPercent = m.empty() ? "" : m[1].str();
             ++progressLines;
         }
     }
-    EXPECT_GE(progressLines, 1) << "no progress line; is the run shorter than a wall second?";
+    EXPECT_GE(progressLines, 1) << r.err;
+    EXPECT_EQ(lastPercent, "100") << "the last line is the end of the run\n" << r.err;
     EXPECT_EQ(r.err.find('\r'), std::string::npos) << "plain lines are never redrawn";
 
     const ProcessResult never =

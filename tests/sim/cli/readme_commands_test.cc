@@ -34,20 +34,27 @@ std::string CommandsSection()
     return readme.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
-// Table rows whose first cell starts with `teepsim <cmd>: cmd -> the first cell.
+// Table rows whose first cell starts with `teepsim <cmd>: cmd -> the first cell (up to the
+// first '|' that is not escaped as "\|").
 std::map<std::string, std::string> ReadmeRows(const std::string& section)
 {
     std::map<std::string, std::string> rows;
     std::istringstream lines(section);
     std::string line;
-    const std::regex row(R"(^\| `teepsim ([a-z]+)( [^|]*(\\\|[^|]*)*)?\|)");
+    const std::regex row(R"(^\| `teepsim ([a-z]+)[ `])");
     std::smatch m;
     while (std::getline(lines, line))
     {
-        if (std::regex_search(line, m, row))
+        if (!std::regex_search(line, m, row))
         {
-            rows[m[1]] = m[0];
+            continue;
         }
+        size_t end = 1;
+        while (end < line.size() && !(line[end] == '|' && line[end - 1] != '\\'))
+        {
+            ++end;
+        }
+        rows[m[1]] = line.substr(0, end);
     }
     return rows;
 }
