@@ -7,6 +7,8 @@
 
 #include <ostream>
 
+#include "sim/cli/common/command_line.h"
+
 namespace teepsim::cli
 {
 
@@ -21,41 +23,21 @@ std::string Hours(const std::optional<double>& s)
 
 int AnalyticCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
 {
-    std::string file;
-    std::vector<std::string> overrides;
-    for (size_t i = 0; i < args.size(); ++i)
+    std::vector<std::string> files, overrides;
+    CommandLine cl("analytic", "FILE [options]",
+                   "Prints the closed-form predictions (THEORY.md) for the scenario; NULL where no "
+                   "closed form applies. Nothing is simulated.");
+    cl.Positionals("FILE", "scenario file (YAML; see scenarios/README.md)", files);
+    cl.AddSet(overrides);
+    if (auto done = cl.Parse(args, out, err))
     {
-        if (args[i] == "--help" || args[i] == "-h")
-        {
-            out << "usage: teepsim analytic FILE [--set KEY=VALUE]...\n"
-                   "Prints the closed-form predictions (THEORY.md) for the scenario; NULL where "
-                   "no closed form applies.\n";
-            return 0;
-        }
-        if (args[i] == "--set" && i + 1 < args.size())
-        {
-            overrides.push_back(args[++i]);
-        }
-        else if (!args[i].empty() && args[i][0] == '-')
-        {
-            err << "teepsim analytic: unknown option '" << args[i] << "'\n";
-            return 2;
-        }
-        else if (file.empty())
-        {
-            file = args[i];
-        }
-        else
-        {
-            err << "teepsim analytic: more than one scenario file given\n";
-            return 2;
-        }
+        return *done;
     }
-    if (file.empty())
+    if (files.empty())
     {
-        err << "teepsim analytic: missing scenario FILE\n";
-        return 2;
+        return cl.UsageError(err, "missing scenario FILE");
     }
+    const std::string& file = files.front();
     const sim::LoadResult loaded = sim::LoadScenario(file, overrides);
     for (const sim::Diagnostic& d : loaded.diagnostics)
     {

@@ -5,6 +5,8 @@
 
 #include <ostream>
 
+#include "sim/cli/common/command_line.h"
+
 namespace teepsim::cli
 {
 
@@ -31,8 +33,8 @@ int Dispatch(const std::string& command, const std::vector<std::string>& args, s
     {
         return decode::RunDecode(args, in, out, err);
     }
-    err << "teepsim: unknown command '" << command << "' (see teepsim --help)\n";
-    return 2;
+    err << UsageLine("", "unknown command '" + command + "'") << "\n";
+    return kExitUsage;
 }
 
 } // namespace teepsim::cli

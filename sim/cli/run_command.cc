@@ -1,7 +1,8 @@
-// `teepsim run FILE [--out DB] [--seed N] [--run N] [--set KEY=VALUE]... [--quiet]`:
+// `teepsim run FILE [options]` (see --help):
 // validate, simulate, compare with theory, write one transaction into SQLite, print a summary.
 #include "teepsim/sim/cli.h"
 #include "teepsim/sim/deployment.h"
+#include "teepsim/sim/resource_budget.h"
 #include "teepsim/sim/results.h"
 #include "teepsim/sim/run_report.h"
 #include "teepsim/sim/scenario.h"
@@ -15,134 +16,65 @@
 #include <optional>
 #include <sstream>
 
+#include "sim/cli/common/progress.h"
+#include "sim/cli/run_options.h"
+
 namespace teepsim::cli
 {
 
 namespace
 {
-constexpr const char* kRunUsage =
-    "usage: teepsim run FILE [--out DB] [--seed N] [--run N] [--set KEY=VALUE]... [--quiet]\n"
-    "\n"
-    "  --out DB         SQLite database to add the run to (default: outputs.database, or\n"
-    "                   teepsim.db); several runs may share one database\n"
-    "  --seed N         RNG seed (overrides the scenario's seed)\n"
-    "  --run N          RNG run number (independent replication of the same seed)\n"
-    "  --set KEY=VALUE  override one scenario knob by its dotted key (repeatable)\n"
-    "  --quiet          no progress line and no summary table\n"
-    "\n"
-    "Scenario knobs (dotted key, type, default, meaning):\n";
+constexpr uint64_t kMaxSeed = 0xffffffffULL;
+constexpr uint64_t kMaxRun = ~0ULL >> 1;
 
-struct RunArgs
+// Declares every option of `teepsim run` on `cl`, filling `a`.
+void DefineRunOptions(CommandLine& cl, RunOptions& a, std::vector<std::string>& files)
 {
-    std::string file;
-    std::string out;
-    std::optional<uint64_t> seed, run;
-    std::vector<std::string> overrides;
-    bool quiet = false;
-    bool help = false;
-    bool sweepChild = false; // the sweep records failures itself, with the stderr tail
-};
-
-bool ParseUint(const std::string& text, uint64_t max, uint64_t& value)
-{
-    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
-        text.size() > 19)
-    {
-        return false;
-    }
-    value = std::stoull(text);
-    return value <= max;
-}
-
-// Returns an error message, or empty on success.
-std::string ParseRunArgs(const std::vector<std::string>& args, RunArgs& a)
-{
-    for (size_t i = 0; i < args.size(); ++i)
-    {
-        const std::string& arg = args[i];
-        auto value = [&](std::string& dst) -> bool
-        {
-            if (i + 1 >= args.size())
-            {
-                return false;
-            }
-            dst = args[++i];
-            return true;
-        };
-        std::string v;
-        if (arg == "--help" || arg == "-h")
-        {
-            a.help = true;
-        }
-        else if (arg == "--sweep-child")
-        {
-            a.sweepChild = true;
-        }
-        else if (arg == "--quiet" || arg == "-q")
-        {
-            a.quiet = true;
-        }
-        else if (arg == "--out")
-        {
-            if (!value(a.out) || a.out.empty())
-            {
-                return "--out needs a database path";
-            }
-        }
-        else if (arg == "--seed" || arg == "--run")
-        {
-            uint64_t n = 0;
-            if (!value(v) || !ParseUint(v, arg == "--seed" ? 0xffffffffULL : ~0ULL >> 1, n) ||
-                (arg == "--seed" && n == 0))
-            {
-                return arg + " needs a positive integer" + (v.empty() ? "" : ", got '" + v + "'");
-            }
-            (arg == "--seed" ? a.seed : a.run) = n;
-        }
-        else if (arg == "--set")
-        {
-            if (!value(v) || v.find('=') == std::string::npos)
-            {
-                return "--set needs KEY=VALUE" + (v.empty() ? "" : ", got '" + v + "'");
-            }
-            a.overrides.push_back(v);
-        }
-        else if (!arg.empty() && arg[0] == '-' && arg != "-")
-        {
-            return "unknown option '" + arg + "'";
-        }
-        else if (a.file.empty())
-        {
-            a.file = arg;
-        }
-        else
-        {
-            return "more than one scenario file given ('" + a.file + "', '" + arg + "')";
-        }
-    }
-    if (!a.help && a.file.empty())
-    {
-        return "missing scenario FILE";
-    }
-    return {};
+    cl.Positionals("FILE", "scenario file (YAML; see scenarios/README.md)", files);
+    cl.app()
+        .add_option("--out", a.out,
+                    "SQLite database to add the run to; several runs may share one database")
+        ->type_name("DB")
+        ->default_str("outputs.database, else teepsim.db");
+    cl.app()
+        .add_option("--seed", a.seed, "RNG seed, overriding the scenario's seed")
+        ->type_name("N")
+        ->default_str("the scenario's seed")
+        ->check(IntegerIn(1, kMaxSeed));
+    cl.app()
+        .add_option("--run", a.run, "RNG run number: an independent replication of the same seed")
+        ->type_name("N")
+        ->default_str("the scenario's run")
+        ->check(IntegerIn(0, kMaxRun));
+    cl.AddSet(a.overrides);
+    cl.AddQuiet(a.quiet, "no progress and no summary table");
+    cl.AddForce(a.force);
+    cl.AddProgress(a.progress);
+    // Internal: set by `teepsim sweep` on its child runs, which record failures themselves.
+    cl.app().add_flag("--sweep-child", a.sweepChild)->group("");
 }
 
 } // namespace
 
 int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
 {
-    RunArgs a;
-    if (std::string e = ParseRunArgs(args, a); !e.empty())
+    RunOptions a;
+    std::vector<std::string> files;
+    CommandLine cl("run", "FILE [options]",
+                   "Validates the scenario, simulates it, compares the results with theory, "
+                   "writes the run into a SQLite database (one transaction) and prints a summary "
+                   "table.");
+    DefineRunOptions(cl, a, files);
+    cl.SetFooter(sim::FormatKnobHelp()); // every key --set takes
+    if (auto done = cl.Parse(args, out, err))
     {
-        err << "teepsim run: " << e << "\n"
-            << "usage: teepsim run FILE [options] (see --help)\n";
-        return 2;
+        return *done;
     }
-    if (a.help)
+    if (files.empty())
     {
-        out << kRunUsage << sim::FormatKnobHelp();
-        return 0;
+        return cl.UsageError(err, "missing scenario FILE");
     }
+    a.file = files.front();
 
     sim::LoadResult loaded = sim::LoadScenario(a.file, a.overrides);
     for (const sim::Diagnostic& d : loaded.diagnostics)
@@ -161,6 +93,12 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
     if (a.run)
     {
         s.run = *a.run;
+    }
+    // Refuse a fleet that cannot fit before anything is built or written (--force overrides).
+    if (auto refusal = sim::CheckMemoryBudget(s, a.force))
+    {
+        err << "teepsim run: " << *refusal << "\n";
+        return 2;
     }
     const std::string dbPath =
         !a.out.empty() ? a.out : (!s.outputs.database.empty() ? s.outputs.database : "teepsim.db");
@@ -187,7 +125,8 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
         return 2;
     }
 
-    const bool showProgress = !a.quiet && isatty(STDERR_FILENO);
+    ProgressPrinter progress(err, ResolveProgressStyle(a.progress, a.quiet, isatty(STDERR_FILENO)),
+                             a.progress.intervalSeconds, "teepsim run");
     const auto wallStart = std::chrono::steady_clock::now();
     try
     {
@@ -197,14 +136,15 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
         {
             deployment.EnablePcap(s.outputs.pcap_dir);
         }
-        deployment.Run(showProgress ? [&err](const sim::Progress& p) { sim::PrintProgress(err, p); }
-                                    : std::function<void(const sim::Progress&)>{});
-        if (showProgress)
-        {
-            err << "\r\033[K";
-        }
+        deployment.Run(progress.style() == ProgressStyle::None
+                           ? std::function<void(const sim::Progress&)>{}
+                           : [&progress](const sim::Progress& p)
+                           { progress.Update(p.wallSeconds, sim::FormatProgress(p)); });
         record.wallSeconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+        progress.Finish(record.wallSeconds,
+                        sim::FormatProgress({s.horizon_ns, s.horizon_ns, deployment.GetEventCount(),
+                                             record.wallSeconds}));
         record.events = deployment.GetEventCount();
         record.peakRssKib = results::PeakRssKib();
 

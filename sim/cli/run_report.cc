@@ -6,6 +6,8 @@
 #include <cmath>
 #include <ostream>
 
+#include "sim/cli/common/progress.h"
+
 namespace teepsim::sim
 {
 
@@ -126,15 +128,13 @@ std::vector<recorder::Series> AnalyticSeries(const analytic::Prediction& p)
     return out;
 }
 
-void PrintProgress(std::ostream& err, const Progress& p)
+std::string FormatProgress(const Progress& p)
 {
     const double frac = p.horizonNs > 0 ? static_cast<double>(p.simNowNs) / p.horizonNs : 0;
     const double rate = p.wallSeconds > 0 ? p.events / p.wallSeconds : 0;
-    const double eta = frac > 0 ? p.wallSeconds * (1 - frac) / frac : 0;
-    err << fmt::format("\r\033[Ksim {} / {} ({:.0f}%)  {:.0f}k events/s  ETA {:.0f}s",
-                       Duration(p.simNowNs / 1e9), Duration(p.horizonNs / 1e9), 100 * frac,
-                       rate / 1e3, eta)
-        << std::flush;
+    return fmt::format("sim {} / {} ({:.0f}%), {:.0f}k events/s, {}", Duration(p.simNowNs / 1e9),
+                       Duration(p.horizonNs / 1e9), 100 * frac, rate / 1e3,
+                       cli::FormatEta(frac > 0 ? p.wallSeconds * (1 - frac) / frac : -1));
 }
 
 void PrintSummary(std::ostream& out, const Scenario& s, const recorder::Recorder& rec,

@@ -1,6 +1,7 @@
 // `teepsim decode`: argument handling, input reading, key loading and the report layout.
 #include "teepsim/sim/decode.h"
 
+#include <cstdint>
 #include <fstream>
 #include <istream>
 #include <iterator>
@@ -8,6 +9,7 @@
 #include <sstream>
 
 #include "inspector.h"
+#include "sim/cli/common/command_line.h"
 
 namespace teepsim::decode
 {
@@ -15,17 +17,11 @@ namespace teepsim::decode
 namespace
 {
 
-constexpr const char* kUsage =
-    "usage: teepsim decode [--profile draft26|legacy] [--key PATH]... [--kek PATH] [--hex] "
-    "FILE|-\n"
-    "  Prints the CBOR in diagnostic notation, names the TEEP message or structure\n"
-    "  (COSE_Sign1/COSE_Sign, TEEP message, SUIT_Envelope, EAT evidence, attestation result,\n"
-    "  COSE_Key) and checks every signature with the given keys.\n"
-    "  --profile  TEEP wire numbering: draft26 (default) or legacy (drafts up to -25)\n"
-    "  --key      verification key: PEM (public or private), DER or COSE_Key; repeatable\n"
-    "  --kek      recipient private key: decrypts encrypted SUIT payloads (PEM, DER, COSE_Key,\n"
-    "             or the draft's Appendix E text with x:/y:/d: hex lines)\n"
-    "  --hex      the input is hex text (whitespace and #-comments ignored)\n"
+constexpr const char* kDescription =
+    "Prints the CBOR in diagnostic notation, names the TEEP message or structure "
+    "(COSE_Sign1/COSE_Sign, TEEP message, SUIT_Envelope, EAT evidence, attestation result, "
+    "COSE_Key) and checks every signature with the given keys.";
+constexpr const char* kExitStatus =
     "exit status: 0 well-formed and every checked signature valid; 1 a signature, digest or\n"
     "decryption failed, or no given key matches any signature; 2 malformed input or usage.\n";
 
@@ -40,7 +36,7 @@ struct Args
 
 int Usage(std::ostream& err, const std::string& reason)
 {
-    err << "teepsim decode: " << reason << " (see teepsim decode --help)\n";
+    err << cli::UsageLine("decode", reason) << "\n";
     return kExitMalformed;
 }
 
@@ -167,69 +163,59 @@ std::optional<NamedKey> LoadKey(const std::string& path, bool allowText, std::st
 std::optional<int> ParseArgs(const std::vector<std::string>& args, Args& a, std::ostream& out,
                              std::ostream& err)
 {
-    bool haveInput = false;
-    for (size_t i = 0; i < args.size(); ++i)
+    std::vector<std::string> inputs, keks;
+    std::string profile = "draft26";
+    cli::CommandLine cl("decode", "[options] FILE|-", kDescription);
+    // Any number here: the check below words the error as it always has.
+    cl.Positionals("FILE", "the CBOR input; - reads standard input", inputs, SIZE_MAX);
+    cl.app()
+        .add_option("--profile", profile,
+                    "TEEP wire numbering: draft26, or legacy (drafts up to -25)")
+        ->type_name("draft26|legacy")
+        ->default_str("draft26");
+    cl.app()
+        .add_option("--key", a.keyPaths,
+                    "verification key: PEM (public or private), DER or COSE_Key (repeatable)")
+        ->type_name("PATH")
+        ->expected(1)
+        ->allow_extra_args(false)
+        ->take_all();
+    cl.app()
+        .add_option("--kek", keks,
+                    "recipient private key: decrypts encrypted SUIT payloads (PEM, DER, "
+                    "COSE_Key, or the draft's Appendix E text with x:/y:/d: hex lines)")
+        ->type_name("PATH")
+        ->expected(1)
+        ->allow_extra_args(false)
+        ->take_all();
+    cl.app().add_flag("--hex", a.hex, "the input is hex text (whitespace and #-comments ignored)");
+    cl.SetFooter(kExitStatus);
+    if (auto done = cl.Parse(args, out, err))
     {
-        const std::string& s = args[i];
-        auto value = [&](const char* opt) -> const std::string*
-        {
-            if (i + 1 >= args.size())
-            {
-                Usage(err, std::string(opt) + " needs a value");
-                return nullptr;
-            }
-            return &args[++i];
-        };
-        if (s == "--help" || s == "-h")
-        {
-            out << kUsage;
-            return kExitOk;
-        }
-        if (s == "--profile")
-        {
-            const std::string* v = value("--profile");
-            if (!v)
-                return kExitMalformed;
-            a.profile = teep::Profile::ByName(*v);
-            if (!a.profile)
-                return Usage(err, "unknown profile '" + *v + "' (draft26 or legacy)");
-        }
-        else if (s == "--key")
-        {
-            const std::string* v = value("--key");
-            if (!v)
-                return kExitMalformed;
-            a.keyPaths.push_back(*v);
-        }
-        else if (s == "--kek")
-        {
-            const std::string* v = value("--kek");
-            if (!v)
-                return kExitMalformed;
-            if (a.kekPath)
-                return Usage(err, "--kek given twice");
-            a.kekPath = *v;
-        }
-        else if (s == "--hex")
-        {
-            a.hex = true;
-        }
-        else if (s.size() > 1 && s[0] == '-')
-        {
-            return Usage(err, "unknown option '" + s + "'");
-        }
-        else
-        {
-            if (haveInput)
-                return Usage(err, "more than one input file ('" + a.input + "', '" + s + "')");
-            a.input = s;
-            haveInput = true;
-        }
+        return *done;
     }
-    if (!haveInput)
+    a.profile = teep::Profile::ByName(profile);
+    if (!a.profile)
+    {
+        return Usage(err, "unknown profile '" + profile + "' (draft26 or legacy)");
+    }
+    if (keks.size() > 1)
+    {
+        return Usage(err, "--kek given twice");
+    }
+    if (!keks.empty())
+    {
+        a.kekPath = keks.front();
+    }
+    if (inputs.size() > 1)
+    {
+        return Usage(err, "more than one input file ('" + inputs[0] + "', '" + inputs[1] + "')");
+    }
+    if (inputs.empty())
     {
         return Usage(err, "no input file (FILE or - for standard input)");
     }
+    a.input = inputs.front();
     return std::nullopt;
 }
 

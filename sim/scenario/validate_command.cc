@@ -7,58 +7,28 @@
 
 #include <ostream>
 
+#include "sim/cli/common/command_line.h"
 #include "sim/scenario/load_context.h"
 
 namespace teepsim::sim
 {
-namespace
-{
-
-constexpr std::string_view kUsage = "usage: teepsim validate FILE [--set KEY=VALUE]...\n";
-
-} // namespace
-
 int ValidateCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
 {
-    std::string file;
-    std::vector<std::string> overrides;
-    for (std::size_t i = 0; i < args.size(); ++i)
+    std::vector<std::string> files, overrides;
+    cli::CommandLine cl("validate", "FILE [options]",
+                        "Checks a scenario file and its overrides and prints FILE:LINE:COL "
+                        "diagnostics; runs nothing. Exit 0 when valid, 2 when not.");
+    cl.Positionals("FILE", "scenario file (YAML; see scenarios/README.md)", files);
+    cl.AddSet(overrides);
+    if (auto done = cl.Parse(args, out, err))
     {
-        const std::string& a = args[i];
-        if (a == "-h" || a == "--help")
-        {
-            out << kUsage
-                << "Checks a scenario file and overrides; prints FILE:LINE:COL diagnostics.\n";
-            return 0;
-        }
-        if (a == "--set")
-        {
-            if (i + 1 == args.size())
-            {
-                err << "teepsim validate: --set needs KEY=VALUE\n" << kUsage;
-                return 2;
-            }
-            overrides.push_back(args[++i]);
-        }
-        else if (a.starts_with("--set="))
-        {
-            overrides.push_back(a.substr(6));
-        }
-        else if (a.starts_with("-") || !file.empty())
-        {
-            err << "teepsim validate: unexpected argument '" << a << "'\n" << kUsage;
-            return 2;
-        }
-        else
-        {
-            file = a;
-        }
+        return *done;
     }
-    if (file.empty())
+    if (files.empty())
     {
-        err << "teepsim validate: no scenario file given\n" << kUsage;
-        return 2;
+        return cl.UsageError(err, "missing scenario FILE");
     }
+    const std::string& file = files.front();
     LoadResult r = LoadScenario(file, overrides);
     // The file name as given may hold anything (control characters, megabytes): print it clean.
     const std::string shown = detail::CleanMessage(file, 160);

@@ -10,6 +10,12 @@
 namespace teepsim::cli
 {
 
+/// The whole command line after the program name: --help, --version or a subcommand.
+int Main(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
+         std::ostream& err);
+/// "teepsim VERSION (commit HASH)", the commit "unknown" when built outside a git checkout.
+std::string VersionLine();
+
 int Dispatch(const std::string& command, const std::vector<std::string>& args, std::istream& in,
              std::ostream& out, std::ostream& err);
 

@@ -20,8 +20,9 @@ std::vector<recorder::MetricSummary> AnalyticSummaries(const analytic::Predictio
 /// The analytic removal curve as series "removal_curve_analytic" (t after t0, fraction).
 std::vector<recorder::Series> AnalyticSeries(const analytic::Prediction& p);
 
-/// One progress line (carriage return, no newline): simulated time, events/s, ETA.
-void PrintProgress(std::ostream& err, const Progress& p);
+/// The progress of a run as one line of text (no newline): simulated time / horizon, events/s,
+/// ETA.
+std::string FormatProgress(const Progress& p);
 /// The readable summary table: every metric's simulated mean with a 95% CI beside theory.
 void PrintSummary(std::ostream& out, const Scenario& s, const recorder::Recorder& rec,
                   const analytic::Prediction& prediction, const std::vector<std::string>& notes,
