@@ -3,6 +3,7 @@
 // determinism across processes) and analytic.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 #include <string>
 #include <utility>
@@ -72,6 +73,19 @@ TEST_F(TeepsimCli, RunWithAnInvalidOverrideExitsTwoAndCreatesNoDatabase)
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.err.find("--set verifier.validty=2h"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(Db("x.db")));
+}
+
+// A fleet far beyond this machine's memory (9 M devices x ~14 KiB on the message transport) is
+// refused before anything is built or written, with a line naming the estimate and --force.
+TEST_F(TeepsimCli, RunRefusesAFleetThatCannotFitInMemoryAndWritesNothing)
+{
+    const ProcessResult r = Teepsim("run " + kFixtures + "e2e_small.yaml --out " + Db("big.db") +
+                                    " --set fleet.0.count=9000000 --progress never");
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_NE(r.err.find("teepsim run: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--force"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(fs::exists(Db("big.db")));
 }
 
 TEST_F(TeepsimCli, RunStoresSetOverridesInRunParams)
