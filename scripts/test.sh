@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 # Before anything is built: nothing tracked may refer to a path outside the checkout.
 scripts/check_self_contained.sh
+# Every tracked C++ file as clang-format (the repo .clang-format) writes it.
+scripts/check_format.sh
 JOBS=${JOBS:-$(nproc)}
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
