@@ -66,7 +66,7 @@ void CheckInputs(const Inputs& in)
     require(in.tamMessagesPerSession >= 1, "tamMessagesPerSession must be >= 1");
     require(in.remediationServiceTime >= 0, "remediationServiceTime must be >= 0");
     require(in.brokerDrop >= 0 && in.brokerDrop < 1, "brokerDrop must be in [0, 1)");
-    require(in.sessionLoss >= in.brokerDrop, "sessionLoss must include brokerDrop");
+    require(in.sessionLoss >= in.brokerDrop - 1e-12, "sessionLoss must include brokerDrop");
     require(in.minRoundTrip >= 0, "minRoundTrip must be >= 0");
 }
 
@@ -155,7 +155,7 @@ Prediction Predict(const Inputs& in)
         if (in.law == IntervalLaw::Fixed)
         {
             // Broker drops end a burst; only the loss of the sessions that take place retries.
-            const double lossOnly = 1 - (1 - in.sessionLoss) / (1 - in.brokerDrop);
+            const double lossOnly = std::max(0.0, 1 - (1 - in.sessionLoss) / (1 - in.brokerDrop));
             meanResidual =
                 FixedIntervalRetryMean(in.interval, lossOnly, in.retries, in.retrySpacing,
                                        in.retryTriggerLoss, in.brokerDrop);

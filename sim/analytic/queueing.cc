@@ -2,6 +2,7 @@
 // polling, N·D/D/1 for fixed periods with independent uniform phases (Roberts & Virtamo 1991).
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "parts.h"
 
@@ -150,12 +151,14 @@ TamQueue PredictTamQueue(const Inputs& in, std::vector<std::string>& notes)
         }
         else if (!forgets)
         {
-            notes.push_back("queue wait over the run: NULL (the queue's relaxation time "
-                            "rho s/(1-rho)^2 = " +
-                            std::to_string(relaxation) + " s is not below " +
-                            std::to_string(kRelaxationPerRoundTrip) +
-                            " x the shortest device round trip " + std::to_string(in.minRoundTrip) +
-                            " s: a session's requests queue partly as a batch, above M/D/1)");
+            char why[256];
+            std::snprintf(why, sizeof why,
+                          "queue wait over the run: NULL (the queue's relaxation time "
+                          "rho s/(1-rho)^2 = %.3g s exceeds %.2g x the shortest device round "
+                          "trip %.3g s: a session's requests queue partly as a batch, above "
+                          "M/D/1)",
+                          relaxation, kRelaxationPerRoundTrip, in.minRoundTrip);
+            notes.push_back(why);
         }
     }
     // R waits for two requests (empty POST, QueryResponse) before the Update leaves. Without an

@@ -20,7 +20,7 @@ namespace
 
 std::optional<Scenario> HerdScenario(const std::string& service, const std::string& remediation)
 {
-    return theory::LoadFixture({"fleet.0.count=1000", "horizon=5h30m", "malicious.t0=4h30m",
+    return theory::LoadFixture({"fleet.0.count=1000", "horizon=330m", "malicious.t0=270m",
                                 "policy_check.start=synchronized", "tam.workers=1",
                                 "tam.queue_limit=0", "tam.service_time=" + service,
                                 "tam.remediation_service_time=" + remediation});
