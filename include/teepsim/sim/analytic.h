@@ -137,9 +137,10 @@ double AvailabilityMeanResidual(const Inputs& in);
 std::optional<double> FleetMax(const Inputs& in);
 /// Mean wait in an M/D/1 queue: ρ s / (2 (1 - ρ)).
 double MD1Wait(double rho, double s);
-/// Mean R of a synchronized herd at the TAM's FIFO worker (THEORY-EXTENSIONS §5), d_T excluded:
-/// P/2 + the mean time from the herd's first requests to the Updates, + δ/2; nullopt (with the
-/// reason in *why) where the FIFO order is not the one the formula assumes.
+/// Mean R - d_T of a synchronized herd at the TAM's FIFO worker (THEORY-EXTENSIONS §5): P/2 +
+/// δ/4 (the POSTs' way in) + the mean time from their arrival to the QueryResponses' departure
+/// + δ/4 (the Updates' way out); nullopt, with the reason in *why, where no closed form applies
+/// (loss, several workers, a herd longer than P, no fixed interval).
 std::optional<double> SynchronizedHerdMeanR(const Inputs& in, std::string* why = nullptr);
 /// Mean wait in the N·D/D/1 queue (Roberts & Virtamo), N sources of period P, service s.
 double NDD1Wait(size_t n, double period, double s);
