@@ -124,8 +124,9 @@ TamQueue PredictTamQueue(const Inputs& in, std::vector<std::string>& notes)
     // A session's follow-up requests arrive a round trip after the answer to the previous one.
     // Over times longer than that, requests come k at a time (the counts' index of dispersion
     // tends to k, not 1), and the queue feels it once it remembers that long: its relaxation
-    // time ρs/(1 - ρ)² (heavy traffic) must stay well below the shortest round trip, or the
-    // wait lies between M/D/1 and the session-as-a-batch value (THEORY-EXTENSIONS §3).
+    // time ρs/(1 - ρ)² (heavy traffic) must stay well below the shortest round trip; else the
+    // follow-ups also replay the worker's departures (smoother than Poisson), and the net
+    // deviation from M/D/1 has no single sign (THEORY-EXTENSIONS §3).
     const double relaxation = rho * s / ((1 - rho) * (1 - rho));
     // minRoundTrip = 0: not given (hand-made inputs that declare Poisson-like requests).
     const bool forgets =
@@ -155,8 +156,8 @@ TamQueue PredictTamQueue(const Inputs& in, std::vector<std::string>& notes)
             std::snprintf(why, sizeof why,
                           "queue wait over the run: NULL (the queue's relaxation time "
                           "rho s/(1-rho)^2 = %.3g s exceeds %.2g x the shortest device round "
-                          "trip %.3g s: a session's requests queue partly as a batch, above "
-                          "M/D/1)",
+                          "trip %.3g s: follow-up requests depend on the queue state their "
+                          "session met, not Poisson on the queue's time scale)",
                           relaxation, kRelaxationPerRoundTrip, in.minRoundTrip);
             notes.push_back(why);
         }

@@ -34,7 +34,7 @@ bool HasNote(const Prediction& p, const std::string& part)
 }
 } // namespace
 
-TEST(BrokerDropRetries, WithoutLossRetriesNeverRunAndDropsActAsLoss)
+TEST(AnalyticDropRetries, WithoutLossRetriesNeverRunAndDropsActAsLoss)
 {
     // p = 0: E[R] = P(1+d)/(2(1-d)) whatever r and b (0.75 h for d = 0.2).
     Inputs in = Fixed(3600);
@@ -47,13 +47,13 @@ TEST(BrokerDropRetries, WithoutLossRetriesNeverRunAndDropsActAsLoss)
     EXPECT_NEAR(FixedIntervalRetryMean(3600, 0, 3, 60, 0, 0.2), 2700, 1e-6);
 }
 
-TEST(BrokerDropRetries, NoDropIsTheorysRetryIntegral)
+TEST(AnalyticDropRetries, NoDropIsTheorysRetryIntegral)
 {
     // drop = 0 leaves THEORY §3.2's example: 0.50168 h.
     EXPECT_NEAR(FixedIntervalRetryMean(3600, 0.2, 3, 60, -1, 0) / 3600, 0.50168, 5e-5);
 }
 
-TEST(BrokerDropRetries, OneRetryByHand)
+TEST(AnalyticDropRetries, OneRetryByHand)
 {
     // r = 1, b = 0, no pre-t0 burst (p_t = 0): a round removes at attempt 0 with a, at attempt 1
     // with c a (same instant), else waits P: E[R] = P/2 + P Q/(1 - Q), Q = 1 - a(1 + c).
@@ -63,7 +63,7 @@ TEST(BrokerDropRetries, OneRetryByHand)
     EXPECT_NEAR(FixedIntervalRetryMean(P, p, 1, 0, 0, d), P / 2 + P * Q / (1 - Q), 1e-9);
 }
 
-TEST(SynchronizedHerd, PerRequestFifoWithRemediationService)
+TEST(AnalyticHerd, PerRequestFifoWithRemediationService)
 {
     Inputs in = Fixed(3600);
     in.synchronized = true;
@@ -83,7 +83,7 @@ TEST(SynchronizedHerd, PerRequestFifoWithRemediationService)
     EXPECT_NEAR(*Predict(in).meanR, 1860 + 0.02 + 0.005 + 0.025, 1e-9);
 }
 
-TEST(SynchronizedHerd, UnmodelledHerdsAreNullWithAReason)
+TEST(AnalyticHerd, UnmodelledHerdsAreNullWithAReason)
 {
     Inputs in = Fixed(100);
     in.synchronized = true;
