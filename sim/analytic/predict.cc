@@ -65,6 +65,9 @@ void CheckInputs(const Inputs& in)
     require(in.brokerDelay >= 0, "brokerDelay must be >= 0");
     require(in.tamMessagesPerSession >= 1, "tamMessagesPerSession must be >= 1");
     require(in.remediationServiceTime >= 0, "remediationServiceTime must be >= 0");
+    require(in.brokerDrop >= 0 && in.brokerDrop < 1, "brokerDrop must be in [0, 1)");
+    require(in.sessionLoss >= in.brokerDrop - 1e-12, "sessionLoss must include brokerDrop");
+    require(in.minRoundTrip >= 0, "minRoundTrip must be >= 0");
 }
 
 } // namespace
@@ -123,14 +126,15 @@ Prediction Predict(const Inputs& in)
     }
     else if (in.synchronized)
     {
-        if (in.law == IntervalLaw::Fixed && in.sessionLoss == 0 && in.tamWorkers <= 1)
+        std::string why;
+        if (const auto herd = SynchronizedHerdMeanR(in, &why))
         {
-            meanResidual = in.interval / 2 + (in.devices + 1) * in.serviceTime / 2;
-            out.notes.push_back("synchronized herd: E[R] = P/2 + (N+1)s/2");
+            meanResidual = *herd - in.sessionDelay; // δ is added with the shift below
+            out.notes.push_back("synchronized herd: FIFO per request (THEORY-EXTENSIONS 5)");
         }
         else
         {
-            out.notes.push_back("synchronized fleet: only fixed interval without loss is modelled");
+            out.notes.push_back("synchronized fleet: " + why);
         }
     }
     else if (in.meanOff > 0)
@@ -150,9 +154,15 @@ Prediction Predict(const Inputs& in)
     {
         if (in.law == IntervalLaw::Fixed)
         {
-            meanResidual = FixedIntervalRetryMean(in.interval, in.sessionLoss, in.retries,
-                                                  in.retrySpacing, in.retryTriggerLoss);
-            out.notes.push_back("retries: exact phase integral (THEORY 3.2)");
+            // Broker drops end a burst; only the loss of the sessions that take place retries.
+            const double lossOnly = std::max(0.0, 1 - (1 - in.sessionLoss) / (1 - in.brokerDrop));
+            meanResidual =
+                FixedIntervalRetryMean(in.interval, lossOnly, in.retries, in.retrySpacing,
+                                       in.retryTriggerLoss, in.brokerDrop);
+            out.notes.push_back(in.brokerDrop > 0
+                                    ? "retries: exact phase integral (THEORY 3.2), Broker drops "
+                                      "not retried (THEORY-EXTENSIONS 4)"
+                                    : "retries: exact phase integral (THEORY 3.2)");
         }
         else
         {

@@ -2,6 +2,7 @@
 // polling, N·D/D/1 for fixed periods with independent uniform phases (Roberts & Virtamo 1991).
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "parts.h"
 
@@ -66,6 +67,13 @@ double NDD1Wait(size_t n, double period, double s)
 namespace detail
 {
 
+namespace
+{
+/// The per-request formulas hold while the queue's relaxation time is at most this fraction
+/// of the shortest device round trip (calibrated against the simulation, THEORY-EXTENSIONS §3).
+constexpr double kRelaxationPerRoundTrip = 0.25;
+} // namespace
+
 TamQueue PredictTamQueue(const Inputs& in, std::vector<std::string>& notes)
 {
     TamQueue q;
@@ -113,23 +121,45 @@ TamQueue PredictTamQueue(const Inputs& in, std::vector<std::string>& notes)
     {
         notes.push_back("queue wait: no closed form for several workers (M/D/c)");
     }
+    // A session's follow-up requests arrive a round trip after the answer to the previous one.
+    // Over times longer than that, requests come k at a time (the counts' index of dispersion
+    // tends to k, not 1), and the queue feels it once it remembers that long: its relaxation
+    // time ρs/(1 - ρ)² (heavy traffic) must stay well below the shortest round trip; else the
+    // follow-ups also replay the worker's departures (smoother than Poisson), and the net
+    // deviation from M/D/1 has no single sign (THEORY-EXTENSIONS §3).
+    const double relaxation = rho * s / ((1 - rho) * (1 - rho));
+    // minRoundTrip = 0: not given (hand-made inputs that declare Poisson-like requests).
+    const bool forgets =
+        in.minRoundTrip <= 0 || relaxation <= kRelaxationPerRoundTrip * in.minRoundTrip;
     // The run average equals the stationary wait only if nothing changes the arrivals or the
     // service at t0 and every request of a session reaches the TAM.
     const bool steady = wait && in.retries == 0 && in.meanOff <= 0 && in.sessionLoss <= 0 &&
-                        !in.brokerDropsAll && in.pushReach <= 0 && sRemoval == s &&
-                        in.spreadRoundTrips;
+                        !in.brokerDropsAll && in.pushReach <= 0 && sRemoval == s;
     if (wait)
     {
         q.stationaryWait = wait;
-        q.runAverage = steady;
+        q.runAverage = steady && in.spreadRoundTrips && forgets;
         if (!steady)
         {
-            notes.push_back(in.spreadRoundTrips
-                                ? "queue wait over the run: NULL (loss, retries, availability, "
-                                  "push, dropping Brokers or a different remediation service "
-                                  "time change the arrivals or the service at t0)"
-                                : "queue wait over the run: NULL (one fixed round trip for all "
-                                  "devices: follow-up requests replay departures, not Poisson)");
+            notes.push_back("queue wait over the run: NULL (loss, retries, availability, push, "
+                            "dropping Brokers or a different remediation service time change "
+                            "the arrivals or the service at t0)");
+        }
+        else if (!in.spreadRoundTrips)
+        {
+            notes.push_back("queue wait over the run: NULL (one fixed round trip for all "
+                            "devices: follow-up requests replay departures, not Poisson)");
+        }
+        else if (!forgets)
+        {
+            char why[256];
+            std::snprintf(why, sizeof why,
+                          "queue wait over the run: NULL (the queue's relaxation time "
+                          "rho s/(1-rho)^2 = %.3g s exceeds %.2g x the shortest device round "
+                          "trip %.3g s: follow-up requests depend on the queue state their "
+                          "session met, not Poisson on the queue's time scale)",
+                          relaxation, kRelaxationPerRoundTrip, in.minRoundTrip);
+            notes.push_back(why);
         }
     }
     // R waits for two requests (empty POST, QueryResponse) before the Update leaves. Without an

@@ -77,25 +77,30 @@ std::optional<double> ResidualSurvival(const Inputs& in, double t)
     return std::nullopt;
 }
 
-double FixedIntervalRetryMean(double P, double p, int r, double b, double pTrigger)
+double FixedIntervalRetryMean(double P, double p, int r, double b, double pTrigger, double drop)
 {
     const double pt = pTrigger < 0 ? p : pTrigger;
     // THEORY §3.2, integrated exactly over the phase u of t0 within a round: attempts of the
     // current round at j·b (j = 0..r) still ahead of u happen only if all earlier ones failed.
-    const double q = std::pow(p, r + 1);
-    double condJ = 0; // E[J | J <= r]: failures before the success within a round
-    double norm = 0;
+    // After t0 an attempt is dropped by the Broker with probability `drop` (the burst ends: a
+    // dropped session shows no failure, so nothing retries, THEORY-EXTENSIONS §4), removes with
+    // probability a = (1 - drop)(1 - p), or fails and retries with c = (1 - drop) p.
+    const double a = (1 - drop) * (1 - p);
+    const double c = (1 - drop) * p;
+    // A round that starts after t0: success at attempt j with probability c^j a; no success in
+    // the round with Q = 1 - a Σ c^j, after which the next round starts P after this one.
+    double successWait = 0; // Σ_j c^j a · j b
+    double successProb = 0;
     for (int j = 0; j <= r; ++j)
     {
-        condJ += j * std::pow(p, j) * (1 - p);
-        norm += std::pow(p, j) * (1 - p);
+        successWait += std::pow(c, j) * a * j * b;
+        successProb += std::pow(c, j) * a;
     }
-    condJ /= norm;
-    const double roundWait = P * q / (1 - q) + b * condJ; // from a round start to success
+    const double roundFails = 1 - successProb;
+    const double roundWait = (successWait + roundFails * P) / (1 - roundFails);
 
     // E[R | u] is linear in u between attempt instants; integrate piece by piece. Attempts
-    // before t0 (j < j0) continue the burst with probability pt; from t0 on each one removes
-    // with probability 1 - p.
+    // before t0 (j < j0) continue the burst with probability pt (the Broker is honest then).
     auto meanGiven = [&](double u)
     {
         int j0 = r + 1;
@@ -108,12 +113,14 @@ double FixedIntervalRetryMean(double P, double p, int r, double b, double pTrigg
         }
         const double reach = std::pow(pt, j0); // the burst is still running at t0
         double e = 0;
+        double success = 0;
         for (int j = j0; j <= r; ++j)
         {
-            e += reach * std::pow(p, j - j0) * (1 - p) * (j * b - u);
+            const double w = reach * std::pow(c, j - j0) * a;
+            e += w * (j * b - u);
+            success += w;
         }
-        const double noSuccessAhead = (1 - reach) + reach * std::pow(p, r + 1 - j0);
-        return e + noSuccessAhead * (P - u + roundWait);
+        return e + (1 - success) * (P - u + roundWait);
     };
     double total = 0;
     double lo = 0;

@@ -75,9 +75,11 @@ analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* 
     in.tamDelay = Seconds(s.malicious.tam_delay_ns);
     in.devices = static_cast<size_t>(s.TotalDevices());
     in.tamWorkers = static_cast<int>(s.tam.workers);
-    in.serviceTime = kTamRequestsPerSession * Seconds(s.tam.service_time_ns);
+    // Workers = 0: unlimited, no queue and no service time at all (the TAM ignores both).
+    const bool limited = s.tam.workers > 0;
+    in.serviceTime = limited ? kTamRequestsPerSession * Seconds(s.tam.service_time_ns) : 0;
     in.tamMessagesPerSession = kTamRequestsPerSession;
-    in.remediationServiceTime = Seconds(s.tam.remediation_service_time_ns);
+    in.remediationServiceTime = limited ? Seconds(s.tam.remediation_service_time_ns) : 0;
     // Requests arrive Poisson-like only when the devices' round trips differ by several
     // service times (docs/THEORY-EXTENSIONS.md §3): here, at least 5 classes whose latencies
     // are pairwise 2 service times apart (2 one-way latencies per round trip).
@@ -94,6 +96,8 @@ analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* 
             spread = lat[i] - lat[i - 1] >= s.tam.service_time_ns;
         }
         in.spreadRoundTrips = spread;
+        // A follow-up request leaves the device a round trip (two latencies) after the answer.
+        in.minRoundTrip = lat.empty() ? 0 : 2 * Seconds(lat.front());
     }
 
     if (s.fleet.empty())
@@ -132,14 +136,17 @@ analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* 
     // Compromised Brokers turn bad at t0: the AR held at t0 comes from honest sessions (pA
     // unchanged), but ARs the Verifier still affirms in (t0, t0 + d_V) would be dropped too.
     const bool verifierLate = s.verifier.policy_delay_ns > 0;
-    if (c.ree && (m.drop_all >= 1 || m.suppress_timers >= 1))
+    if (c.ree &&
+        (m.drop_all >= 1 || m.suppress_timers >= 1 || (m.drop >= 1 && m.drop_probability >= 1)))
     {
         in.brokerDropsAll = true;
         in.trustUnmodelled = verifierLate;
     }
     else if (c.ree && m.drop >= 1)
     {
+        // A dropped session is never started, so it is not retried (THEORY-EXTENSIONS §4).
         p = 1 - (1 - p) * (1 - m.drop_probability);
+        in.brokerDrop = m.drop_probability;
         in.trustUnmodelled = verifierLate;
     }
     else if (c.ree && m.delay > 0 && m.honest + m.delay >= 1 - 1e-12)

@@ -36,6 +36,11 @@ struct Inputs
     /// Probability that a session before t0 fails and so starts (or continues) a retry burst:
     /// any lost message fails a session, not only one before the removal; < 0: sessionLoss.
     double retryTriggerLoss = -1;
+    /// Probability that a compromised Broker drops a session from t0 on (already part of
+    /// sessionLoss). A dropped session is never started, so no failure is seen and no retry
+    /// follows: with retries only the loss part of sessionLoss triggers the next attempt
+    /// (THEORY-EXTENSIONS §4).
+    double brokerDrop = 0;
 
     // Exponential on/off availability (disabled when meanOff == 0).
     double meanOn = 0;
@@ -70,6 +75,11 @@ struct Inputs
     /// follow-up request replays a departure (spaced >= s): the stream is smoother than Poisson
     /// and waits less (THEORY-EXTENSIONS §3), so the run-average wait is then NULL.
     bool spreadRoundTrips = false;
+    /// Shortest time from the answer to one request of a session to the session's next request
+    /// at the TAM (a device round trip), seconds. M/D/1 per request holds only while the queue
+    /// forgets its state well within it (THEORY-EXTENSIONS §3); 0 = not given: spreadRoundTrips
+    /// alone then declares the requests Poisson (the deployment mapping always sets it).
+    double minRoundTrip = 0;
 
     // Push at t0 + d_T (docs/THEORY-EXTENSIONS.md §1): each device is told with probability
     // pushReach, independently, and starts a session pushLatency later; the rest wait for their
@@ -115,15 +125,23 @@ std::optional<double> ResidualSurvival(const Inputs& in, double t);
 /// E[R] (δ and d_T excluded) for renewal polling with i.i.d. loss: Var(X)/(2m) + m(1+p)/(2(1-p)).
 double RenewalMeanResidualWithLoss(const Inputs& in);
 /// Exact E[R] for a fixed interval with r immediate retries spaced b (THEORY §3.2).
-/// THEORY §3.2 retries: p is the per-attempt removal loss after t0, pTrigger (< 0: p) the
-/// per-attempt failure probability of the sessions before t0 that keep a retry burst going.
-double FixedIntervalRetryMean(double P, double p, int r, double b, double pTrigger = -1);
+/// THEORY §3.2 retries: p is the per-attempt removal loss after t0 of the sessions that take
+/// place, pTrigger (< 0: p) the per-attempt failure probability of the sessions before t0 that
+/// keep a retry burst going, drop the probability that an attempt after t0 is dropped by the
+/// Broker, which ends the burst without a retry (THEORY-EXTENSIONS §4).
+double FixedIntervalRetryMean(double P, double p, int r, double b, double pTrigger = -1,
+                              double drop = 0);
 /// E[R] with exponential on/off availability, solved as a Markov chain (THEORY §3.3).
 double AvailabilityMeanResidual(const Inputs& in);
 /// E[max of N i.i.d. R] = ∫ 1 - (1 - S(t))^N dt, S from ResidualSurvival.
 std::optional<double> FleetMax(const Inputs& in);
 /// Mean wait in an M/D/1 queue: ρ s / (2 (1 - ρ)).
 double MD1Wait(double rho, double s);
+/// Mean R - d_T of a synchronized herd at the TAM's FIFO worker (THEORY-EXTENSIONS §5): P/2 +
+/// δ/4 (the POSTs' way in) + the mean time from their arrival to the QueryResponses' departure
+/// + δ/4 (the Updates' way out); nullopt, with the reason in *why, where no closed form applies
+/// (loss, several workers, a herd longer than P, no fixed interval).
+std::optional<double> SynchronizedHerdMeanR(const Inputs& in, std::string* why = nullptr);
 /// Mean wait in the N·D/D/1 queue (Roberts & Virtamo), N sources of period P, service s.
 double NDD1Wait(size_t n, double period, double s);
 /// ∫_L^∞ P(residual > u) du for the law and loss of `in` (closed forms, THEORY-EXTENSIONS §1):

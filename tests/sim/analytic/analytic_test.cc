@@ -143,10 +143,12 @@ TEST(Analytic, QueueingMatchesRobertsVirtamoAndMD1)
 
 TEST(Analytic, HerdAddsHalfTheBacklog)
 {
+    // THEORY §3.6 serves one request per session (the per-request herd: THEORY-EXTENSIONS §5).
     Inputs in = Base(IntervalLaw::Fixed, 3600);
     in.synchronized = true;
     in.devices = 100;
     in.serviceTime = 0.5;
+    in.tamMessagesPerSession = 1;
     EXPECT_NEAR(*Predict(in).meanR, 1800 + 101 * 0.5 / 2, 1e-9);
 }
 
