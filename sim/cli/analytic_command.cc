@@ -14,10 +14,14 @@ namespace teepsim::cli
 
 namespace
 {
-std::string Hours(const std::optional<double>& s)
+// A NULL says where its reason is: the model states why on the "theory:" lines it prints.
+std::string Seconds(const std::optional<double>& s, bool reasonsGiven)
 {
-    return s ? fmt::format("{:.6g} s ({:.4f} h)", *s, *s / 3600)
-             : std::string("NULL (no closed form)");
+    if (s)
+    {
+        return fmt::format("{:.6g} s ({:.4f} h)", *s, *s / 3600);
+    }
+    return reasonsGiven ? "NULL (why: the theory:/note: lines below)" : "NULL (no closed form)";
 }
 } // namespace
 
@@ -50,6 +54,8 @@ int AnalyticCommand(const std::vector<std::string>& args, std::ostream& out, std
     std::vector<std::string> notes;
     const analytic::Inputs in = sim::AnalyticInputsFor(loaded.scenario, &notes);
     const analytic::Prediction p = analytic::Predict(in);
+    const bool why = !notes.empty() || !p.notes.empty();
+    const auto Hours = [why](const std::optional<double>& v) { return Seconds(v, why); };
     out << "scenario: " << loaded.scenario.name << "\n";
     out << "E[R]            " << Hours(p.meanR) << "\n";
     out << "sd(R)           " << Hours(p.sdR) << "\n";

@@ -159,4 +159,18 @@ TEST_F(TeepsimCli, AnalyticPrintsTheExpectedRemovalTime)
     EXPECT_NEAR(std::stod(m[1].str()), 1800.04, 0.01) << r.out;
 }
 
+// Where the model gives no value it says why: a NULL points at the reason lines, which exist.
+TEST_F(TeepsimCli, AnalyticNullPointsAtTheReasonItPrints)
+{
+    const ProcessResult r =
+        Teepsim("analytic " + kFixtures +
+                "e2e_theory.yaml --set fleet.0.broker.drop=1 --set "
+                "fleet.0.broker.drop_probability=0.2 --set verifier.policy_delay=30m");
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("E[T_trust]      NULL (why: the theory:/note: lines below)"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("\ntheory: T_trust"), std::string::npos) << r.out;
+}
+
 } // namespace
