@@ -16,12 +16,53 @@
 #include "ns3/object.h"
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 namespace ns3
 {
+
+/// A catalogue envelope parsed once (its integrated payload a view of bytes every device shares)
+/// and the outcomes of verifying and installing it. Verification is a function of the envelope
+/// and the trust anchors, and the install procedure of the envelope, the vendor and class ids
+/// and the installed sequence number unless the manifest reads something only one device has
+/// (ProcessOutcome::deviceSpecific): factory provisioning of N devices runs each distinct case
+/// once, and every device gets the same outcome it would have computed itself.
+class PreparedEnvelope
+{
+  public:
+    explicit PreparedEnvelope(const teepsim::cbor::Bytes& envelope);
+
+    const teepsim::suit::Envelope& Envelope() const { return m_envelope; }
+    /// suit::VerifyEnvelope(Envelope(), anchors), computed once per set of anchors.
+    const teepsim::suit::VerifyOutcome& Verify(
+        const std::vector<teepsim::crypto::Key>& anchors) const;
+    /// suit::RunInstall(Envelope(), device, {}, installed), computed once per vendor id, class
+    /// id and installed sequence when the outcome is not device-specific.
+    teepsim::suit::ProcessOutcome Install(const teepsim::suit::Device& device,
+                                          std::optional<uint64_t> installed) const;
+
+  private:
+    struct Verified
+    {
+        std::vector<teepsim::crypto::Key> anchors;
+        teepsim::suit::VerifyOutcome outcome;
+    };
+    struct Installed
+    {
+        teepsim::cbor::Bytes vendorId;
+        teepsim::cbor::Bytes classId;
+        std::optional<uint64_t> installed;
+        teepsim::suit::ProcessOutcome outcome;
+    };
+
+    teepsim::suit::Envelope m_envelope; // owns a copy of the bytes (ParseEnvelope)
+    mutable std::vector<Verified> m_verified;
+    mutable std::vector<Installed> m_installed;
+};
 
 /// One TA as the catalog knows it.
 struct TaEntry
@@ -35,6 +76,7 @@ struct TaEntry
     teepsim::cbor::Bytes manifestDigest; // SHA-256 of the bstr-wrapped manifest (EAT manifests)
     teepsim::cbor::Bytes envelope;       // signed SUIT_Envelope with the image integrated
     uint32_t personalizationSize = 0;    // > 0: per-device envelopes with encrypted data
+    std::shared_ptr<const PreparedEnvelope> prepared; // `envelope`, parsed once
 };
 
 class TaCatalog : public Object
@@ -74,6 +116,16 @@ class TaCatalog : public Object
     /// vendor-id / class-id every catalog manifest checks (Agents present the same values).
     static const teepsim::cbor::Bytes& VendorId();
     static const teepsim::cbor::Bytes& ClassId();
+
+    /// The prepared envelope of a live catalog's entry whose `envelope` member is `bytes`
+    /// itself (the same buffer, not equal bytes: a buffer the catalog owns is alive and
+    /// unchanged), or nullptr. Lets an Agent given the catalogue's bytes skip the per-device
+    /// parse, verification and install work.
+    static const PreparedEnvelope* FindPrepared(teepsim::cbor::ByteView bytes);
+    /// The prepared envelope whose Envelope() is `env` itself, or nullptr.
+    static const PreparedEnvelope* FindPrepared(const teepsim::suit::Envelope& env);
+
+    ~TaCatalog() override;
 
   private:
     void EnsureSigner() const;

@@ -5,6 +5,8 @@
 #include "ns3/log.h"
 #include "ns3/uinteger.h"
 
+#include <mutex>
+
 namespace ns3
 {
 
@@ -43,8 +45,104 @@ TypeId TaCatalog::GetTypeId()
     return tid;
 }
 
+namespace
+{
+// Every live catalog, for FindPrepared (a handful at most: one per deployment).
+std::mutex& LiveMutex()
+{
+    static std::mutex m;
+    return m;
+}
+
+std::vector<const TaCatalog*>& Live()
+{
+    static std::vector<const TaCatalog*> live;
+    return live;
+}
+} // namespace
+
 TaCatalog::TaCatalog() : m_seed(1), m_suite(TEEP_SUITE_ED25519)
 {
+    std::lock_guard<std::mutex> lock(LiveMutex());
+    Live().push_back(this);
+}
+
+TaCatalog::~TaCatalog()
+{
+    std::lock_guard<std::mutex> lock(LiveMutex());
+    std::erase(Live(), this);
+}
+
+const PreparedEnvelope* TaCatalog::FindPrepared(teepsim::cbor::ByteView bytes)
+{
+    std::lock_guard<std::mutex> lock(LiveMutex());
+    for (const TaCatalog* c : Live())
+    {
+        for (const TaEntry& e : c->m_entries)
+        {
+            if (e.envelope.data() == bytes.data() && e.envelope.size() == bytes.size())
+            {
+                return e.prepared.get();
+            }
+        }
+    }
+    return nullptr;
+}
+
+const PreparedEnvelope* TaCatalog::FindPrepared(const suit::Envelope& env)
+{
+    std::lock_guard<std::mutex> lock(LiveMutex());
+    for (const TaCatalog* c : Live())
+    {
+        for (const TaEntry& e : c->m_entries)
+        {
+            if (e.prepared && &e.prepared->Envelope() == &env)
+            {
+                return e.prepared.get();
+            }
+        }
+    }
+    return nullptr;
+}
+
+PreparedEnvelope::PreparedEnvelope(const Bytes& envelope)
+{
+    auto parsed = suit::ParseEnvelope(envelope);
+    NS_ABORT_MSG_IF(!parsed.ok(),
+                    "own SUIT envelope does not parse: " << parsed.error().ToString());
+    m_envelope = std::move(parsed.value());
+}
+
+const suit::VerifyOutcome& PreparedEnvelope::Verify(const std::vector<crypto::Key>& anchors) const
+{
+    for (const Verified& v : m_verified)
+    {
+        if (v.anchors == anchors)
+        {
+            return v.outcome;
+        }
+    }
+    m_verified.push_back({anchors, suit::VerifyEnvelope(m_envelope, anchors)});
+    return m_verified.back().outcome;
+}
+
+suit::ProcessOutcome PreparedEnvelope::Install(const suit::Device& device,
+                                               std::optional<uint64_t> installed) const
+{
+    for (const Installed& i : m_installed)
+    {
+        if (i.vendorId == device.vendorId && i.classId == device.classId &&
+            i.installed == installed)
+        {
+            return i.outcome;
+        }
+    }
+    suit::ProcessOutcome out = suit::RunInstall(m_envelope, device, {}, installed);
+    if (!out.deviceSpecific)
+    {
+        m_installed.push_back({device.vendorId, device.classId, installed, out});
+    }
+    return out;
 }
 
 const Bytes& TaCatalog::VendorId()
@@ -105,10 +203,8 @@ const TaEntry& TaCatalog::Add(const std::string& name, uint32_t imageSize, uint6
     e.imageDigest = crypto::Sha256(e.image);
 
     e.envelope = suit::BuildEnvelope(BaseParams(e));
-    auto parsed = suit::ParseEnvelope(e.envelope);
-    NS_ABORT_MSG_IF(!parsed.ok(),
-                    "own SUIT envelope does not parse: " << parsed.error().ToString());
-    e.manifestDigest = parsed->manifestDigest.bytes;
+    e.prepared = std::make_shared<const PreparedEnvelope>(e.envelope);
+    e.manifestDigest = e.prepared->Envelope().manifestDigest.bytes;
     NS_LOG_INFO("TA " << name << " seq " << sequence << ": image " << imageSize << " B, envelope "
                       << e.envelope.size() << " B");
 

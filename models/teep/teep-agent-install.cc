@@ -23,7 +23,9 @@ std::optional<std::string> TeepAgent::InstallEnvelope(const suit::Envelope& env)
     dev.vendorId = TaCatalog::VendorId();
     dev.classId = TaCatalog::ClassId();
     dev.deviceId = GetUeid();
-    dev.kek = GetEncryptionKey();
+    // Derived only if the manifest has an encrypted payload: deriving costs more than most
+    // installs.
+    dev.kekSource = [this]() -> const crypto::Key& { return GetEncryptionKey(); };
     const suit::ComponentId tcId =
         env.manifest.components.empty() ? suit::ComponentId{} : env.manifest.components[0];
     auto it = std::find_if(m_inventory.begin(), m_inventory.end(),
@@ -33,7 +35,10 @@ std::optional<std::string> TeepAgent::InstallEnvelope(const suit::Envelope& env)
     {
         installedSeq = it->sequence;
     }
-    const suit::ProcessOutcome out = suit::RunInstall(env, dev, {}, installedSeq);
+    // A catalogue envelope is installed the same way on every device (PreparedEnvelope).
+    const PreparedEnvelope* prepared = TaCatalog::FindPrepared(env);
+    const suit::ProcessOutcome out = prepared ? prepared->Install(dev, installedSeq)
+                                              : suit::RunInstall(env, dev, {}, installedSeq);
     if (!out.ok())
     {
         return std::string("SUIT install: ") + suit::ToString(out.status) + " " + out.reason;
@@ -81,7 +86,18 @@ std::optional<std::string> TeepAgent::InstallEnvelope(const suit::Envelope& env)
 
 std::optional<std::string> TeepAgent::PreInstall(const std::vector<uint8_t>& envelope)
 {
-    auto env = suit::ParseEnvelope(envelope);
+    // The catalogue's own bytes (not a copy): parsed and verified once for every device.
+    if (const PreparedEnvelope* prepared = TaCatalog::FindPrepared(envelope))
+    {
+        const suit::VerifyOutcome& verified = prepared->Verify(m_taSignerKeys);
+        if (!verified.ok())
+        {
+            return std::string("SUIT: ") + suit::ToString(verified.status) + " " + verified.reason;
+        }
+        return InstallEnvelope(prepared->Envelope());
+    }
+    // Views of `envelope`: nothing outlives this call but copies (InstallEnvelope keeps none).
+    auto env = suit::ParseEnvelopeView(envelope);
     if (!env.ok())
     {
         return "SUIT envelope: " + env.error().ToString();

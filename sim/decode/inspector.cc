@@ -474,7 +474,7 @@ void Inspector::Encrypted(const suit::Envelope& env, const std::string& where)
             std::optional<cbor::Bytes> ciphertext = content;
             if (!ciphertext && uri && !uri->empty() && (*uri)[0] == '#')
             {
-                if (const cbor::Bytes* b = env.FindIntegrated(*uri))
+                if (const suit::ImageBytes* b = env.FindIntegrated(*uri))
                 {
                     ciphertext = *b;
                 }

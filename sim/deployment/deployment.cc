@@ -399,10 +399,13 @@ void Deployment::Impl::PreInstallCatalogue()
         {
             Ptr<TeepAgent> agent = driver->GetAgent();
             const uint32_t device = agent->GetDeviceId();
-            const std::vector<uint8_t> envelope =
+            const std::vector<uint8_t> personalized =
                 ta.personalization
                     ? catalog->BuildPersonalizedEnvelope(*entry, device, agent->GetEncryptionKey())
-                    : entry->envelope;
+                    : std::vector<uint8_t>{};
+            // The catalogue's own bytes, not a copy: Agents then share one parse and install.
+            const std::vector<uint8_t>& envelope =
+                ta.personalization ? personalized : entry->envelope;
             if (std::optional<std::string> why = agent->PreInstall(envelope))
             {
                 throw std::runtime_error("pre-installing TA '" + ta.name + "' on device " +

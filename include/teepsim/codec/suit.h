@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -174,6 +175,46 @@ struct Manifest
     std::vector<int64_t> unknownKeys;
 };
 
+/// The bytes of an image or an integrated payload: either a view of bytes held elsewhere (an
+/// integrated payload stays in the envelope's buffer: TA images are never copied to be parsed,
+/// fetched or installed) or bytes of its own (a payload decrypted, written from a parameter, or
+/// fetched by URI). Copying a view copies no payload bytes; a view is valid as long as the
+/// buffer it refers to (see ParseEnvelopeView).
+class ImageBytes
+{
+  public:
+    using value_type = uint8_t;
+    using const_iterator = const uint8_t*;
+    using iterator = const_iterator;
+
+    ImageBytes() = default;
+    ImageBytes(Bytes owned) : owned_(std::move(owned)) {} // NOLINT: implicit, as Bytes was
+    static ImageBytes ViewOf(ByteView v)
+    {
+        ImageBytes b;
+        b.view_ = v;
+        b.isView_ = true;
+        return b;
+    }
+
+    ByteView view() const { return isView_ ? view_ : ByteView(owned_); }
+    bool isView() const { return isView_; }
+    const uint8_t* data() const { return view().data(); }
+    size_t size() const { return view().size(); }
+    bool empty() const { return size() == 0; }
+    const_iterator begin() const { return data(); }
+    const_iterator end() const { return data() + size(); }
+    operator ByteView() const { return view(); }             // NOLINT: used where Bytes was
+    operator Bytes() const { return Bytes(begin(), end()); } // NOLINT: a copy, on request
+    bool operator==(const ImageBytes& o) const;
+    bool operator==(const Bytes& o) const { return *this == ImageBytes::ViewOf(o); }
+
+  private:
+    Bytes owned_;
+    ByteView view_;
+    bool isView_ = false;
+};
+
 /// SUIT_Envelope, decoded.
 struct Envelope
 {
@@ -182,10 +223,15 @@ struct Envelope
     Bytes digestBytes;             // encoded SUIT_Digest (element 0 content): the detached payload
     std::vector<Bytes> authBlocks; // encoded COSE structures (elements 1..n), may be empty
     Manifest manifest;
-    /// Integrated payloads: tstr keys of the envelope (e.g. "#tc").
-    std::vector<std::pair<std::string, Bytes>> integrated;
+    /// Integrated payloads: tstr keys of the envelope (e.g. "#tc"), as views of the envelope's
+    /// bytes: into the caller's buffer (ParseEnvelopeView) or into `storage`.
+    std::vector<std::pair<std::string, ImageBytes>> integrated;
+    /// What the integrated payload views point into when the envelope owns its bytes
+    /// (ParseEnvelope, ParseEnvelopeShared); null for ParseEnvelopeView. Shared, immutable:
+    /// copies of the envelope share it.
+    std::shared_ptr<const void> storage;
 
-    const Bytes* FindIntegrated(std::string_view name) const;
+    const ImageBytes* FindIntegrated(std::string_view name) const;
 };
 
 /// Parses a SUIT_Envelope (tagged or not). Strict on structure: authentication wrapper and
@@ -194,12 +240,20 @@ struct Envelope
 /// their SUIT_Digest and the digest matches. Does NOT authenticate: call VerifyEnvelope.
 /// Errors name the element (e.g. "manifest.common.components[0] is not an array of bstr");
 /// CBOR errors keep the offset, relative to the bstr the message names.
+/// The envelope keeps a copy of `bytes` (one copy; the integrated payloads are views of it).
 cbor::Result<Envelope> ParseEnvelope(ByteView bytes);
 
 enum class Status;
 /// As above; on failure `*why` (if given) says which kind: Malformed, UnsupportedVersion,
 /// DigestMismatch (severed member) or UnsupportedAlgorithm.
 cbor::Result<Envelope> ParseEnvelope(ByteView bytes, Status* why);
+/// As ParseEnvelope, without any copy of the payloads: the integrated payloads (and the images
+/// RunInstall writes from them) are views of `bytes`, which the caller keeps alive and
+/// unchanged while it uses the envelope or those images.
+cbor::Result<Envelope> ParseEnvelopeView(ByteView bytes, Status* why = nullptr);
+/// As ParseEnvelopeView; the envelope shares ownership of `bytes` (never null).
+cbor::Result<Envelope> ParseEnvelopeShared(std::shared_ptr<const Bytes> bytes,
+                                           Status* why = nullptr);
 
 enum class Status
 {
@@ -250,6 +304,9 @@ struct Device
     Bytes classId;   // condition-class-identifier
     Bytes deviceId;  // condition-device-identifier (empty: condition fails)
     crypto::Key kek; // the device's private key (P-256) for encrypted payloads; may be empty
+    /// When `kek` is empty: gives the key on first use (deriving a key costs more than most
+    /// installs, and only encrypted payloads need it). May be unset.
+    std::function<const crypto::Key&()> kekSource;
 };
 
 /// Environment of one run. `fetch` supplies the bytes behind a (non-"#") URI; nullopt = fetch
@@ -275,12 +332,18 @@ struct ProcessOutcome
 {
     Status status = Status::Ok;
     std::string reason; // e.g. "install[3]: condition-image-match: digest differs"
-    /// Images written (fetch / write / copy), one entry per component, in manifest order.
-    std::vector<std::pair<ComponentId, Bytes>> written;
+    /// Images written (fetch / write / copy), one entry per component, in manifest order. An
+    /// image fetched from an integrated payload is a view of the envelope's bytes.
+    std::vector<std::pair<ComponentId, ImageBytes>> written;
     /// Components unlinked by the uninstall procedure.
     std::vector<ComponentId> unlinked;
     uint32_t steps = 0; // work units used: commands x selected components, parameters set,
                         // try-each snapshots
+    /// The run read something only this device has (device-identifier, the decryption key):
+    /// another device with the same vendor and class ids may get another outcome.
+    bool deviceSpecific = false;
+    /// Keeps the envelope's bytes alive for the `written` views (ProcessUpdate's own parse).
+    std::shared_ptr<const void> storage;
     bool ok() const { return status == Status::Ok; }
 };
 

@@ -11,7 +11,7 @@ namespace teepsim::suit::detail
 {
 
 // Stores an image, decrypting it first when encryption-info is set.
-bool Interpreter::Store(size_t s, Bytes data, size_t i, int64_t code)
+bool Interpreter::Store(size_t s, ImageBytes data, size_t i, int64_t code)
 {
     Slot& slot = slots_[s];
     if (const cbor::Value* info = slot.Param(param::kEncryptionInfo))
@@ -20,11 +20,14 @@ bool Interpreter::Store(size_t s, Bytes data, size_t i, int64_t code)
         {
             return Failed(Status::Malformed, i, code, "encryption-info is not a bstr");
         }
-        if (!device_.kek.valid())
+        out_.deviceSpecific = true; // the outcome depends on this device's key
+        const crypto::Key& kek =
+            device_.kek.valid() || !device_.kekSource ? device_.kek : device_.kekSource();
+        if (!kek.valid())
         {
             return Failed(Status::DecryptFailed, i, code, "device has no decryption key");
         }
-        auto dr = cose::Decrypt(info->bytes(), device_.kek, ByteView(data));
+        auto dr = cose::Decrypt(info->bytes(), kek, data.view());
         if (dr.status != cose::CoseStatus::Ok)
         {
             return Failed(Status::DecryptFailed, i, code, cose::ToString(dr.status));
@@ -54,7 +57,7 @@ bool Interpreter::Fetch(size_t s, size_t i, int64_t code)
     const std::string& u = uri->text();
     if (!u.empty() && u[0] == '#')
     {
-        const Bytes* payload = env_.FindIntegrated(u);
+        const ImageBytes* payload = env_.FindIntegrated(u);
         if (!payload)
         {
             return Failed(Status::FetchFailed, i, code,
@@ -64,7 +67,7 @@ bool Interpreter::Fetch(size_t s, size_t i, int64_t code)
         {
             return Failed(Status::LimitExceeded, i, code, "image larger than the limit");
         }
-        slots_[s].image = *payload;
+        slots_[s].image = *payload; // a view: the payload stays in the envelope's bytes
         slots_[s].written = true;
         return true;
     }

@@ -192,6 +192,7 @@ bool Interpreter::ExecuteOn(const Command& c, size_t s, size_t i)
             return CompareIdentifier(s, param::kClassId, device_.classId, Status::ClassMismatch, i,
                                      c.code);
         case cmd::kDeviceIdentifier:
+            out_.deviceSpecific = true; // the outcome depends on this device's identifier
             return CompareIdentifier(s, param::kDeviceId, device_.deviceId, Status::DeviceMismatch,
                                      i, c.code);
         case cmd::kImageMatch:

@@ -33,7 +33,7 @@ class Interpreter
     struct Slot
     {
         std::vector<std::pair<int64_t, cbor::Value>> params;
-        std::optional<Bytes> image;
+        std::optional<ImageBytes> image; // a view of an integrated payload, or owned bytes
         bool written = false;
 
         const cbor::Value* Param(int64_t key) const;
@@ -67,7 +67,7 @@ class Interpreter
     bool DependencyPresent(size_t s, size_t i, int64_t code);
 
     // ---- directives (suit_directives.cc) ----
-    bool Store(size_t s, Bytes data, size_t i, int64_t code);
+    bool Store(size_t s, ImageBytes data, size_t i, int64_t code);
     bool Fetch(size_t s, size_t i, int64_t code);
     bool Write(size_t s, size_t i, int64_t code);
     bool Copy(size_t s, size_t i, int64_t code);

@@ -3,7 +3,11 @@
 #include "teepsim/codec/crypto.h"
 #include "teepsim/codec/suit.h"
 
+#include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace teepsim::suit
 {
@@ -428,7 +432,175 @@ cbor::Result<CommandSequence> ParseCommandSequence(ByteView bytes, std::string_v
     return seq;
 }
 
-cbor::Result<Envelope> ParseEnvelope(ByteView bytes, Status* why)
+namespace
+{
+
+// The envelope map's members: tstr-keyed integrated payloads as views, the rest as values.
+struct TopLevel
+{
+    bool tagged = false;
+    cbor::Map members; // every non-tstr key, in order (manifest, wrapper, severed members)
+    std::vector<std::pair<std::string, ImageBytes>> integrated;
+};
+
+// One CBOR head (major type and argument); nullopt for the additional information 28..31
+// (reserved or indefinite) and for truncated input, which the full decoder handles.
+struct Head
+{
+    uint8_t major;
+    uint64_t arg;
+    size_t size;
+};
+
+std::optional<Head> ReadHead(ByteView in, size_t off)
+{
+    if (off >= in.size())
+    {
+        return std::nullopt;
+    }
+    const uint8_t ib = in[off];
+    const uint8_t ai = ib & 31;
+    Head h{static_cast<uint8_t>(ib >> 5), ai, 1};
+    if (ai < 24)
+    {
+        return h;
+    }
+    if (ai > 27)
+    {
+        return std::nullopt;
+    }
+    const size_t n = size_t{1} << (ai - 24);
+    if (in.size() - off - 1 < n)
+    {
+        return std::nullopt;
+    }
+    h.arg = 0;
+    for (size_t i = 0; i < n; ++i)
+    {
+        h.arg = (h.arg << 8) | in[off + 1 + i];
+    }
+    h.size = 1 + n;
+    return h;
+}
+
+// The common shape of an envelope (an optional tag 107, then a map of int or tstr keys to bstr
+// values) read without copying the bstr contents. nullopt whenever the input is anything else,
+// including anything the full decoder would reject: then ParseEnvelope decodes it fully, so
+// results and error messages are the same whichever way an envelope is read.
+std::optional<TopLevel> ScanTopLevel(ByteView in)
+{
+    const cbor::DecodeLimits limits = SuitLimits();
+    TopLevel t;
+    size_t off = 0;
+    std::optional<Head> h = ReadHead(in, off);
+    if (h && h->major == 6)
+    {
+        if (h->arg != kEnvelopeTag)
+        {
+            return std::nullopt;
+        }
+        t.tagged = true;
+        off += h->size;
+        h = ReadHead(in, off);
+    }
+    if (!h || h->major != 5 || h->arg > limits.maxLength || 2 * h->arg + 3 > limits.maxItems)
+    {
+        return std::nullopt;
+    }
+    off += h->size;
+    std::vector<cbor::Value> keys;
+    for (uint64_t i = 0; i < h->arg; ++i)
+    {
+        const std::optional<Head> kh = ReadHead(in, off);
+        if (!kh || (kh->major > 1 && kh->major != 3))
+        {
+            return std::nullopt;
+        }
+        auto key = cbor::DecodeOne(in, off, limits);
+        if (!key)
+        {
+            return std::nullopt;
+        }
+        const std::optional<Head> vh = ReadHead(in, off);
+        if (!vh || vh->major != 2 || vh->arg > limits.maxLength ||
+            in.size() - off - vh->size < vh->arg)
+        {
+            return std::nullopt;
+        }
+        const ByteView value = in.subspan(off + vh->size, vh->arg);
+        off += vh->size + vh->arg;
+        for (const cbor::Value& k : keys)
+        {
+            if (k == key.value())
+            {
+                return std::nullopt; // duplicate key: the decoder names it
+            }
+        }
+        keys.push_back(key.value());
+        if (key->isTstr())
+        {
+            t.integrated.emplace_back(key->text(), ImageBytes::ViewOf(value));
+        }
+        else
+        {
+            t.members.emplace_back(std::move(key.value()), cbor::Value::Bstr(value));
+        }
+    }
+    if (off != in.size())
+    {
+        return std::nullopt; // trailing bytes
+    }
+    return t;
+}
+
+// The whole envelope decoded (the fallback of ScanTopLevel), with the original checks and
+// messages; the tree is kept alive in `storage` because the payload views point into it.
+std::optional<Failure> DecodeTopLevel(ByteView in, std::shared_ptr<const void>& storage,
+                                      TopLevel& t)
+{
+    auto r = cbor::Decode(in, SuitLimits());
+    if (!r)
+    {
+        return FromCbor(r.error(), "envelope");
+    }
+    auto tree = std::make_shared<const cbor::Value>(std::move(r.value()));
+    storage = tree;
+    const cbor::Value* top = tree.get();
+    if (top->isTag())
+    {
+        if (top->tag() != kEnvelopeTag)
+        {
+            return Fail("envelope has tag " + std::to_string(top->tag()) +
+                        " (expected 107 or none)");
+        }
+        t.tagged = true;
+        top = &top->tagged();
+    }
+    if (!top->isMap())
+    {
+        return Fail("envelope is not a map");
+    }
+    for (const auto& [key, val] : top->map())
+    {
+        if (key.isTstr())
+        {
+            if (!val.isBstr())
+            {
+                return Fail("envelope[\"" + key.text() + "\"] (integrated payload) is not a bstr");
+            }
+            t.integrated.emplace_back(key.text(), ImageBytes::ViewOf(val.bytes()));
+        }
+        else
+        {
+            t.members.emplace_back(key, val);
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+cbor::Result<Envelope> ParseEnvelopeView(ByteView bytes, Status* why)
 {
     auto fail = [why](Failure f) -> cbor::Result<Envelope>
     {
@@ -438,42 +610,24 @@ cbor::Result<Envelope> ParseEnvelope(ByteView bytes, Status* why)
         }
         return std::move(f.error);
     };
-    auto r = cbor::Decode(bytes, SuitLimits());
-    if (!r)
-    {
-        return fail(FromCbor(r.error(), "envelope"));
-    }
     Envelope env;
-    const cbor::Value* top = &r.value();
-    if (top->isTag())
+    std::optional<TopLevel> scanned = ScanTopLevel(bytes);
+    if (!scanned)
     {
-        if (top->tag() != kEnvelopeTag)
+        scanned.emplace();
+        if (auto f = DecodeTopLevel(bytes, env.storage, *scanned))
         {
-            return fail(
-                Fail("envelope has tag " + std::to_string(top->tag()) + " (expected 107 or none)"));
+            return fail(*f);
         }
-        env.tagged = true;
-        top = &top->tagged();
     }
-    if (!top->isMap())
-    {
-        return fail(Fail("envelope is not a map"));
-    }
-    const cbor::Map& m = top->map();
+    env.tagged = scanned->tagged;
+    env.integrated = std::move(scanned->integrated);
+    const cbor::Map& m = scanned->members;
     const cbor::Value* auth = nullptr;
     const cbor::Value* manifest = nullptr;
     for (const auto& [key, val] : m)
     {
-        if (key.isTstr())
-        {
-            if (!val.isBstr())
-            {
-                return fail(
-                    Fail("envelope[\"" + key.text() + "\"] (integrated payload) is not a bstr"));
-            }
-            env.integrated.emplace_back(key.text(), val.bytes());
-        }
-        else if (key.isInt() && key.asInt64() == envelope_key::kAuthenticationWrapper)
+        if (key.isInt() && key.asInt64() == envelope_key::kAuthenticationWrapper)
         {
             auth = &val;
         }
@@ -504,6 +658,21 @@ cbor::Result<Envelope> ParseEnvelope(ByteView bytes, Status* why)
         *why = Status::Ok;
     }
     return env;
+}
+
+cbor::Result<Envelope> ParseEnvelopeShared(std::shared_ptr<const Bytes> bytes, Status* why)
+{
+    auto env = ParseEnvelopeView(ByteView(*bytes), why);
+    if (env && !env->storage)
+    {
+        env.value().storage = std::move(bytes);
+    }
+    return env;
+}
+
+cbor::Result<Envelope> ParseEnvelope(ByteView bytes, Status* why)
+{
+    return ParseEnvelopeShared(std::make_shared<const Bytes>(bytes.begin(), bytes.end()), why);
 }
 
 cbor::Result<Envelope> ParseEnvelope(ByteView bytes)

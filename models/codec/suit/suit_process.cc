@@ -74,7 +74,7 @@ ProcessOutcome ProcessUpdate(ByteView envelopeBytes, const std::vector<crypto::K
 {
     ProcessOutcome out;
     Status why = Status::Malformed;
-    auto env = ParseEnvelope(envelopeBytes, &why);
+    auto env = ParseEnvelope(envelopeBytes, &why); // owns its bytes: `written` may outlive them
     if (!env)
     {
         out.status = why;
@@ -88,7 +88,9 @@ ProcessOutcome ProcessUpdate(ByteView envelopeBytes, const std::vector<crypto::K
         out.reason = v.reason;
         return out;
     }
-    return RunInstall(env.value(), device, callbacks, installedSequence, limits);
+    out = RunInstall(env.value(), device, callbacks, installedSequence, limits);
+    out.storage = env->storage;
+    return out;
 }
 
 } // namespace teepsim::suit

@@ -2,6 +2,7 @@
 #include "teepsim/codec/crypto.h"
 #include "teepsim/codec/suit.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace teepsim::suit
@@ -128,7 +129,14 @@ Digest Sha256Digest(ByteView data)
     return Digest{kDigestSha256, crypto::Sha256(data)};
 }
 
-const Bytes* Envelope::FindIntegrated(std::string_view name) const
+bool ImageBytes::operator==(const ImageBytes& o) const
+{
+    const ByteView a = view();
+    const ByteView b = o.view();
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+}
+
+const ImageBytes* Envelope::FindIntegrated(std::string_view name) const
 {
     for (const auto& [key, payload] : integrated)
     {

@@ -174,7 +174,7 @@ TEST(SuitDraftExamples, IntegratedExampleImageMatches)
     Bytes bytes = ReadFile(kDraft + "suit_integrated.cbor");
     auto env = ParseEnvelope(bytes);
     ASSERT_TRUE(env);
-    const Bytes* tc = env->FindIntegrated("#tc");
+    const ImageBytes* tc = env->FindIntegrated("#tc");
     ASSERT_NE(tc, nullptr);
     EXPECT_EQ(*tc, Str("Hello, Secure World!"));
     EXPECT_EQ(crypto::Sha256(*tc),
