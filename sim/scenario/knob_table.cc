@@ -425,6 +425,11 @@ std::vector<Knob> BuildTable()
                       AT(s.outputs.pcap)));
     t.push_back(Field("outputs.pcap_dir", K::String, "pcap", "Directory for pcap files.",
                       AT(s.outputs.pcap_dir)));
+    // -- outputs: accounting warnings (outcomes helper; keep these rows together) --
+    t.push_back(Field("outputs.warn_failed_fraction", K::Probability, "0.5",
+                      "Warn (printed and in the warnings table) when more than this fraction of "
+                      "a device class's sessions fail.",
+                      AT(s.outputs.warn_failed_fraction)));
 
     // -- sweep --
     t.push_back(Section("sweep", "Optional: a grid of runs over other keys (see Sweeps)."));
