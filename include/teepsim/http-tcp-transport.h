@@ -67,7 +67,7 @@ class HttpTcpClientTransport : public TeepClientTransport
     void Flush();
     void TimeOut(uint64_t seq);
     /// Fails every pending request with status 0 and drops the connection.
-    void Abort(const std::string& reason);
+    void Abort(const std::string& reason, bool timedOut = false);
     /// Abort, unless the session it was scheduled for has already ended.
     void AbortSession(uint64_t session, std::string reason);
     /// Detaches and closes the socket; returns whether one was open.

@@ -80,7 +80,7 @@ class MessageClientTransport : public TeepClientTransport
     /// The server did not answer inside its callback: make sure the client times out.
     void ArmTimeout(uint64_t seq);
     /// Fails every pending exchange (status 0) and forgets the connection.
-    void EndSession(const char* reason);
+    void EndSession(const char* reason, bool timedOut = false);
 
     Ptr<Node> m_node;
     uint32_t m_context = 0;

@@ -8,7 +8,8 @@
 // is checked (Verifier signature, cnf = the device key) and is passed back in every Update,
 // so each successful session refreshes the device's AR. The Update installs missing desired
 // TAs (SUIT envelopes from the TaCatalog, built once per TA) and lists malicious installed TAs
-// in unneeded-manifest-list. Invalid messages are dropped (HTTP 400) and traced.
+// in unneeded-manifest-list. Invalid messages are dropped (HTTP 400) and traced; a validly
+// signed token-less TEEP Error (the Agent could not trust our message) is taken with 204.
 // Capacity: Workers (0 = unlimited, no queue) serve requests FIFO. A worker handles a request
 // when it takes it and holds the HTTP answer until its service time is over: ServiceTime, or
 // RemediationServiceTime (when non-zero) for the messages of a removal session (the device
@@ -149,7 +150,11 @@ class TamServer : public Application
     void TraceQueue();
     void Serve(uint64_t requestId, uint64_t connectionId, const TeepHttpRequest& req);
     void StartSession(uint64_t requestId, uint64_t connectionId);
-    void HandleMessage(uint64_t requestId, const std::vector<uint8_t>& body);
+    void HandleMessage(uint64_t requestId, uint64_t connectionId,
+                       const std::vector<uint8_t>& body);
+    /// A validly signed TEEP Error without a token: the Agent rejected our last message.
+    void TakeTokenlessError(uint64_t requestId, uint64_t connectionId, uint32_t deviceId,
+                            const teepsim::teep::Error& e);
     void OnQueryResponse(uint64_t requestId, uint64_t sessionId,
                          const teepsim::teep::QueryResponse& q);
     void OnVerifierAnswer(uint64_t requestId, uint64_t sessionId, Ptr<TeepClientTransport> client,

@@ -57,6 +57,7 @@ struct AgentReply
     AgentVerdict verdict = AgentVerdict::Accepted;
     std::optional<std::vector<uint8_t>> reply;        // the message to send to the TAM, if any
     std::optional<teepsim::teep::ErrorCode> tamError; // TamError: the TAM's err-code
+    std::optional<RejectReason> rejectReason;         // Rejected: why (the session's cause)
 };
 
 /// One installed Trusted Component.

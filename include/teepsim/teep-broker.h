@@ -3,7 +3,10 @@
 // REE can do (THEORY.md §2.3, §6.5): honest; drop each session with probability
 // DropProbability; drop everything; delay every message by Delay; suppress the timer; tamper
 // (flip one byte of the message passed to the Agent and/or the TAM). A Broker never holds a
-// key: tampering is detected by the Agent or TAM signature check.
+// key: a flipped signed byte is detected by the Agent or TAM signature check; a flipped byte
+// outside the signature (the unprotected header) may pass -- the session driver reports each
+// tampered message's fate (TamperVerdict). A behaviour applies to every message relayed from
+// the moment it is set: a session in flight when the Broker turns to dropping loses the rest.
 #pragma once
 
 #include "teepsim/teep-session-driver.h"
@@ -41,8 +44,9 @@ class TeepBroker : public TeepSessionDriver
   protected:
     bool SuppressesTimer() const override;
     bool DropsSession() override;
+    bool DropsMessage() override;
     Time MessageDelay() const override;
-    void Tamper(std::vector<uint8_t>& msg, TamperDirection dir) override;
+    bool Tamper(std::vector<uint8_t>& msg, TamperDirection dir) override;
 
   private:
     // Attributes
@@ -53,6 +57,7 @@ class TeepBroker : public TeepSessionDriver
     double m_tamperProbability;
 
     Ptr<UniformRandomVariable> m_behaviourRng;
+    uint64_t m_decidedGeneration = 0; // drop-fraction: the session already drawn for
     TracedCallback<uint32_t, TamperDirection> m_tamperTrace;
     TracedCallback<uint32_t> m_droppedTrace;
 };

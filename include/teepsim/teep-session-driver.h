@@ -2,11 +2,17 @@
 // Application. It runs the RequestPolicyCheck timer (policy-check.h law; equilibrium first fire
 // unless synchronized) and TEEP over HTTP through a TeepClientTransport: an empty POST opens a
 // session; 200 + body goes to the Agent; the Agent's answer is POSTed; 204 or an empty body
-// ends the session; transport/HTTP errors call the Agent's ProcessError. The Agent's verdict
-// on each message decides the outcome: a TEEP Error it sent makes the session an AgentError, a
-// verified TEEP Error from the TAM ends it (ERR_TEMPORARY_ERROR: TamBusy, else TamError).
+// ends the session; transport/HTTP errors call the Agent's ProcessError. Every started session
+// ends exactly once with one SessionOutcome (teep-trace.h): the Agent's rejection reason
+// (rejected-*, agent-error), a verified TEEP Error from the TAM (ERR_TEMPORARY_ERROR: tam-busy,
+// else tam-error), the HTTP status (0: client-timeout or transport-failed; 400: the TAM
+// rejected the message, reported as rejected-malformed since HTTP carries no reason -- the
+// deployment refines it from the TAM's Rejected trace; 502: attestation-failed; 503: tam-busy;
+// other 5xx: tam-error), a Broker that dropped the session (dropped-by-broker, also counted
+// when it drops the session before it starts) or tampered with it (tampered-rejected when a
+// tampered message was rejected, tampered-accepted when the session still succeeded).
 // After a failed session it retries RetryCount times, RetrySpacing apart, then waits for the
-// regular schedule.
+// regular schedule; a session the Broker dropped is not retried (the Broker runs the retries).
 //
 // Two kinds derive from it: TeepBroker (in the REE; a compromised REE acts through the
 // protected hooks below) and TeepTeeSessionDriver (a device without an REE: the TEE's own
@@ -26,6 +32,7 @@
 #include "ns3/traced-callback.h"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace ns3
@@ -65,10 +72,15 @@ class TeepSessionDriver : public Application
     virtual bool SuppressesTimer() const { return false; }
     /// Called once the Agent named a TAM: true drops the session silently (never sent).
     virtual bool DropsSession() { return false; }
+    /// Called before each message of a running session is relayed: true drops it (and so the
+    /// rest of the session). A behaviour set while a session runs applies to its next message.
+    virtual bool DropsMessage() { return false; }
     /// Every message is held this long before it is passed on (zero: at once).
     virtual Time MessageDelay() const { return Seconds(0); }
-    /// May alter a message on its way to the Agent or the TAM.
-    virtual void Tamper(std::vector<uint8_t>& /*msg*/, TamperDirection /*dir*/) {}
+    /// May alter a message on its way to the Agent or the TAM; true when it did.
+    virtual bool Tamper(std::vector<uint8_t>& /*msg*/, TamperDirection /*dir*/) { return false; }
+    /// Generation of the current session (changes at every start and end).
+    uint64_t SessionGeneration() const { return m_sessionGeneration; }
 
   private:
     void StartApplication() override;
@@ -83,6 +95,12 @@ class TeepSessionDriver : public Application
     void OnResponse(uint64_t gen, const TeepHttpResponse& rsp);
     void DeliverToAgent(std::vector<uint8_t> body);
     void EndSession(SessionOutcome outcome);
+    /// The outcome of a failed HTTP exchange (status != 200/204).
+    SessionOutcome HttpFailure(const TeepHttpResponse& rsp) const;
+    /// The fate of the tampered message in flight, if any, is now known.
+    void SettleTamper(TamperVerdict verdict);
+    /// The Broker dropped the rest of the running session.
+    void DropRunningSession();
 
     Ptr<TeepAgent> m_agent;
     Ptr<TeepClientTransport> m_transport;
@@ -107,11 +125,16 @@ class TeepSessionDriver : public Application
     uint64_t m_sessionsStarted = 0;
     uint64_t m_sessionsSucceeded = 0;
     uint64_t m_sessionsFailed = 0;
-    bool m_agentErrored = false;
+    // What decides the outcome of the running session:
+    std::optional<SessionOutcome> m_agentRejection; // the Agent answered with a TEEP Error
+    std::optional<TamperDirection> m_tamperInFlight; // a tampered message awaits its verdict
+    bool m_tamperRejected = false;                   // a tampered message was rejected
+    bool m_tamperAccepted = false;                   // a tampered message was taken
 
     TracedCallback<uint32_t> m_policyCheckTrace;
     TracedCallback<uint32_t> m_sessionStartTrace;
     TracedCallback<uint32_t, SessionOutcome> m_sessionEndTrace;
+    TracedCallback<uint32_t, TamperDirection, TamperVerdict> m_tamperVerdictTrace;
 };
 
 } // namespace ns3

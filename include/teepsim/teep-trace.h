@@ -6,10 +6,11 @@
 //   TeepSessionDriver (TeepBroker, TeepTeeSessionDriver):
 //     PolicyCheck      TeepDeviceTracedCallback      timer fired (or retry)
 //     SessionStart     TeepDeviceTracedCallback      empty POST about to be sent
-//     SessionEnd       TeepSessionEndTracedCallback  outcome of the session
+//     SessionEnd       TeepSessionEndTracedCallback  outcome of the session (one per start)
+//     TamperVerdict    TeepTamperVerdictTracedCallback  fate of each tampered message
 //   TeepBroker only:
 //     Tampered         TeepTamperTracedCallback      a byte was flipped (tamper mode)
-//     Dropped          TeepDeviceTracedCallback      session dropped by a bad Broker
+//     Dropped          TeepDeviceTracedCallback      session (or its rest) dropped by a bad Broker
 //   TeepAgent:
 //     MessageReceived  TeepMessageTracedCallback     TEEP message handed to the TEE
 //     MessageSent      TeepMessageTracedCallback     TEEP message the TEE answered
@@ -19,7 +20,8 @@
 //     Rejected         TeepRejectTracedCallback      message rejected, Error sent
 //   TamServer:
 //     SessionStart     TeepDeviceTracedCallback      device id unknown: kUnknownDevice
-//     SessionEnd       TeepSessionEndTracedCallback  Success/Error/timeout/...
+//     SessionEnd       TeepSessionEndTracedCallback  TAM view: success, agent-error,
+//                                                    tam-session-timeout, attestation-failed
 //     MessageReceived  TeepMessageTracedCallback
 //     MessageSent      TeepMessageTracedCallback
 //     Rejected         TeepRejectTracedCallback      message dropped (bad sig, token)
@@ -66,19 +68,44 @@ enum class AttestationStatus : uint8_t
 };
 const char* ToString(AttestationStatus s);
 
-/// How a TEEP session ended, as seen by the device's session driver (Broker) or the TAM.
+/// How a TEEP session ended: exactly one cause per session, from this list only (the table in
+/// teep-trace.cc holds the names, the failure flag and the meaning; docs/DATABASE.md repeats it).
+/// The device's session driver reports every cause but TamSessionTimeout (TAM side) and
+/// OpenAtHorizon (recorder: the session had not ended when the run stopped).
 enum class SessionOutcome : uint8_t
 {
-    Success,           // ended with 204 after Success (or 204 with nothing to do)
-    AgentError,        // the Agent answered with a TEEP Error (rejected a message, SUIT failure)
-    TransportFailed,   // HTTP status 0 / non-2xx: ProcessError was called
-    Rejected,          // TAM dropped a message (bad signature, token mismatch, malformed)
-    Timeout,           // TAM: no answer before the session timeout
-    DroppedByBroker,   // a compromised Broker silently dropped the session
-    AttestationFailed, // TAM: the Verifier could not appraise the evidence
-    TamBusy,           // device: the TAM answered with a TEEP Error ERR_TEMPORARY_ERROR (overload)
-    TamError,          // device: any other verified error report from the TAM
+    Success,            // ended with 204 after Success (or 204 with nothing to do)
+    DroppedByBroker,    // a compromised Broker dropped the session (before or during it)
+    TamperedRejected,   // a message altered by the Broker was rejected (Agent or TAM)
+    TamperedAccepted,   // a tampered session completed: only unsigned bytes were changed
+    ClientTimeout,      // no answer before the client's response timeout
+    TransportFailed,    // connection/HTTP failure other than a timeout
+    TamBusy,            // HTTP 503, or a TEEP Error ERR_TEMPORARY_ERROR from the TAM
+    TamError,           // any other verified error report from the TAM, or HTTP 5xx
+    RejectedSignature,  // a message failed its signature or key check (Agent or TAM)
+    RejectedToken,      // a message carried a missing, unknown, replayed or foreign token
+    RejectedMalformed,  // a message was not a well-formed TEEP message of the expected type
+    AgentError,         // the Agent reported an error of its own (SUIT/manifest failure)
+    AttestationFailed,  // the Verifier could not appraise the evidence (HTTP 502, TAM side)
+    TamSessionTimeout,  // TAM: the session timed out at the TAM before the device answered
+    OpenAtHorizon,      // recorder only: still running when the run stopped
 };
+/// Every SessionOutcome, in enum order.
+constexpr SessionOutcome kAllSessionOutcomes[] = {
+    SessionOutcome::Success,           SessionOutcome::DroppedByBroker,
+    SessionOutcome::TamperedRejected,  SessionOutcome::TamperedAccepted,
+    SessionOutcome::ClientTimeout,     SessionOutcome::TransportFailed,
+    SessionOutcome::TamBusy,           SessionOutcome::TamError,
+    SessionOutcome::RejectedSignature, SessionOutcome::RejectedToken,
+    SessionOutcome::RejectedMalformed, SessionOutcome::AgentError,
+    SessionOutcome::AttestationFailed, SessionOutcome::TamSessionTimeout,
+    SessionOutcome::OpenAtHorizon,
+};
+/// True when the session did not do its job (every cause but success, tampered-accepted and
+/// open-at-horizon).
+bool IsFailure(SessionOutcome o);
+/// One sentence: what the cause means (the docs table says the same).
+const char* Meaning(SessionOutcome o);
 const char* ToString(SessionOutcome o);
 
 /// Why a message was rejected (by an Agent, a TAM or a Verifier).
@@ -94,6 +121,8 @@ enum class RejectReason : uint8_t
     BadManifest,    // Agent: SUIT envelope failed (digest, signature, rollback, image)
 };
 const char* ToString(RejectReason r);
+/// The session cause of a message rejected for reason `r` (by the Agent or the TAM).
+SessionOutcome OutcomeOf(RejectReason r);
 
 /// Where a tampering Broker flipped a byte.
 enum class TamperDirection : uint8_t
@@ -101,6 +130,17 @@ enum class TamperDirection : uint8_t
     ToAgent,
     ToTam,
 };
+
+/// What became of a tampered message: its receiver rejected it, took it (only bytes outside the
+/// signature, such as the unprotected header's kid, were changed), or it never got a verdict
+/// (lost in transport, session ended or dropped first).
+enum class TamperVerdict : uint8_t
+{
+    Rejected,
+    Accepted,
+    Undelivered,
+};
+const char* ToString(TamperVerdict v);
 
 // ---- callback signatures (for TraceConnectWithoutContext / MakeCallback) ----
 
@@ -123,6 +163,9 @@ typedef void (*TeepErrorTracedCallback)(uint32_t deviceId, uint32_t errCode);
 typedef void (*TeepPolicyTracedCallback)(const std::string& ta, bool malicious);
 /// (deviceId, direction)
 typedef void (*TeepTamperTracedCallback)(uint32_t deviceId, TamperDirection direction);
+/// (deviceId, direction, verdict) — one per tampered message, once its fate is known
+typedef void (*TeepTamperVerdictTracedCallback)(uint32_t deviceId, TamperDirection direction,
+                                                TamperVerdict verdict);
 /// (deviceId or kUnknownDevice, time spent waiting for a worker)
 typedef void (*TeepQueueDelayTracedCallback)(uint32_t deviceId, Time wait);
 

@@ -34,6 +34,7 @@ struct TeepHttpResponse
     uint16_t status = 0; // 200 with body, 204 no content, 503 overloaded, 0 transport failure
     std::string contentType;
     std::vector<uint8_t> body;
+    bool timedOut = false; // status 0 because no answer came before the response timeout
 };
 
 /// Client side of one peer (a device talking to its TAM, a TAM talking to its Verifier).

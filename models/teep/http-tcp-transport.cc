@@ -410,7 +410,7 @@ void HttpTcpClientTransport::TimeOut(uint64_t seq)
             }
         }
     }
-    Abort("no response within ResponseTimeout");
+    Abort("no response within ResponseTimeout", /*timedOut=*/true);
 }
 
 void HttpTcpClientTransport::AbortSession(uint64_t session, std::string reason)
@@ -421,7 +421,7 @@ void HttpTcpClientTransport::AbortSession(uint64_t session, std::string reason)
     }
 }
 
-void HttpTcpClientTransport::Abort(const std::string& reason)
+void HttpTcpClientTransport::Abort(const std::string& reason, bool timedOut)
 {
     NS_LOG_LOGIC(this << " session fails: " << reason);
     std::vector<Pending> failed;
@@ -431,7 +431,8 @@ void HttpTcpClientTransport::Abort(const std::string& reason)
     m_tx.clear();
     m_txOffset = 0;
     m_failTrace(server, reason);
-    const TeepHttpResponse failure{};
+    TeepHttpResponse failure{};
+    failure.timedOut = timedOut;
     for (Pending& p : failed)
     {
         p.timeout.Remove();

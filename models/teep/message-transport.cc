@@ -345,7 +345,7 @@ void MessageClientTransport::TimeOut(uint64_t seq)
     NS_LOG_FUNCTION(this << seq);
     if (Find(seq) != nullptr)
     {
-        EndSession("timeout");
+        EndSession("timeout", /*timedOut=*/true);
     }
 }
 
@@ -354,7 +354,7 @@ void MessageClientTransport::CloseSession()
     EndSession("closed by client");
 }
 
-void MessageClientTransport::EndSession(const char* reason)
+void MessageClientTransport::EndSession(const char* reason, bool timedOut)
 {
     if (m_connectionId == 0 && m_pending.empty())
     {
@@ -368,7 +368,8 @@ void MessageClientTransport::EndSession(const char* reason)
     {
         m_closeTrace(id);
     }
-    const TeepHttpResponse failure{};
+    TeepHttpResponse failure{};
+    failure.timedOut = timedOut;
     for (Pending& p : failed)
     {
         if (p.timeout.IsRunning())

@@ -274,7 +274,7 @@ void TamServer::Serve(uint64_t requestId, uint64_t connectionId, const TeepHttpR
         StartSession(requestId, connectionId);
         return;
     }
-    HandleMessage(requestId, req.body);
+    HandleMessage(requestId, connectionId, req.body);
 }
 
 Bytes TamServer::NewBytes(size_t n)
@@ -343,7 +343,7 @@ void TamServer::StartSession(uint64_t requestId, uint64_t connectionId)
     SetToken(id, s);
     s.challenge = NewBytes(16);
     s.timeout = Simulator::Schedule(m_sessionTimeout, &TamServer::EndSession, this, id,
-                                    SessionOutcome::Timeout);
+                                    SessionOutcome::TamSessionTimeout);
     m_sessionStartTrace(kUnknownDevice);
 
     teep::QueryRequest q;
@@ -366,7 +366,8 @@ void TamServer::Drop(uint64_t requestId, uint32_t deviceId, RejectReason reason,
     Respond(requestId, 400, {}, deviceId, TeepMessageType::Unknown);
 }
 
-void TamServer::HandleMessage(uint64_t requestId, const std::vector<uint8_t>& body)
+void TamServer::HandleMessage(uint64_t requestId, uint64_t connectionId,
+                              const std::vector<uint8_t>& body)
 {
     // Identify the device by kid, then verify with that key only (O(1) in the fleet size).
     auto parsed = cose::ParseSigned(body);
@@ -397,6 +398,16 @@ void TamServer::HandleMessage(uint64_t requestId, const std::vector<uint8_t>& bo
     const teep::Message& m = verified->message;
     const teep::MessageType type = teep::TypeOf(m);
     const std::optional<Bytes>& token = teep::TokenOf(m);
+    if (const auto* e = std::get_if<teep::Error>(&m); e && !token)
+    {
+        // An Agent that could not trust our message (bad signature, altered kid, malformed)
+        // answers with a validly signed Error without a token (it cannot trust the one it
+        // got). That is the Agent's rejection, not a bad message: accept it with 204 (TEEP over
+        // HTTP) and end the session of this connection, if one is open.
+        m_msgReceivedTrace(dev.id, TraceType(type), body.size());
+        TakeTokenlessError(requestId, connectionId, dev.id, *e);
+        return;
+    }
     auto sIt = token ? m_sessionByToken.find(*token) : m_sessionByToken.end();
     if (sIt == m_sessionByToken.end())
     {
@@ -445,6 +456,25 @@ void TamServer::HandleMessage(uint64_t requestId, const std::vector<uint8_t>& bo
     }
     Respond(requestId, 204, {}, dev.id, TeepMessageType::Unknown);
     EndSession(sessionId, SessionOutcome::Success);
+}
+
+void TamServer::TakeTokenlessError(uint64_t requestId, uint64_t connectionId, uint32_t deviceId,
+                                   const teep::Error& e)
+{
+    const uint32_t code = static_cast<uint32_t>(Wire().WireErrorCode(e.errCode));
+    NS_LOG_INFO("device " << deviceId << " sent a token-less Error " << teep::ToString(e.errCode));
+    m_errorReceivedTrace(deviceId, code);
+    Respond(requestId, 204, {}, deviceId, TeepMessageType::Unknown);
+    for (auto& [id, session] : m_sessions)
+    {
+        if (session.connectionId == connectionId &&
+            (session.deviceId == kUnknownDevice || session.deviceId == deviceId))
+        {
+            session.deviceId = deviceId;
+            EndSession(id, SessionOutcome::AgentError);
+            return;
+        }
+    }
 }
 
 void TamServer::OnQueryResponse(uint64_t requestId, uint64_t sessionId,

@@ -238,12 +238,16 @@ AgentReply TeepAgent::ProcessTeepMessage(const std::vector<uint8_t>& msg)
         // The token of an unverified message cannot be trusted: the Error carries none.
         return Reject(r, WireCode(f.code), f.ToString(), std::nullopt);
     }
-    if (!verified->kid.empty() && verified->kid != m_tamKids[verified->keyIndex])
+    if (verified->kid != m_tamKids[verified->keyIndex])
     {
-        // The kid sits in the unprotected header: a changed kid must not pass unnoticed.
+        // The kid sits in the unprotected header, outside the signature. The TAM always names
+        // its key, so a kid that is changed or missing (a flipped map label drops it) means
+        // the message was altered in transit: reject it rather than take unsigned bytes.
         m_msgReceivedTrace(m_deviceId, TeepMessageType::Unknown, msg.size());
         return Reject(RejectReason::BadSignature, WireCode(teep::ErrorCode::BadCertificate),
-                      "kid does not name the TAM key", std::nullopt);
+                      verified->kid.empty() ? "no kid naming the TAM key"
+                                            : "kid does not name the TAM key",
+                      std::nullopt);
     }
     const teep::Message& m = verified->message;
     m_msgReceivedTrace(m_deviceId, TraceType(teep::TypeOf(m)), msg.size());
@@ -293,13 +297,13 @@ AgentReply TeepAgent::TakeTamError(teep::ErrorCode code, const std::optional<std
     ++m_tamErrors;
     NS_LOG_INFO("device " << m_deviceId << ": TAM reported " << teep::ToString(code)
                           << (why ? ": " + *why : std::string()));
-    return AgentReply{AgentVerdict::TamError, std::nullopt, code};
+    return AgentReply{AgentVerdict::TamError, std::nullopt, code, std::nullopt};
 }
 
 AgentReply TeepAgent::Answer(const teep::Message& m)
 {
     m_answeredToken = teep::TokenOf(m);
-    return AgentReply{AgentVerdict::Accepted, SignAndTrace(m), std::nullopt};
+    return AgentReply{AgentVerdict::Accepted, SignAndTrace(m), std::nullopt, std::nullopt};
 }
 
 AgentReply TeepAgent::Reject(RejectReason reason, uint32_t errCode, const std::string& why,
@@ -332,7 +336,7 @@ AgentReply TeepAgent::Reject(RejectReason reason, uint32_t errCode, const std::s
     {
         m_answeredToken = token; // the Error answers that message
     }
-    return AgentReply{AgentVerdict::Rejected, SignAndTrace(e), std::nullopt};
+    return AgentReply{AgentVerdict::Rejected, SignAndTrace(e), std::nullopt, reason};
 }
 
 std::vector<uint8_t> TeepAgent::SignAndTrace(const teep::Message& m)

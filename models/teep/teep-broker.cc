@@ -40,7 +40,8 @@ TypeId TeepBroker::GetTypeId()
             .AddTraceSource("Tampered", "A byte of a message was flipped (tamper mode).",
                             MakeTraceSourceAccessor(&TeepBroker::m_tamperTrace),
                             "ns3::TeepTamperTracedCallback")
-            .AddTraceSource("Dropped", "A session was silently dropped by the Broker.",
+            .AddTraceSource("Dropped",
+                            "A session (or the rest of a running one) was dropped by the Broker.",
                             MakeTraceSourceAccessor(&TeepBroker::m_droppedTrace),
                             "ns3::TeepDeviceTracedCallback");
     return tid;
@@ -69,6 +70,10 @@ bool TeepBroker::SuppressesTimer() const
 
 bool TeepBroker::DropsSession()
 {
+    if (m_behaviour == BROKER_DROP_FRACTION)
+    {
+        m_decidedGeneration = SessionGeneration(); // one draw per session
+    }
     if (m_behaviour == BROKER_DROP_ALL ||
         (m_behaviour == BROKER_DROP_FRACTION && m_behaviourRng->GetValue() < m_dropProbability))
     {
@@ -79,29 +84,49 @@ bool TeepBroker::DropsSession()
     return false;
 }
 
+bool TeepBroker::DropsMessage()
+{
+    // The behaviour applies to every message relayed from the moment it is set, so a session
+    // in flight when the Broker turns bad loses its remaining messages too. A dropping Broker
+    // draws once for such a session, at its first message under the new behaviour.
+    bool drop = m_behaviour == BROKER_DROP_ALL;
+    if (m_behaviour == BROKER_DROP_FRACTION && m_decidedGeneration != SessionGeneration())
+    {
+        m_decidedGeneration = SessionGeneration();
+        drop = m_behaviourRng->GetValue() < m_dropProbability;
+    }
+    if (drop)
+    {
+        NS_LOG_INFO("device " << DeviceId() << ": session in flight dropped by the Broker");
+        m_droppedTrace(DeviceId());
+    }
+    return drop;
+}
+
 Time TeepBroker::MessageDelay() const
 {
     return m_behaviour == BROKER_DELAY ? m_delay : Seconds(0);
 }
 
-void TeepBroker::Tamper(std::vector<uint8_t>& msg, TamperDirection dir)
+bool TeepBroker::Tamper(std::vector<uint8_t>& msg, TamperDirection dir)
 {
     if (m_behaviour != BROKER_TAMPER || msg.empty())
     {
-        return;
+        return false;
     }
     const bool wanted = m_tamperTarget == TAMPER_BOTH ||
                         (m_tamperTarget == TAMPER_TO_AGENT && dir == TamperDirection::ToAgent) ||
                         (m_tamperTarget == TAMPER_TO_TAM && dir == TamperDirection::ToTam);
     if (!wanted || m_behaviourRng->GetValue() >= m_tamperProbability)
     {
-        return;
+        return false;
     }
     const auto pos = static_cast<size_t>(m_behaviourRng->GetInteger(0, msg.size() - 1));
     const auto mask = static_cast<uint8_t>(m_behaviourRng->GetInteger(1, 255));
     msg[pos] ^= mask;
     NS_LOG_INFO("device " << DeviceId() << ": tampered byte " << pos);
     m_tamperTrace(DeviceId(), dir);
+    return true;
 }
 
 } // namespace ns3

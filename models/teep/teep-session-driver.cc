@@ -58,7 +58,10 @@ TypeId TeepSessionDriver::GetTypeId()
                             "ns3::TeepDeviceTracedCallback")
             .AddTraceSource("SessionEnd", "A TEEP session ended, with its outcome.",
                             MakeTraceSourceAccessor(&TeepSessionDriver::m_sessionEndTrace),
-                            "ns3::TeepSessionEndTracedCallback");
+                            "ns3::TeepSessionEndTracedCallback")
+            .AddTraceSource("TamperVerdict", "The fate of a message the Broker tampered with.",
+                            MakeTraceSourceAccessor(&TeepSessionDriver::m_tamperVerdictTrace),
+                            "ns3::TeepTamperVerdictTracedCallback");
     return tid;
 }
 
@@ -185,18 +188,33 @@ bool TeepSessionDriver::StartSession()
     {
         return false;
     }
-    if (DropsSession())
-    {
-        return false;
-    }
     m_tam = *tam;
-    m_inSession = true;
-    m_agentErrored = false;
+    m_agentRejection.reset();
+    m_tamperInFlight.reset();
+    m_tamperRejected = false;
+    m_tamperAccepted = false;
     ++m_sessionGeneration;
     ++m_sessionsStarted;
     m_sessionStartTrace(DeviceId());
+    if (DropsSession())
+    {
+        // Counted as a session with its own cause, so that dropped sessions are never silent;
+        // nothing is sent, and the Broker does not retry what it dropped.
+        m_retriesLeft = 0;
+        m_inSession = true;
+        EndSession(SessionOutcome::DroppedByBroker);
+        return false;
+    }
+    m_inSession = true;
     Send({});
     return true;
+}
+
+void TeepSessionDriver::DropRunningSession()
+{
+    NS_LOG_INFO("device " << DeviceId() << ": rest of the session dropped by the Broker");
+    m_retriesLeft = 0;
+    EndSession(SessionOutcome::DroppedByBroker);
 }
 
 void TeepSessionDriver::Send(std::vector<uint8_t> body)
@@ -220,21 +238,57 @@ void TeepSessionDriver::Send(std::vector<uint8_t> body)
 
 void TeepSessionDriver::PostNow(std::vector<uint8_t> body)
 {
+    if (DropsMessage())
+    {
+        DropRunningSession();
+        return;
+    }
     TeepHttpRequest req;
     req.path = m_tam.uri;
     if (body.empty())
     {
         req.contentType.clear(); // session-opening POST: empty body, no Content-Type
     }
-    else
+    else if (Tamper(body, TamperDirection::ToTam))
     {
-        Tamper(body, TamperDirection::ToTam);
+        m_tamperInFlight = TamperDirection::ToTam;
     }
     req.body = std::move(body);
     const uint64_t gen = m_sessionGeneration;
     m_transport->Post(m_tam.address, req,
                       TeepClientTransport::ResponseCallback([this, gen](const TeepHttpResponse& rsp)
                                                             { OnResponse(gen, rsp); }));
+}
+
+void TeepSessionDriver::SettleTamper(TamperVerdict verdict)
+{
+    if (!m_tamperInFlight)
+    {
+        return;
+    }
+    const TamperDirection dir = *m_tamperInFlight;
+    m_tamperInFlight.reset();
+    m_tamperRejected = m_tamperRejected || verdict == TamperVerdict::Rejected;
+    m_tamperAccepted = m_tamperAccepted || verdict == TamperVerdict::Accepted;
+    m_tamperVerdictTrace(DeviceId(), dir, verdict);
+}
+
+SessionOutcome TeepSessionDriver::HttpFailure(const TeepHttpResponse& rsp) const
+{
+    switch (rsp.status)
+    {
+        case 0:
+            return rsp.timedOut ? SessionOutcome::ClientTimeout : SessionOutcome::TransportFailed;
+        case 400:
+            // The TAM dropped the message; HTTP says not why (see the class comment).
+            return SessionOutcome::RejectedMalformed;
+        case 502:
+            return SessionOutcome::AttestationFailed;
+        case 503:
+            return SessionOutcome::TamBusy;
+        default:
+            return rsp.status >= 500 ? SessionOutcome::TamError : SessionOutcome::TransportFailed;
+    }
 }
 
 void TeepSessionDriver::OnResponse(uint64_t gen, const TeepHttpResponse& rsp)
@@ -245,6 +299,8 @@ void TeepSessionDriver::OnResponse(uint64_t gen, const TeepHttpResponse& rsp)
     }
     if (rsp.status == 200 && !rsp.body.empty())
     {
+        // The TAM took the (tampered) message and answered it.
+        SettleTamper(TamperVerdict::Accepted);
         const Time delay = MessageDelay();
         if (delay.IsStrictlyPositive())
         {
@@ -263,21 +319,33 @@ void TeepSessionDriver::OnResponse(uint64_t gen, const TeepHttpResponse& rsp)
     }
     if (rsp.status == 204 || rsp.status == 200)
     {
-        EndSession(m_agentErrored ? SessionOutcome::AgentError : SessionOutcome::Success);
+        SettleTamper(TamperVerdict::Accepted);
+        EndSession(m_agentRejection.value_or(SessionOutcome::Success));
         return;
     }
+    SettleTamper(rsp.status == 400 ? TamperVerdict::Rejected : TamperVerdict::Undelivered);
     NS_LOG_INFO("device " << DeviceId() << ": HTTP status " << rsp.status << ", ProcessError");
     m_agent->ProcessError();
-    EndSession(SessionOutcome::TransportFailed);
+    EndSession(HttpFailure(rsp));
 }
 
 void TeepSessionDriver::DeliverToAgent(std::vector<uint8_t> body)
 {
-    Tamper(body, TamperDirection::ToAgent);
+    if (DropsMessage())
+    {
+        DropRunningSession();
+        return;
+    }
+    if (Tamper(body, TamperDirection::ToAgent))
+    {
+        m_tamperInFlight = TamperDirection::ToAgent;
+    }
     const uint64_t opsBefore = teepsim::crypto::OperationCount();
     AgentReply out = m_agent->ProcessTeepMessage(body);
     // Modelled crypto: the TEE's answer leaves after the CPU time of its signature operations.
     const Time cpu = teepwire::CryptoCharge(teepsim::crypto::OperationCount() - opsBefore);
+    SettleTamper(out.verdict == AgentVerdict::Rejected ? TamperVerdict::Rejected
+                                                       : TamperVerdict::Accepted);
     switch (out.verdict)
     {
         case AgentVerdict::TamError:
@@ -288,7 +356,11 @@ void TeepSessionDriver::DeliverToAgent(std::vector<uint8_t> body)
                            : SessionOutcome::TamError);
             return;
         case AgentVerdict::Rejected:
-            m_agentErrored = true;
+            if (!m_agentRejection)
+            {
+                m_agentRejection =
+                    out.rejectReason ? OutcomeOf(*out.rejectReason) : SessionOutcome::AgentError;
+            }
             break;
         case AgentVerdict::Accepted:
             break;
@@ -311,16 +383,27 @@ void TeepSessionDriver::DeliverToAgent(std::vector<uint8_t> body)
         Send(std::move(*out.reply));
         return;
     }
-    EndSession(m_agentErrored ? SessionOutcome::AgentError : SessionOutcome::Success);
+    EndSession(m_agentRejection.value_or(SessionOutcome::Success));
 }
 
 void TeepSessionDriver::EndSession(SessionOutcome outcome)
 {
+    SettleTamper(TamperVerdict::Undelivered);
+    // Tampering explains the session: a rejected tampered message is the cause of whatever
+    // failure followed; a session that succeeded despite tampering is counted apart.
+    if (m_tamperRejected && outcome != SessionOutcome::DroppedByBroker)
+    {
+        outcome = SessionOutcome::TamperedRejected;
+    }
+    else if (m_tamperAccepted && outcome == SessionOutcome::Success)
+    {
+        outcome = SessionOutcome::TamperedAccepted;
+    }
     ++m_sessionGeneration;
     m_inSession = false;
     m_transport->CloseSession();
     m_sessionEndTrace(DeviceId(), outcome);
-    if (outcome == SessionOutcome::Success)
+    if (!IsFailure(outcome))
     {
         ++m_sessionsSucceeded;
         m_retriesLeft = 0;

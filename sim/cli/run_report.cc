@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <ostream>
 
@@ -174,13 +175,25 @@ void PrintSummary(std::ostream& out, const Scenario& s, const recorder::Recorder
                            Duration(sm->max), Duration(theory),
                            z ? fmt::format("{:+.2f}", *z) : "-");
     }
-    uint64_t sessions = 0, failed = 0;
-    for (const recorder::SessionAggregate& a : rec.Sessions())
+    // Per group (class, Broker behaviour): the same metrics, without theory (which is for the
+    // fleet as a whole).
+    for (const recorder::MetricSummary& m : rec.Summaries())
     {
-        sessions += a.count;
-        failed += a.failure ? a.count : 0;
+        if (m.scope == "all" || m.unit != "s" || m.metric == "tam_queue_delay")
+        {
+            continue;
+        }
+        const recorder::Summary& sm = m.summary;
+        std::string ci = Duration(sm.mean);
+        if (sm.mean && sm.se)
+        {
+            ci = fmt::format("{} ±{}", Duration(sm.mean), Duration(1.96 * *sm.se));
+        }
+        out << fmt::format("  {:<14}{:>7}{:>9}{:>24}{:>11}{:>11}{:>11}  {}\n", m.metric, sm.n,
+                           sm.nCensored, ci, Duration(sm.p50), Duration(sm.p95), Duration(sm.max),
+                           m.scope);
     }
-    out << fmt::format("\nsessions: {} ({} failed)\n", sessions, failed);
+    PrintSessions(out, rec);
     for (const std::string& n : notes)
     {
         out << "note: " << n << "\n";
@@ -192,10 +205,64 @@ void PrintSummary(std::ostream& out, const Scenario& s, const recorder::Recorder
     out << fmt::format("written: {} (run id {})\n", dbPath, runId);
 }
 
+void PrintSessions(std::ostream& out, const recorder::Recorder& rec)
+{
+    const auto& groups = rec.Groups();
+    if (groups.empty())
+    {
+        return;
+    }
+    const recorder::GroupAccount& all = groups.front();
+    out << fmt::format("\nsessions: {} ({} failed)\n", all.sessions, all.failed);
+    for (const recorder::SessionAggregate& a : rec.Sessions())
+    {
+        if (a.group == "all")
+        {
+            out << fmt::format("  {:<22}{:>9}{}\n", a.cause, a.count, a.failure ? "  failed" : "");
+        }
+    }
+    out << fmt::format("\n{:<28}{:>8}{:>9}{:>9}{:>9}{:>10}{:>9}\n", "group", "devices", "affected",
+                       "removed", "censored", "sessions", "failed");
+    for (const recorder::GroupAccount& g : groups)
+    {
+        out << fmt::format("{:<28}{:>8}{:>9}{:>9}{:>9}{:>10}{:>9}\n", g.group, g.devices,
+                           g.affected, g.removed, g.censored, g.sessions, g.failed);
+        if (g.group == "all")
+        {
+            continue;
+        }
+        // The failure causes of the group, most frequent first.
+        std::vector<const recorder::SessionAggregate*> causes;
+        for (const recorder::SessionAggregate& a : rec.Sessions())
+        {
+            if (a.group == g.group && a.failure)
+            {
+                causes.push_back(&a);
+            }
+        }
+        std::stable_sort(causes.begin(), causes.end(),
+                         [](auto* x, auto* y) { return x->count > y->count; });
+        std::string line;
+        for (const recorder::SessionAggregate* a : causes)
+        {
+            line += fmt::format("{}{} {}", line.empty() ? "" : ", ", a->cause, a->count);
+        }
+        if (!line.empty())
+        {
+            out << "    failed: " << line << "\n";
+        }
+    }
+}
+
 int PrintTheoryWarnings(std::ostream& err, const recorder::Recorder& rec,
                         const analytic::Prediction& prediction)
 {
     int warnings = 0;
+    for (const recorder::Warning& w : rec.Warnings())
+    {
+        err << fmt::format("warning: {} [{}]\n", w.text, w.code);
+        ++warnings;
+    }
     for (const char* metric : {"R", "T_trust", "W_danger", "W_clean"})
     {
         const recorder::Summary* sm = SimSummary(rec, metric);

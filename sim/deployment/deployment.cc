@@ -186,7 +186,18 @@ recorder::RecorderConfig Deployment::Impl::RecorderConfigFor(const Scenario& s)
     // About 500 buckets over the horizon, at least one second each.
     c.bucketWidth = std::max<int64_t>(recorder::kNsPerSecond, s.horizon_ns / 500);
     c.tamWorkers = static_cast<uint32_t>(s.tam.workers);
-    c.successOutcome = ToString(SessionOutcome::Success);
+    c.warmup = s.warmup_ns;
+    c.warnFailedFraction = s.outputs.warn_failed_fraction;
+    c.openOutcome = ToString(SessionOutcome::OpenAtHorizon);
+    c.nonFailureOutcomes.clear();
+    for (SessionOutcome o : kAllSessionOutcomes)
+    {
+        c.outcomes.emplace_back(ToString(o));
+        if (!IsFailure(o))
+        {
+            c.nonFailureOutcomes.emplace_back(ToString(o));
+        }
+    }
     return c;
 }
 

@@ -1,5 +1,13 @@
 // Connects the TEEP models' trace sources to the Recorder (the only consumer of model events).
+// Session outcomes: the device's session driver gives each session exactly one cause
+// (teep-trace.h). A message the TAM drops is answered with a bare HTTP 400, which the driver
+// can only report as rejected-malformed; the TAM's own traces say why (Rejected: the reason;
+// SessionEnd: its side of the session timed out first), so such a cause is refined here from
+// what the TAM reported for that device during the session.
 #include "ns3/simulator.h"
+
+#include <memory>
+#include <optional>
 
 #include "deployment-impl.h"
 
@@ -22,6 +30,27 @@ void Deployment::Impl::WireTraces()
     const bool passport = scenario.verifier.model == AttestationModel::Passport;
     bytesSent.assign(brokers.size(), 0);
     bytesReceived.assign(brokers.size(), 0);
+
+    // What the TAM said about each device's current session.
+    struct TamView
+    {
+        std::optional<RejectReason> rejected; // last message of this device the TAM dropped
+        bool timedOut = false;                // the TAM's side of the session timed out
+    };
+    auto tamView = std::make_shared<std::vector<TamView>>(brokers.size());
+    auto refine = [tamView](uint32_t dev, SessionOutcome o)
+    {
+        if (dev >= tamView->size() || o != SessionOutcome::RejectedMalformed)
+        {
+            return o;
+        }
+        const TamView& v = (*tamView)[dev];
+        if (v.timedOut)
+        {
+            return SessionOutcome::TamSessionTimeout; // its late message had an expired token
+        }
+        return v.rejected ? OutcomeOf(*v.rejected) : o;
+    };
 
     for (size_t i = 0; i < brokers.size(); ++i)
     {
@@ -50,24 +79,42 @@ void Deployment::Impl::WireTraces()
                                                       iat.GetNanoSeconds(), exp.GetNanoSeconds());
                                   }));
         }
+        broker->TraceConnectWithoutContext("SessionStart", Callback<void, uint32_t>(
+                                                               [rec, tamView](uint32_t dev)
+                                                               {
+                                                                   if (dev < tamView->size())
+                                                                   {
+                                                                       (*tamView)[dev] = TamView{};
+                                                                   }
+                                                                   rec->OnSessionStart(dev,
+                                                                                       NowNs());
+                                                               }));
         broker->TraceConnectWithoutContext(
             "SessionEnd", Callback<void, uint32_t, SessionOutcome>(
-                              [this, rec, broker](uint32_t dev, SessionOutcome o)
+                              [this, rec, broker, refine](uint32_t dev, SessionOutcome o)
                               {
                                   Ptr<TeepClientTransport> t = broker->GetTransport();
                                   const uint64_t sent = t->GetBytesSent();
                                   const uint64_t received = t->GetBytesReceived();
-                                  rec->OnSessionEnd(dev, ToString(o), sent - bytesSent[dev],
+                                  rec->OnSessionEnd(dev, ToString(refine(dev, o)),
+                                                    sent - bytesSent[dev],
                                                     received - bytesReceived[dev], NowNs());
                                   bytesSent[dev] = sent;
                                   bytesReceived[dev] = received;
                               }));
+        broker->TraceConnectWithoutContext(
+            "TamperVerdict", Callback<void, uint32_t, TamperDirection, TamperVerdict>(
+                                 [rec](uint32_t, TamperDirection, TamperVerdict v)
+                                 { rec->Count(std::string("broker_tampered_") + ToString(v)); }));
         if (DynamicCast<TeepBroker>(broker))
         {
             broker->TraceConnectWithoutContext(
                 "Tampered",
                 Callback<void, uint32_t, TamperDirection>([rec](uint32_t, TamperDirection)
                                                           { rec->Count("broker_tampered"); }));
+            broker->TraceConnectWithoutContext(
+                "Dropped",
+                Callback<void, uint32_t>([rec](uint32_t) { rec->Count("broker_dropped"); }));
         }
     }
 
@@ -95,10 +142,26 @@ void Deployment::Impl::WireTraces()
         "Rejected", Callback<void, uint32_t, RejectReason, uint32_t>(
                         [rec](uint32_t, RejectReason r, uint32_t)
                         { rec->Count(std::string("verifier_rejected_") + ToString(r)); }));
+    tam->TraceConnectWithoutContext("Rejected",
+                                    Callback<void, uint32_t, RejectReason, uint32_t>(
+                                        [rec, tamView](uint32_t dev, RejectReason r, uint32_t)
+                                        {
+                                            rec->Count(std::string("tam_rejected_") + ToString(r));
+                                            if (dev < tamView->size())
+                                            {
+                                                (*tamView)[dev].rejected = r;
+                                            }
+                                        }));
     tam->TraceConnectWithoutContext(
-        "Rejected", Callback<void, uint32_t, RejectReason, uint32_t>(
-                        [rec](uint32_t, RejectReason r, uint32_t)
-                        { rec->Count(std::string("tam_rejected_") + ToString(r)); }));
+        "SessionEnd", Callback<void, uint32_t, SessionOutcome>(
+                          [rec, tamView](uint32_t dev, SessionOutcome o)
+                          {
+                              rec->Count(std::string("tam_session_") + ToString(o));
+                              if (o == SessionOutcome::TamSessionTimeout && dev < tamView->size())
+                              {
+                                  (*tamView)[dev].timedOut = true;
+                              }
+                          }));
     tam->TraceConnectWithoutContext(
         "ErrorReceived", Callback<void, uint32_t, uint32_t>(
                              [rec](uint32_t, uint32_t code)

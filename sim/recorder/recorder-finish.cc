@@ -1,7 +1,10 @@
 // Recorder::Finish: exposure windows with censoring, summaries per scope, and time series.
 #include "teepsim/sim/recorder.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -60,13 +63,236 @@ void Recorder::Finish(TimeNs horizon)
     {
         throw std::logic_error("Recorder::Finish called twice");
     }
-    m_finished = true;
     m_horizon = horizon;
+    // A session still running has its one outcome too.
+    for (DeviceId d = 0; d < m_sessionOpen.size(); ++d)
+    {
+        if (m_sessionOpen[d])
+        {
+            OnSessionEnd(d, m_config.openOutcome, 0, 0, horizon);
+        }
+    }
     BuildExposures();
     BuildSummaries();
     BuildSeries();
-    std::sort(m_sessions.begin(), m_sessions.end(),
-              [](const auto& a, const auto& b) { return a.cause < b.cause; });
+    BuildSessions();
+    BuildGroups();
+    CheckAccounting();
+    BuildWarnings();
+    m_finished = true;
+}
+
+void Recorder::BuildSessions()
+{
+    // "all" first, then the groups by name; causes by name within a group.
+    std::vector<size_t> order(m_groupNames.size());
+    for (size_t g = 0; g < order.size(); ++g)
+    {
+        order[g] = g;
+    }
+    std::sort(order.begin() + 1, order.end(),
+              [&](size_t a, size_t b) { return m_groupNames[a] < m_groupNames[b]; });
+    std::vector<size_t> causes(m_causeNames.size());
+    for (size_t c = 0; c < causes.size(); ++c)
+    {
+        causes[c] = c;
+    }
+    std::sort(causes.begin(), causes.end(),
+              [&](size_t a, size_t b) { return m_causeNames[a] < m_causeNames[b]; });
+    for (size_t g : order)
+    {
+        for (size_t c : causes)
+        {
+            const CauseCount& n = m_causeCounts[g][c];
+            if (n.count == 0)
+            {
+                continue;
+            }
+            m_sessions.push_back({m_groupNames[g], m_causeNames[c], m_causeFailure[c] != 0, n.count,
+                                  n.bytesUp, n.bytesDown});
+        }
+    }
+}
+
+void Recorder::BuildGroups()
+{
+    std::vector<GroupAccount> byIndex(m_groupNames.size());
+    for (size_t g = 0; g < byIndex.size(); ++g)
+    {
+        byIndex[g].group = m_groupNames[g];
+        for (size_t c = 0; c < m_causeNames.size(); ++c)
+        {
+            byIndex[g].sessions += m_causeCounts[g][c].count;
+            byIndex[g].failed += m_causeFailure[c] ? m_causeCounts[g][c].count : 0;
+        }
+    }
+    auto groupsOf = [&](DeviceId d)
+    {
+        std::vector<uint32_t> out{0};
+        if (d < m_deviceGroups.size())
+        {
+            if (m_deviceGroups[d].cls != kNone)
+            {
+                out.push_back(m_deviceGroups[d].cls);
+            }
+            if (m_deviceGroups[d].broker != kNone)
+            {
+                out.push_back(m_deviceGroups[d].broker);
+            }
+        }
+        return out;
+    };
+    for (DeviceId d = 0; d < m_devices.size(); ++d)
+    {
+        for (uint32_t g : groupsOf(d))
+        {
+            ++byIndex[g].devices;
+        }
+    }
+    std::vector<uint8_t> affected(m_devices.size());
+    for (const Exposure& x : m_exposures)
+    {
+        for (uint32_t g : groupsOf(x.device))
+        {
+            (x.rCensored ? byIndex[g].censored : byIndex[g].removed) += 1;
+            if (x.device < affected.size() && !affected[x.device])
+            {
+                ++byIndex[g].affected;
+            }
+        }
+        if (x.device < affected.size())
+        {
+            affected[x.device] = 1;
+        }
+    }
+    m_groups.push_back(byIndex[0]);
+    std::vector<GroupAccount> rest(byIndex.begin() + 1, byIndex.end());
+    std::sort(rest.begin(), rest.end(),
+              [](const GroupAccount& a, const GroupAccount& b) { return a.group < b.group; });
+    m_groups.insert(m_groups.end(), rest.begin(), rest.end());
+}
+
+void Recorder::CheckAccounting() const
+{
+    std::vector<std::string> v = m_violations;
+    for (const Exposure& x : m_exposures)
+    {
+        const std::string what = "device " + std::to_string(x.device) + ", TA " + m_taNames[x.ta];
+        if (x.device >= m_devices.size())
+        {
+            v.push_back(what + ": affected but never registered");
+        }
+        if (x.removed.has_value() == x.rCensored)
+        {
+            v.push_back(what + ": neither removed nor censored (or both)");
+        }
+        if (x.tTrust.has_value() == x.tTrustCensored)
+        {
+            v.push_back(what + ": T_trust neither known nor censored (or both)");
+        }
+    }
+    const GroupAccount& all = m_groups.front();
+    if (all.removed + all.censored != m_exposures.size())
+    {
+        v.push_back(fmt::format("{} affected pairs but {} removed + {} censored",
+                                m_exposures.size(), all.removed, all.censored));
+    }
+    if (all.affected > all.devices && !m_exposures.empty())
+    {
+        v.push_back(fmt::format("{} affected devices of {} devices", all.affected, all.devices));
+    }
+    const auto sessions = static_cast<uint64_t>(m_counters[kSessions].second);
+    uint64_t sum = 0;
+    for (const SessionAggregate& a : m_sessions)
+    {
+        sum += a.group == "all" ? a.count : 0;
+    }
+    if (sum != sessions || all.sessions != sessions)
+    {
+        v.push_back(fmt::format("session totals per cause sum to {}, but {} sessions ended", sum,
+                                sessions));
+    }
+    for (DeviceId d = 0; d < m_sessionOpen.size(); ++d)
+    {
+        if (m_sessionOpen[d])
+        {
+            v.push_back("device " + std::to_string(d) + ": a session without an outcome");
+        }
+    }
+    if (v.empty())
+    {
+        return;
+    }
+    std::string msg = "accounting invariant violated: " + v.front();
+    if (v.size() > 1)
+    {
+        msg += fmt::format(" (and {} more)", v.size() - 1);
+    }
+    throw AccountingError(msg);
+}
+
+void Recorder::BuildWarnings()
+{
+    if (!m_malicious.empty())
+    {
+        for (const GroupAccount& g : m_groups)
+        {
+            if (g.group != "all" && g.devices > 0 && g.affected == 0)
+            {
+                m_warnings.push_back({"no-affected-devices", g.group,
+                                      fmt::format("{}: none of its {} devices ran a malicious TA "
+                                                  "when it was declared; it adds nothing to R "
+                                                  "or T_trust",
+                                                  g.group, g.devices)});
+            }
+        }
+    }
+    for (const GroupAccount& g : m_groups)
+    {
+        if (g.group.rfind("class=", 0) != 0 || g.sessions == 0)
+        {
+            continue;
+        }
+        const double failed = static_cast<double>(g.failed) / static_cast<double>(g.sessions);
+        if (failed > m_config.warnFailedFraction)
+        {
+            m_warnings.push_back({"failed-fraction", g.group,
+                                  fmt::format("{}: {} of {} sessions failed ({:.0f} %, above "
+                                              "outputs.warn_failed_fraction = {:g})",
+                                              g.group, g.failed, g.sessions, 100 * failed,
+                                              m_config.warnFailedFraction)});
+        }
+    }
+    // A metric censored for more than half of a class's affected pairs.
+    std::map<std::string, std::array<uint64_t, 5>> byClass; // n, censored R, T, Wd, Wc
+    for (const Exposure& x : m_exposures)
+    {
+        if (x.device >= m_devices.size())
+        {
+            continue;
+        }
+        auto& c = byClass["class=" + m_devices[x.device].deviceClass];
+        ++c[0];
+        c[1] += !x.r;
+        c[2] += !x.tTrust;
+        c[3] += !x.wDanger;
+        c[4] += !x.wClean;
+    }
+    const char* names[] = {"", "R", "T_trust", "W_danger", "W_clean"};
+    for (const auto& [cls, c] : byClass)
+    {
+        for (size_t m = 1; m < 5; ++m)
+        {
+            if (2 * c[m] > c[0])
+            {
+                m_warnings.push_back(
+                    {"censored-majority", cls,
+                     fmt::format("{}: {} is censored for {} of its {} affected devices; its "
+                                 "mean is biased low (use the survival curve)",
+                                 cls, names[m], c[m], c[0])});
+            }
+        }
+    }
 }
 
 void Recorder::BuildExposures()
@@ -129,9 +355,11 @@ void Recorder::BuildSummaries()
     };
     const bool perTa = m_malicious.size() > 1;
     bool perClass = false;
+    bool perBroker = false;
     for (const auto& d : m_devices)
     {
         perClass = perClass || d.deviceClass != m_devices.front().deviceClass;
+        perBroker = perBroker || d.broker != m_devices.front().broker;
     }
     for (const auto& x : m_exposures)
     {
@@ -143,6 +371,10 @@ void Recorder::BuildSummaries()
         if (perClass)
         {
             scopeFor("class=" + m_devices[x.device].deviceClass).members.push_back(&x);
+        }
+        if (perBroker && !m_devices[x.device].broker.empty())
+        {
+            scopeFor("broker=" + m_devices[x.device].broker).members.push_back(&x);
         }
     }
 
@@ -233,7 +465,7 @@ void Recorder::BuildSeries()
             {
                 continue;
             }
-            const TimeNs t = static_cast<TimeNs>(i) * w;
+            const TimeNs t = m_config.warmup + static_cast<TimeNs>(i) * w;
             const double cov = static_cast<double>(q[i].covered);
             mean.points.push_back({t, q[i].area / cov});
             max.points.push_back({t, q[i].max});
@@ -263,7 +495,7 @@ void Recorder::BuildSeries()
         const auto& f = m_failedRate.Buckets();
         for (size_t i = 0; i < a.size(); ++i)
         {
-            const TimeNs t = static_cast<TimeNs>(i) * w;
+            const TimeNs t = m_config.warmup + static_cast<TimeNs>(i) * w;
             all.points.push_back({t, static_cast<double>(a[i].count) / ws});
             const uint64_t nf = i < f.size() ? f[i].count : 0;
             failed.points.push_back({t, static_cast<double>(nf) / ws});
@@ -279,8 +511,8 @@ void Recorder::BuildSeries()
         {
             if (qb[i].count > 0)
             {
-                d.points.push_back(
-                    {static_cast<TimeNs>(i) * w, qb[i].sum / static_cast<double>(qb[i].count)});
+                d.points.push_back({m_config.warmup + static_cast<TimeNs>(i) * w,
+                                    qb[i].sum / static_cast<double>(qb[i].count)});
             }
         }
         m_series.push_back(std::move(d));

@@ -7,10 +7,17 @@ namespace teepsim::recorder
 {
 
 Recorder::Recorder(RecorderConfig config)
-    : m_config(std::move(config)), m_sessionRate(m_config.bucketWidth),
-      m_failedRate(m_config.bucketWidth), m_queueDelayBuckets(m_config.bucketWidth),
-      m_queueSeries(m_config.bucketWidth), m_busySeries(m_config.bucketWidth)
+    : m_config(std::move(config)), m_sessionRate(m_config.bucketWidth, m_config.warmup),
+      m_failedRate(m_config.bucketWidth, m_config.warmup),
+      m_queueDelayBuckets(m_config.bucketWidth, m_config.warmup),
+      m_queueSeries(m_config.bucketWidth, m_config.warmup),
+      m_busySeries(m_config.bucketWidth, m_config.warmup)
 {
+    // The known outcomes get their indices (and order) first.
+    for (const std::string& o : m_config.outcomes)
+    {
+        CauseIndex(o);
+    }
     for (const char* name : {"ta_installed", "ta_removed", "ar_issued", "ar_affirming",
                              "ar_affirming_after_verifier_knew", "sessions", "sessions_failed",
                              "unknown_device_events"})
@@ -73,6 +80,47 @@ void Recorder::RegisterDevice(DeviceId device, std::string_view deviceClass, boo
     info.deviceClass = deviceClass;
     info.hasRee = hasRee;
     info.broker = broker;
+    if (m_deviceGroups.size() <= device)
+    {
+        m_deviceGroups.resize(size_t(device) + 1);
+    }
+    m_deviceGroups[device].cls =
+        static_cast<uint32_t>(GroupIndex("class=" + std::string(deviceClass)));
+    m_deviceGroups[device].broker =
+        broker.empty() ? kNone : static_cast<uint32_t>(GroupIndex("broker=" + std::string(broker)));
+}
+
+size_t Recorder::GroupIndex(const std::string& name)
+{
+    for (size_t g = 0; g < m_groupNames.size(); ++g)
+    {
+        if (m_groupNames[g] == name)
+        {
+            return g;
+        }
+    }
+    m_groupNames.push_back(name);
+    m_causeCounts.emplace_back(m_causeNames.size());
+    return m_groupNames.size() - 1;
+}
+
+size_t Recorder::CauseIndex(std::string_view cause)
+{
+    for (size_t c = 0; c < m_causeNames.size(); ++c)
+    {
+        if (m_causeNames[c] == cause)
+        {
+            return c;
+        }
+    }
+    m_causeNames.emplace_back(cause);
+    const auto& ok = m_config.nonFailureOutcomes;
+    m_causeFailure.push_back(std::find(ok.begin(), ok.end(), cause) == ok.end());
+    for (auto& counts : m_causeCounts)
+    {
+        counts.resize(m_causeNames.size());
+    }
+    return m_causeNames.size() - 1;
 }
 
 void Recorder::OnTaInstalled(DeviceId device, std::string_view ta, TimeNs t)
@@ -194,30 +242,76 @@ void Recorder::OnVerifierLearned(std::string_view ta, TimeNs t)
     }
 }
 
+void Recorder::OnSessionStart(DeviceId device, TimeNs /*t*/)
+{
+    if (device == kUnknownDevice)
+    {
+        ++m_counters[kUnknownDeviceEvents].second;
+        return;
+    }
+    if (m_sessionOpen.size() <= device)
+    {
+        m_sessionOpen.resize(size_t(device) + 1);
+    }
+    if (m_sessionOpen[device] && m_violations.size() < 100)
+    {
+        m_violations.push_back("device " + std::to_string(device) +
+                               " started a session while its previous one had no outcome");
+    }
+    m_sessionOpen[device] = 1;
+}
+
 void Recorder::OnSessionEnd(DeviceId device, std::string_view outcome, uint64_t bytesUp,
                             uint64_t bytesDown, TimeNs t)
 {
-    SessionAggregate* agg = nullptr;
-    for (auto& s : m_sessions)
+    if (device == kUnknownDevice)
     {
-        if (s.cause == outcome)
+        ++m_counters[kUnknownDeviceEvents].second;
+        return;
+    }
+    if ((device >= m_sessionOpen.size() || !m_sessionOpen[device]) && m_violations.size() < 100)
+    {
+        m_violations.push_back("device " + std::to_string(device) + " ended a session (" +
+                               std::string(outcome) + ") it never started");
+    }
+    if (device < m_sessionOpen.size())
+    {
+        m_sessionOpen[device] = 0;
+    }
+    const size_t cause = CauseIndex(outcome);
+    if (!m_config.outcomes.empty() && cause >= m_config.outcomes.size() &&
+        m_violations.size() < 100)
+    {
+        m_violations.push_back("device " + std::to_string(device) + ": session outcome '" +
+                               std::string(outcome) + "' is not in the list of outcomes");
+    }
+    auto add = [&](uint32_t group)
+    {
+        CauseCount& c = m_causeCounts[group][cause];
+        ++c.count;
+        c.bytesUp += bytesUp;
+        c.bytesDown += bytesDown;
+    };
+    add(0);
+    if (device < m_deviceGroups.size())
+    {
+        const DeviceGroups& g = m_deviceGroups[device];
+        if (g.cls != kNone)
         {
-            agg = &s;
-            break;
+            add(g.cls);
+        }
+        if (g.broker != kNone)
+        {
+            add(g.broker);
         }
     }
-    if (agg == nullptr)
-    {
-        agg = &m_sessions.emplace_back();
-        agg->cause = outcome;
-        agg->failure = outcome != m_config.successOutcome;
-    }
-    ++agg->count;
-    agg->bytesUp += bytesUp;
-    agg->bytesDown += bytesDown;
     ++m_counters[kSessions].second;
+    if (outcome == m_config.openOutcome)
+    {
+        return; // closed by Finish at the horizon: no rate event
+    }
     m_sessionRate.Add(t);
-    if (agg->failure)
+    if (m_causeFailure[cause])
     {
         ++m_counters[kSessionsFailed].second;
         m_failedRate.Add(t);
@@ -241,6 +335,10 @@ void Recorder::OnTamQueue(uint32_t tam, TimeNs t, uint32_t queueLength, uint32_t
 
 void Recorder::OnQueueDelay(TimeNs t, TimeNs delay)
 {
+    if (t - delay < m_config.warmup)
+    {
+        return; // the request arrived during the warm-up
+    }
     m_queueDelay.Add(delay);
     m_queueDelayBuckets.Add(t, static_cast<double>(delay) / kNsPerSecond);
 }

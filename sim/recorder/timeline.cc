@@ -10,7 +10,7 @@ namespace teepsim::recorder
 
 BucketSeries::Bucket& BucketSeries::At(TimeNs t)
 {
-    const size_t b = t <= 0 ? 0 : static_cast<size_t>(t / m_width);
+    const size_t b = t <= m_origin ? 0 : static_cast<size_t>((t - m_origin) / m_width);
     if (b >= m_buckets.size())
     {
         m_buckets.resize(b + 1);
@@ -20,6 +20,10 @@ BucketSeries::Bucket& BucketSeries::At(TimeNs t)
 
 void BucketSeries::Add(TimeNs t, double value)
 {
+    if (t < m_origin)
+    {
+        return; // warm-up
+    }
     Bucket& b = At(t);
     ++b.count;
     b.sum += value;
@@ -27,7 +31,8 @@ void BucketSeries::Add(TimeNs t, double value)
 
 void BucketSeries::Extend(TimeNs horizon)
 {
-    const size_t n = horizon <= 0 ? 0 : static_cast<size_t>((horizon + m_width - 1) / m_width);
+    const TimeNs span = horizon - m_origin;
+    const size_t n = span <= 0 ? 0 : static_cast<size_t>((span + m_width - 1) / m_width);
     if (n > m_buckets.size())
     {
         m_buckets.resize(n);
@@ -38,12 +43,12 @@ void StepSeries::Advance(TimeNs t)
 {
     while (m_last < t)
     {
-        const size_t b = static_cast<size_t>(m_last / m_width);
+        const size_t b = static_cast<size_t>((m_last - m_origin) / m_width);
         if (b >= m_buckets.size())
         {
             m_buckets.resize(b + 1);
         }
-        const TimeNs end = std::min<TimeNs>(t, static_cast<TimeNs>(b + 1) * m_width);
+        const TimeNs end = std::min<TimeNs>(t, m_origin + static_cast<TimeNs>(b + 1) * m_width);
         Bucket& bucket = m_buckets[b];
         bucket.area += m_value * static_cast<double>(end - m_last);
         bucket.covered += end - m_last;
@@ -56,8 +61,12 @@ void StepSeries::Set(TimeNs t, double value)
 {
     Advance(t);
     m_value = value;
+    if (t < m_origin)
+    {
+        return; // warm-up: remembered as the level at the origin, not integrated
+    }
     // A value that lasts zero time still counts for the bucket's maximum.
-    const size_t b = static_cast<size_t>(std::max<TimeNs>(m_last, 0) / m_width);
+    const size_t b = static_cast<size_t>((m_last - m_origin) / m_width);
     if (b >= m_buckets.size())
     {
         m_buckets.resize(b + 1);

@@ -14,7 +14,7 @@ namespace teepsim::results
 namespace
 {
 
-// Schema version 1; keep in sync with results.h and docs/DATABASE.md.
+// Schema version 2; keep in sync with results.h and docs/DATABASE.md.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -87,12 +87,32 @@ CREATE TABLE timeseries (
 ) WITHOUT ROWID;
 CREATE TABLE sessions (
   run_id     INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  grp        TEXT NOT NULL,
   cause      TEXT NOT NULL,
   failure    INTEGER NOT NULL CHECK (failure IN (0, 1)),
   count      INTEGER NOT NULL,
   bytes_up   INTEGER NOT NULL,
   bytes_down INTEGER NOT NULL,
-  PRIMARY KEY (run_id, cause)
+  PRIMARY KEY (run_id, grp, cause)
+) WITHOUT ROWID;
+CREATE TABLE groups (
+  run_id          INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  grp             TEXT NOT NULL,
+  devices         INTEGER NOT NULL,
+  affected        INTEGER NOT NULL,
+  removed         INTEGER NOT NULL,
+  censored        INTEGER NOT NULL,
+  sessions        INTEGER NOT NULL,
+  sessions_failed INTEGER NOT NULL,
+  PRIMARY KEY (run_id, grp)
+) WITHOUT ROWID;
+CREATE TABLE warnings (
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  seq    INTEGER NOT NULL,
+  code   TEXT NOT NULL,
+  grp    TEXT NOT NULL,
+  text   TEXT NOT NULL,
+  PRIMARY KEY (run_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE counters (
   run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
@@ -479,17 +499,52 @@ int64_t ResultsDb::WriteRun(const RunRecord& run, const recorder::Recorder& rec,
 
         Hook("sessions");
         {
-            Stmt s(m_db, "INSERT INTO sessions (run_id, cause, failure, count, bytes_up, "
-                         "bytes_down) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+            Stmt s(m_db, "INSERT INTO sessions (run_id, grp, cause, failure, count, bytes_up, "
+                         "bytes_down) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
             for (const auto& a : rec.Sessions())
             {
                 s.Bind(1, id)
-                    .Bind(2, std::string_view(a.cause))
-                    .Bind(3, int64_t{a.failure})
-                    .Bind(4, AsInt(a.count))
-                    .Bind(5, AsInt(a.bytesUp))
-                    .Bind(6, AsInt(a.bytesDown));
+                    .Bind(2, std::string_view(a.group))
+                    .Bind(3, std::string_view(a.cause))
+                    .Bind(4, int64_t{a.failure})
+                    .Bind(5, AsInt(a.count))
+                    .Bind(6, AsInt(a.bytesUp))
+                    .Bind(7, AsInt(a.bytesDown));
                 s.Run("writing sessions");
+            }
+        }
+
+        Hook("groups");
+        {
+            Stmt s(m_db, "INSERT INTO groups (run_id, grp, devices, affected, removed, censored, "
+                         "sessions, sessions_failed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+            for (const auto& g : rec.Groups())
+            {
+                s.Bind(1, id)
+                    .Bind(2, std::string_view(g.group))
+                    .Bind(3, AsInt(g.devices))
+                    .Bind(4, AsInt(g.affected))
+                    .Bind(5, AsInt(g.removed))
+                    .Bind(6, AsInt(g.censored))
+                    .Bind(7, AsInt(g.sessions))
+                    .Bind(8, AsInt(g.failed));
+                s.Run("writing groups");
+            }
+        }
+
+        Hook("warnings");
+        {
+            Stmt s(m_db, "INSERT INTO warnings (run_id, seq, code, grp, text) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5)");
+            int64_t seq = 0;
+            for (const auto& w : rec.Warnings())
+            {
+                s.Bind(1, id)
+                    .Bind(2, seq++)
+                    .Bind(3, std::string_view(w.code))
+                    .Bind(4, std::string_view(w.scope))
+                    .Bind(5, std::string_view(w.text));
+                s.Run("writing warnings");
             }
         }
 

@@ -156,8 +156,8 @@ std::vector<Knob> BuildTable()
               AT(s.horizon_ns)),
         1));
     t.push_back(Range(Field("warmup", K::Duration, "0s",
-                            "Initial period excluded from statistics; must end before the horizon "
-                            "and no later than malicious.t0.",
+                            "Initial period excluded from queue-wait and time-series statistics; "
+                            "must end before the horizon and no later than malicious.t0.",
                             AT(s.warmup_ns)),
                       0));
     t.push_back(Range(Field("seed", K::Integer, "1",
@@ -240,7 +240,8 @@ std::vector<Knob> BuildTable()
                       "d: per-session drop probability of a dropping Broker.",
                       AT(s.fleet[i[0]].broker.drop_probability)));
     t.push_back(Field("fleet.*.broker.drop_all", K::Probability, "0",
-                      "Fraction whose Broker drops every TEEP message (DoS).",
+                      "Fraction whose Broker drops every TEEP message from t0 on, also the rest "
+                      "of a session in flight at t0 (DoS).",
                       AT(s.fleet[i[0]].broker.drop_all)));
     t.push_back(Field("fleet.*.broker.delay", K::Probability, "0",
                       "Fraction whose Broker delays every message by delay_by.",
@@ -254,7 +255,9 @@ std::vector<Knob> BuildTable()
                       AT(s.fleet[i[0]].broker.suppress_timers)));
     t.push_back(
         Field("fleet.*.broker.tamper", K::Probability, "0",
-              "Fraction whose Broker alters message bytes (always detected: the session fails).",
+              "Fraction whose Broker flips a byte of each message (from t0). A signed byte is "
+              "detected (session tampered-rejected); a byte outside the signature (unprotected "
+              "header) may pass (tampered-accepted). Counted per message by verdict.",
               AT(s.fleet[i[0]].broker.tamper)));
 
     // -- TAM --
@@ -427,6 +430,11 @@ std::vector<Knob> BuildTable()
                       AT(s.outputs.pcap)));
     t.push_back(Field("outputs.pcap_dir", K::String, "pcap", "Directory for pcap files.",
                       AT(s.outputs.pcap_dir)));
+    // -- outputs: accounting warnings (outcomes helper; keep these rows together) --
+    t.push_back(Field("outputs.warn_failed_fraction", K::Probability, "0.5",
+                      "Warn (printed and in the warnings table) when more than this fraction of "
+                      "a device class's sessions fail.",
+                      AT(s.outputs.warn_failed_fraction)));
 
     // -- sweep --
     t.push_back(Section("sweep", "Optional: a grid of runs over other keys (see Sweeps)."));

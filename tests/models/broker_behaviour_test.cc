@@ -44,14 +44,17 @@ TEST(BrokerBehaviour, DropFractionDropsABinomialShareThatNeverReachesTheTam)
     Simulator::Run();
 
     ASSERT_EQ(d.timeline.policyChecks[0].size(), n);
-    const uint64_t started = d.Driver(0)->GetSessionsStarted();
-    EXPECT_EQ(d.timeline.dropped + started, n) << "each check is either dropped or started";
+    // Every check is a session with one outcome; the dropped ones end at once as
+    // dropped-by-broker (failed, not retried) and never reach the TAM.
+    EXPECT_EQ(d.Driver(0)->GetSessionsStarted(), n);
+    EXPECT_EQ(d.Driver(0)->GetSessionsFailed(), d.timeline.dropped);
+    const uint64_t sent = n - d.timeline.dropped;
     const double mean = 0.5 * n;
     const double sd = std::sqrt(n * 0.5 * 0.5);
     EXPECT_NEAR(static_cast<double>(d.timeline.dropped), mean, 4 * sd);
-    EXPECT_EQ(tamSessions, started);
-    EXPECT_EQ(d.tam->GetSessionsCompleted(), started);
-    EXPECT_EQ(d.Driver(0)->GetSessionsSucceeded(), started);
+    EXPECT_EQ(tamSessions, sent);
+    EXPECT_EQ(d.tam->GetSessionsCompleted(), sent);
+    EXPECT_EQ(d.Driver(0)->GetSessionsSucceeded(), sent);
 }
 
 // Delay Δ: before the Update is processed the Broker relays four messages (empty POST,

@@ -108,8 +108,8 @@ TEST(TamCapacity, QueueLimitRejectsTheExcessWith503)
 
     ASSERT_EQ(ends->size(), 5u);
     // The two rejections end their sessions at t0, before any served session ends.
-    EXPECT_EQ((*ends)[0], std::make_pair(kT0, SessionOutcome::TransportFailed));
-    EXPECT_EQ((*ends)[1], std::make_pair(kT0, SessionOutcome::TransportFailed));
+    EXPECT_EQ((*ends)[0], std::make_pair(kT0, SessionOutcome::TamBusy));
+    EXPECT_EQ((*ends)[1], std::make_pair(kT0, SessionOutcome::TamBusy));
     for (size_t k = 2; k < 5; ++k)
     {
         EXPECT_EQ((*ends)[k].second, SessionOutcome::Success);
@@ -124,8 +124,8 @@ TEST(TamCapacity, QueueLimitRejectsTheExcessWith503)
     {
         const auto& o = d.timeline.brokerOutcomes[i];
         ASSERT_EQ(o.size(), 1u);
-        failedBrokers += o[0] == SessionOutcome::TransportFailed;
-        if (o[0] == SessionOutcome::TransportFailed)
+        failedBrokers += o[0] == SessionOutcome::TamBusy;
+        if (o[0] == SessionOutcome::TamBusy)
         {
             EXPECT_EQ(d.Agent(i)->GetProcessErrorCount(), 1u);
             EXPECT_FALSE(d.Agent(i)->HasTa("good-ta"));

@@ -131,9 +131,9 @@ TEST(TamOverload, TeepErrorEndsTheSessionAsTamBusyAndTheDeviceRetries)
     }
 }
 
-// OverloadResponse Http503 (the default): the turned-away session is a TransportFailed
-// (ProcessError called), and the retry comes exactly RetrySpacing later. Same without an REE.
-TEST(TamOverload, Http503EndsTheSessionAsTransportFailedAndTheDeviceRetries)
+// OverloadResponse Http503 (the default): the turned-away session is tam-busy (ProcessError
+// called), and the retry comes exactly RetrySpacing later. Same without an REE.
+TEST(TamOverload, Http503EndsTheSessionAsTamBusyAndTheDeviceRetries)
 {
     for (bool ree : {true, false})
     {
@@ -145,7 +145,7 @@ TEST(TamOverload, Http503EndsTheSessionAsTransportFailedAndTheDeviceRetries)
 
         const uint32_t busy = TheTurnedAwayDevice(*ends);
         using E = std::pair<Time, SessionOutcome>;
-        EXPECT_EQ((*ends)[busy], (std::vector<E>{{kT0, SessionOutcome::TransportFailed},
+        EXPECT_EQ((*ends)[busy], (std::vector<E>{{kT0, SessionOutcome::TamBusy},
                                                  {kRetryEnd, SessionOutcome::Success}}))
             << "ree " << ree;
         EXPECT_EQ(d.timeline.policyChecks[busy], (std::vector<Time>{kT0, kT0 + kRetrySpacing}));

@@ -481,7 +481,7 @@ TEST(TeepModels, RetriesAfterAFailedSessionThenTheRegularSchedule)
     EXPECT_EQ(d.Agent(0)->GetProcessErrorCount(), 6u) << "each failed session called ProcessError";
     for (SessionOutcome out : d.timeline.brokerOutcomes[0])
     {
-        EXPECT_EQ(out, SessionOutcome::TransportFailed);
+        EXPECT_EQ(out, SessionOutcome::TamperedRejected);
     }
 }
 

@@ -22,6 +22,23 @@
 // W_clean only when both are. Censored values are nullopt, never dropped: every affected
 // (device, TA) pair has one Exposure.
 //
+// Warm-up: queue waits of requests that arrived before RecorderConfig::warmup and every time
+// series bucket before it are left out (series start at the warm-up's end). Exposures are not
+// affected (t0 is never inside the warm-up) and session counts cover the whole run, because
+// the accounting below must add up.
+//
+// Accounting (checked by Finish; a violation throws AccountingError, nothing is reported):
+// every device is affected by a malicious TA or not; every affected (device, TA) pair is
+// removed or censored, and its trust end known or censored; every session started
+// (OnSessionStart) has exactly one outcome (OnSessionEnd, or "open-at-horizon" when it had not
+// ended by the horizon) from the list of known outcomes; the session totals per cause sum to
+// the session count. Finish also lists warnings (Warnings()): a device class or Broker
+// behaviour with no affected device, a class with more than warnFailedFraction of its
+// sessions failed, a metric censored for more than half of a class's exposures.
+//
+// Groups: every device belongs to group "class=<name>" and, with an REE, "broker=<behaviour>";
+// session aggregates and group accounting are given for "all" and for each group.
+//
 // Summaries (units: seconds) are over the uncensored values only: n = uncensored count,
 // n_censored = censored count, mean, sd (sample, n-1), se = sd/sqrt(n), quantiles of type 7
 // (linear interpolation between order statistics, R's default), max. Because large values are
@@ -34,6 +51,7 @@
 #include <limits>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -47,7 +65,43 @@ struct RecorderConfig
     TimeNs bucketWidth = 60 * kNsPerSecond; ///< time-series bucket for queue and session rates
     uint32_t curvePoints = 257;             ///< grid points of S(t) over [0, H - t0]
     uint32_t tamWorkers = 0;                ///< > 0: also emit "tam_load" = busy / workers
-    std::string successOutcome = "Success"; ///< the session outcome that is not a failure
+    TimeNs warmup = 0;                      ///< queue waits and time series exclude [0, warmup)
+    /// Every outcome OnSessionEnd may report (empty: any); another one violates the accounting.
+    std::vector<std::string> outcomes;
+    /// Outcomes that are not failures.
+    std::vector<std::string> nonFailureOutcomes = {"success", "tampered-accepted",
+                                                   "open-at-horizon"};
+    /// Outcome given by Finish to sessions still running at the horizon.
+    std::string openOutcome = "open-at-horizon";
+    /// Warn when more than this fraction of a class's sessions failed.
+    double warnFailedFraction = 0.5;
+};
+
+/// Finish found the run's accounting inconsistent (see the header comment): a bug, not data.
+class AccountingError : public std::runtime_error
+{
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Something in the run that makes its results doubtful, with a stable code.
+struct Warning
+{
+    std::string code;  ///< "no-affected-devices", "failed-fraction", "censored-majority"
+    std::string scope; ///< the group it concerns, e.g. "class=phones", "broker=drop-all"
+    std::string text;  ///< one readable sentence
+};
+
+/// Accounting of one group of devices ("all", "class=<name>", "broker=<behaviour>").
+struct GroupAccount
+{
+    std::string group;
+    uint64_t devices = 0;
+    uint64_t affected = 0; ///< devices running a malicious TA at its t0
+    uint64_t removed = 0;  ///< affected (device, TA) pairs removed by the horizon
+    uint64_t censored = 0; ///< affected pairs still installed at the horizon
+    uint64_t sessions = 0; ///< sessions of its devices (open-at-horizon included)
+    uint64_t failed = 0;   ///< the failed ones
 };
 
 /// Distribution summary of one metric (see the header comment for the definitions).
@@ -98,7 +152,8 @@ struct Series
 
 struct SessionAggregate
 {
-    std::string cause; ///< the outcome as given to OnSessionEnd
+    std::string group = "all"; ///< "all", "class=<name>" or "broker=<behaviour>"
+    std::string cause;         ///< the outcome as given to OnSessionEnd
     bool failure = false;
     uint64_t count = 0;
     uint64_t bytesUp = 0;
@@ -126,6 +181,8 @@ class Recorder
     void OnMaliciousDeclared(std::string_view ta, TimeNs t0);
     /// The Verifier's policy now contraindicates `ta` (t0 + d_V).
     void OnVerifierLearned(std::string_view ta, TimeNs t);
+    /// A session of `device` starts; it must end (OnSessionEnd) before the next one starts.
+    void OnSessionStart(DeviceId device, TimeNs t);
     void OnSessionEnd(DeviceId device, std::string_view outcome, uint64_t bytesUp,
                       uint64_t bytesDown, TimeNs t);
     /// Queue length and busy workers of TAM `tam` from t on (the series sum over TAMs).
@@ -137,7 +194,8 @@ class Recorder
     void OnQueueDelay(TimeNs t, TimeNs delay);
     void Count(std::string_view counter, int64_t delta = 1);
 
-    /// Computes every output at horizon H (absolute simulation time). Call once.
+    /// Computes every output at horizon H (absolute simulation time) and checks the
+    /// accounting (throws AccountingError on a violation). Call once.
     void Finish(TimeNs horizon);
     bool Finished() const { return m_finished; }
 
@@ -146,7 +204,11 @@ class Recorder
     const std::vector<Exposure>& Exposures() const { return m_exposures; }
     const std::vector<MetricSummary>& Summaries() const { return m_summaries; }
     const std::vector<Series>& AllSeries() const { return m_series; }
+    /// Per group ("all" first, then the others by name) and cause (by name).
     const std::vector<SessionAggregate>& Sessions() const { return m_sessions; }
+    /// "all" first, then "class=..." and "broker=..." groups by name.
+    const std::vector<GroupAccount>& Groups() const { return m_groups; }
+    const std::vector<Warning>& Warnings() const { return m_warnings; }
     /// Counters sorted by name (own: ta_installed, ta_removed, ar_issued, ar_affirming,
     /// ar_affirming_after_verifier_knew, sessions, sessions_failed, unknown_device_events).
     std::vector<std::pair<std::string, int64_t>> Counters() const;
@@ -200,6 +262,12 @@ class Recorder
     void BuildExposures();
     void BuildSummaries();
     void BuildSeries();
+    void BuildSessions();
+    void BuildGroups();
+    void CheckAccounting() const;
+    void BuildWarnings();
+    size_t GroupIndex(const std::string& name);
+    size_t CauseIndex(std::string_view cause);
 
     RecorderConfig m_config;
     std::vector<DeviceState> m_state;
@@ -209,7 +277,25 @@ class Recorder
     std::vector<TimeNs> m_verifierKnows; ///< per TA, learned before/after declaration
     std::vector<Malicious> m_malicious;
 
+    // Session accounting: counts per group (0 = "all") and interned cause.
+    struct CauseCount
+    {
+        uint64_t count = 0, bytesUp = 0, bytesDown = 0;
+    };
+    struct DeviceGroups
+    {
+        uint32_t cls = kNone, broker = kNone;
+    };
+    std::vector<std::string> m_groupNames{"all"};
+    std::vector<std::vector<CauseCount>> m_causeCounts{{}}; ///< [group][cause]
+    std::vector<std::string> m_causeNames;
+    std::vector<uint8_t> m_causeFailure;
+    std::vector<DeviceGroups> m_deviceGroups;
+    std::vector<uint8_t> m_sessionOpen; ///< per device
+    std::vector<std::string> m_violations;
     std::vector<SessionAggregate> m_sessions;
+    std::vector<GroupAccount> m_groups;
+    std::vector<Warning> m_warnings;
     std::vector<std::pair<std::string, int64_t>> m_counters;
     BucketSeries m_sessionRate;
     BucketSeries m_failedRate;

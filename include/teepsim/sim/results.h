@@ -3,11 +3,11 @@
 // database file, told apart by runs.id; sweeps running in parallel processes may share a file
 // (writers wait on the lock for up to 60 s).
 //
-// Schema version 1 (docs/DATABASE.md is the user-facing reference and must match this list).
+// Schema version 2 (docs/DATABASE.md is the user-facing reference and must match this list).
 // Times are integer nanoseconds of simulation time (*_ns); summaries are in the unit named by
 // their `unit` column (seconds for durations). NULL means "censored" or "undefined", never 0.
 //
-//   meta(key PK, value)                   schema_version = '1', created_at, generator
+//   meta(key PK, value)                   schema_version = '2', created_at, generator
 //   runs(id PK, scenario_name, scenario_text, scenario_hash, seed, run, teepsim_version,
 //        started_at (ISO 8601 UTC), wall_seconds, events, peak_rss_kib, horizon_ns,
 //        status 'ok'|'failed', error)     one row per attempted run
@@ -21,8 +21,12 @@
 //             (analytic mean - sim mean) / sim se for the same metric and scope
 //   timeseries(run_id, series, t_ns, value)      removal/trust curves (t_ns after t0), TAM
 //             queue and load, sessions/s (t_ns = bucket start), theory curves from the caller
-//   sessions(run_id, cause, failure 0|1, count, bytes_up, bytes_down)
+//   sessions(run_id, grp, cause, failure 0|1, count, bytes_up, bytes_down)   grp 'all',
+//             'class=<name>' or 'broker=<behaviour>'; cause from the one outcome list
+//   groups(run_id, grp, devices, affected, removed, censored, sessions, sessions_failed)
+//   warnings(run_id, seq, code, grp, text)       what Recorder::Warnings() found
 //   counters(run_id, name, value)
+// Version 1 files (sessions without grp, no groups/warnings) are refused, as any other version.
 #pragma once
 
 #include "teepsim/sim/recorder.h"
@@ -41,7 +45,7 @@ struct sqlite3;
 namespace teepsim::results
 {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 /// Any database failure; what() names the operation, the SQL step and SQLite's message.
 class ResultsError : public std::runtime_error

@@ -27,8 +27,13 @@ std::string FormatProgress(const Progress& p);
 void PrintSummary(std::ostream& out, const Scenario& s, const recorder::Recorder& rec,
                   const analytic::Prediction& prediction, const std::vector<std::string>& notes,
                   const results::RunRecord& record, int64_t runId, const std::string& dbPath);
-/// A warning line for every metric whose simulated mean is more than 4 standard errors from
-/// theory. Returns how many were printed.
+/// Session totals per cause, then one accounting row per group ("all", "class=...",
+/// "broker=...") with its failure causes.
+void PrintSessions(std::ostream& out, const recorder::Recorder& rec);
+/// A warning line for each of the recorder's warnings (Recorder::Warnings: groups without
+/// affected devices, classes with many failed sessions or mostly censored metrics) and for every
+/// metric whose simulated mean is more than 4 standard errors from theory. Returns how many
+/// were printed.
 int PrintTheoryWarnings(std::ostream& err, const recorder::Recorder& rec,
                         const analytic::Prediction& prediction);
 

@@ -183,6 +183,7 @@ struct Outputs
     std::string database;
     bool pcap = false;
     std::string pcap_dir;
+    double warn_failed_fraction = 0.5; // warn when more of a class's sessions fail
 };
 
 // Where a value was given: a file position (1-based) or a --set override.

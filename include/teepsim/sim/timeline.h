@@ -21,7 +21,8 @@ constexpr DeviceId kUnknownDevice = 0xffffffffu;
 constexpr TimeNs kNever = std::numeric_limits<TimeNs>::max();
 constexpr TimeNs kNsPerSecond = 1'000'000'000;
 
-/// Per-bucket count and sum of samples; bucket b covers [b*width, (b+1)*width).
+/// Per-bucket count and sum of samples; bucket b covers [origin + b*width, origin +
+/// (b+1)*width). Samples before the origin (a warm-up) are ignored.
 class BucketSeries
 {
   public:
@@ -31,9 +32,10 @@ class BucketSeries
         double sum = 0;
     };
 
-    explicit BucketSeries(TimeNs width) : m_width(width) {}
+    explicit BucketSeries(TimeNs width, TimeNs origin = 0) : m_width(width), m_origin(origin) {}
     void Add(TimeNs t, double value = 1.0);
     TimeNs Width() const { return m_width; }
+    TimeNs Origin() const { return m_origin; }
     /// Buckets up to the last one touched (or up to `horizon` after Extend).
     const std::vector<Bucket>& Buckets() const { return m_buckets; }
     /// Makes the series cover [0, horizon) so that quiet tails appear as zero buckets.
@@ -42,11 +44,13 @@ class BucketSeries
   private:
     Bucket& At(TimeNs t);
     TimeNs m_width;
+    TimeNs m_origin;
     std::vector<Bucket> m_buckets;
 };
 
 /// A piecewise-constant signal, integrated per bucket: Set(t, v) means "value v from t on".
 /// Samples must come in non-decreasing time order (earlier ones are clamped to the last time).
+/// Buckets start at the origin: the signal before it (a warm-up) is tracked, not integrated.
 class StepSeries
 {
   public:
@@ -57,18 +61,23 @@ class StepSeries
         TimeNs covered = 0;
     };
 
-    explicit StepSeries(TimeNs width) : m_width(width) {}
+    explicit StepSeries(TimeNs width, TimeNs origin = 0)
+        : m_width(width), m_origin(origin), m_last(origin)
+    {
+    }
     void Set(TimeNs t, double value);
     /// Integrates the current value up to `horizon`; call once at the end.
     void Finish(TimeNs horizon);
     double Current() const { return m_value; }
     TimeNs Width() const { return m_width; }
+    TimeNs Origin() const { return m_origin; }
     const std::vector<Bucket>& Buckets() const { return m_buckets; }
 
   private:
     void Advance(TimeNs t);
     TimeNs m_width;
-    TimeNs m_last = 0;
+    TimeNs m_origin;
+    TimeNs m_last;
     double m_value = 0;
     std::vector<Bucket> m_buckets;
 };

@@ -348,13 +348,19 @@ TEST(RecorderSummary, LogHistogramQuantilesAreClose)
 TEST(RecorderSessions, AggregatesAndRates)
 {
     Recorder r;
-    r.OnSessionEnd(0, "Success", 100, 1000, 10 * kS);
-    r.OnSessionEnd(1, "Success", 100, 2000, 20 * kS);
-    r.OnSessionEnd(2, "TransportFailed", 50, 0, 70 * kS);
-    r.OnSessionEnd(0, "Success", 100, 1000, 130 * kS);
+    auto session = [&r](DeviceId d, const char* cause, uint64_t up, uint64_t down, TimeNs t)
+    {
+        r.OnSessionStart(d, t - kS);
+        r.OnSessionEnd(d, cause, up, down, t);
+    };
+    session(0, "success", 100, 1000, 10 * kS);
+    session(1, "success", 100, 2000, 20 * kS);
+    session(2, "transport-failed", 50, 0, 70 * kS);
+    session(0, "success", 100, 1000, 130 * kS);
     r.Finish(180 * kS);
     ASSERT_EQ(r.Sessions().size(), 2u);
-    EXPECT_EQ(r.Sessions()[0].cause, "Success");
+    EXPECT_EQ(r.Sessions()[0].group, "all");
+    EXPECT_EQ(r.Sessions()[0].cause, "success");
     EXPECT_FALSE(r.Sessions()[0].failure);
     EXPECT_EQ(r.Sessions()[0].count, 3u);
     EXPECT_EQ(r.Sessions()[0].bytesUp, 300u);
@@ -491,7 +497,8 @@ TEST(RecorderScale, TenThousandDevicesThirtyDays)
             {
                 r.OnTaRemoved(d, "bad", t + kS);
             }
-            r.OnSessionEnd(d, "Success", 600, 2400, t + kS);
+            r.OnSessionStart(d, t);
+            r.OnSessionEnd(d, "success", 600, 2400, t + kS);
             r.OnTamQueue(t + kS, 0, 0);
         }
     }

@@ -84,8 +84,10 @@ Recorder MakeRecorder()
     r.OnTaRemoved(0, "bad", 3 * kH / 2);
     r.OnTaRemoved(1, "bad", 2 * kH);
     r.OnTaRemoved(2, "bad", 5 * kH / 2);
-    r.OnSessionEnd(0, "Success", 500, 2000, 3 * kH / 2);
-    r.OnSessionEnd(3, "DroppedByBroker", 0, 0, 2 * kH);
+    r.OnSessionStart(0, kH);
+    r.OnSessionEnd(0, "success", 500, 2000, 3 * kH / 2);
+    r.OnSessionStart(3, 2 * kH);
+    r.OnSessionEnd(3, "dropped-by-broker", 0, 0, 2 * kH);
     r.Finish(10 * kH);
     return r;
 }
@@ -112,7 +114,7 @@ int64_t RowsOfRun(const std::string& path)
 {
     int64_t n = 0;
     for (const char* t : {"runs", "run_params", "devices", "exposures", "summaries", "timeseries",
-                          "sessions", "counters"})
+                          "sessions", "groups", "warnings", "counters"})
     {
         n += std::stoll(One(path, std::string("SELECT count(*) FROM ") + t));
     }
@@ -121,19 +123,20 @@ int64_t RowsOfRun(const std::string& path)
 
 } // namespace
 
-// A new file gets every table, meta.schema_version = 1, user_version = 1 and WAL journaling.
+// A new file gets every table, meta.schema_version = 2, user_version = 2 and WAL journaling.
 TEST(ResultsDb, SchemaIsCreatedAndVersioned)
 {
     const auto path = FreshPath("schema");
     auto db = ResultsDb::Open(path);
     EXPECT_EQ(db.SchemaVersion(), kSchemaVersion);
-    EXPECT_EQ(One(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "1");
-    EXPECT_EQ(One(path, "PRAGMA user_version"), "1");
+    EXPECT_EQ(One(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "2");
+    EXPECT_EQ(One(path, "PRAGMA user_version"), "2");
     EXPECT_EQ(One(path, "PRAGMA journal_mode"), "wal");
     const auto tables =
         Query(path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-    Rows expect{{"counters"}, {"devices"},  {"exposures"}, {"meta"},      {"run_params"},
-                {"runs"},     {"sessions"}, {"summaries"}, {"timeseries"}};
+    Rows expect{{"counters"},  {"devices"},    {"exposures"}, {"groups"},
+                {"meta"},      {"run_params"}, {"runs"},      {"sessions"},
+                {"summaries"}, {"timeseries"}, {"warnings"}};
     EXPECT_EQ(tables, expect);
 }
 
@@ -182,8 +185,20 @@ TEST(ResultsDb, WritesOneRunWithKnownRows)
               (Rows{{"0", "1.0"}, {std::to_string(kH), "0.5"}}));
     EXPECT_EQ(
         Query(path, "SELECT cause, failure, count, bytes_up, bytes_down FROM sessions "
-                    "ORDER BY cause"),
-        (Rows{{"DroppedByBroker", "1", "1", "0", "0"}, {"Success", "0", "1", "500", "2000"}}));
+                    "WHERE grp = 'all' ORDER BY cause"),
+        (Rows{{"dropped-by-broker", "1", "1", "0", "0"}, {"success", "0", "1", "500", "2000"}}));
+    // Per group: device 3 has no REE (no Broker group), the others are "broker=honest".
+    EXPECT_EQ(Query(path, "SELECT grp, cause, count FROM sessions WHERE grp != 'all' "
+                          "ORDER BY grp, cause"),
+              (Rows{{"broker=honest", "success", "1"},
+                    {"class=phone", "dropped-by-broker", "1"},
+                    {"class=phone", "success", "1"}}));
+    EXPECT_EQ(Query(path, "SELECT grp, devices, affected, removed, censored, sessions, "
+                          "sessions_failed FROM groups ORDER BY grp"),
+              (Rows{{"all", "4", "4", "3", "1", "2", "1"},
+                    {"broker=honest", "3", "3", "3", "0", "1", "0"},
+                    {"class=phone", "4", "4", "3", "1", "2", "1"}}));
+    EXPECT_EQ(One(path, "SELECT count(*) FROM warnings"), "0");
     EXPECT_EQ(One(path, "SELECT value FROM counters WHERE name = 'ta_removed'"), "3");
     EXPECT_TRUE(db.HasCompletedRun("abc123", 7, 1));
     EXPECT_FALSE(db.HasCompletedRun("abc123", 8, 1));
@@ -369,7 +384,8 @@ TEST(ResultsDb, WritesALargeRun)
     {
         r.OnTamQueue(t, 2, 1);
         r.OnQueueDelay(t, 1000);
-        r.OnSessionEnd(0, "Success", 1, 1, t);
+        r.OnSessionStart(0, t);
+        r.OnSessionEnd(0, "success", 1, 1, t);
     }
     r.Finish(kHorizon);
     const auto path = FreshPath("large");
