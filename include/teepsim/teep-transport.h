@@ -24,6 +24,7 @@ struct TeepHttpRequest
 {
     std::string path = "/tam";
     std::string contentType = "application/teep+cbor"; // empty for the session-opening POST
+    std::string accept = "application/teep+cbor";      // what the client takes back
     std::vector<uint8_t> body;
 };
 
