@@ -36,7 +36,7 @@ run() {
   echo "== teepsim run $*"
   "$BUILD/teepsim" run --quiet --out "$out/runs.db" "$@"
 }
-small=(--set fleet.phones.count=20 --set horizon=1d6h --set malicious.t0=1d)
+small=(--set fleet.phones.count=20 --set horizon=30h --set malicious.t0=1d)
 run scenarios/quickstart.yaml "${small[@]}"
 run scenarios/quickstart.yaml "${small[@]}" --set fleet.phones.ree=false
 run scenarios/quickstart.yaml "${small[@]}" --set transport=message --set profile=legacy \
