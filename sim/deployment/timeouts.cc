@@ -34,7 +34,11 @@ int64_t LargestMessageBytes(const Scenario& s)
 
 int64_t QueueWaitBoundNs(const Scenario& s)
 {
-    const int64_t waiting = std::min<int64_t>(s.tam.queue_limit, s.TotalDevices());
+    // queue_limit 0 lets the TAM model queue without bound (TamServer::QueueLimit): then every
+    // device may be waiting.
+    const int64_t waiting = s.tam.queue_limit == 0
+                                ? s.TotalDevices()
+                                : std::min<int64_t>(s.tam.queue_limit, s.TotalDevices());
     int64_t perMessage = std::max(s.tam.service_time_ns, s.tam.remediation_service_time_ns);
     if (s.crypto.mode == CryptoMode::Modelled)
     {
