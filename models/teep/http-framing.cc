@@ -147,8 +147,11 @@ bool SameMediaType(std::string_view a, std::string_view b)
     b = MediaTypeOf(b);
     return a.size() == b.size() &&
            std::equal(a.begin(), a.end(), b.begin(),
-                      [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) ==
-                                                  std::tolower(static_cast<unsigned char>(y)); });
+                      [](char x, char y)
+                      {
+                          return std::tolower(static_cast<unsigned char>(x)) ==
+                                 std::tolower(static_cast<unsigned char>(y));
+                      });
 }
 
 std::size_t EncodedRequestSize(std::string_view host, std::string_view path,

@@ -12,7 +12,7 @@ crypto::Alg AlgOf(TeepSignatureSuite s)
 {
     // Read per call: the profile is a process-wide setting bound before a run is built.
     return teepwire::Wire().SigningAlg(s == TEEP_SUITE_ESP256 ? crypto::KeyType::P256
-                                                                : crypto::KeyType::Ed25519);
+                                                              : crypto::KeyType::Ed25519);
 }
 
 crypto::Key DeriveTeepKey(TeepSignatureSuite s, const std::string& role, uint64_t id, uint64_t seed)

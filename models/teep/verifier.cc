@@ -148,8 +148,7 @@ std::optional<Bytes> Verifier::ChallengeOf(const std::string& path)
     {
         return std::nullopt;
     }
-    auto nibble = [](char c) -> int
-    {
+    auto nibble = [](char c) -> int {
         return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
     };
     Bytes out;

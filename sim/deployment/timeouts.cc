@@ -9,11 +9,11 @@ namespace teepsim::sim
 namespace
 {
 constexpr int64_t kNsPerSecond = 1'000'000'000;
-constexpr int64_t kBaseResponseTimeoutNs = 30 * kNsPerSecond;     // the models' silence limit
-constexpr int64_t kBaseSessionTimeoutNs = 600 * kNsPerSecond;     // the TAM's former fixed 10 min
-constexpr int64_t kFramingBytes = 4096;                           // SUIT + COSE + TEEP + HTTP
-constexpr double kDeviceQueueBytes = 100.0 * 1500;                // ns-3 default device queue
-constexpr int64_t kSignatureOpsPerMessage = 4;                    // verify + sign, AR, evidence
+constexpr int64_t kBaseResponseTimeoutNs = 30 * kNsPerSecond; // the models' silence limit
+constexpr int64_t kBaseSessionTimeoutNs = 600 * kNsPerSecond; // the TAM's former fixed 10 min
+constexpr int64_t kFramingBytes = 4096;                       // SUIT + COSE + TEEP + HTTP
+constexpr double kDeviceQueueBytes = 100.0 * 1500;            // ns-3 default device queue
+constexpr int64_t kSignatureOpsPerMessage = 4;                // verify + sign, AR, evidence
 
 int64_t TransferNs(double bytes, int64_t bandwidthBps)
 {

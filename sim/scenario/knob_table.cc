@@ -316,7 +316,7 @@ std::vector<Knob> BuildTable()
     // -- timeouts (issue 16): `auto` scales them with the links, messages and TAM queue --
     t.push_back(Auto(Field(
         "response_timeout", K::Duration, "auto",
-        "How long a client (Broker, no-REE Agent, TAM towards the Verifier) waits for each HTTP "
+        "How long a device's client (its Broker, or its Agent without an REE) waits for each HTTP "
         "answer before the session fails. auto: 30s + the longest TAM queue wait + twice the "
         "transfer time on the class's access link (message transport: the largest message; "
         "full: a full device queue of 100 x 1500 B) + 4 one-way latencies.",

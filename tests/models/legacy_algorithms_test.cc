@@ -35,10 +35,9 @@ constexpr const char* kSuiteAttributes[] = {"ns3::TamServer::Suite", "ns3::TeepA
 /// The legacy numbering with only the legacy algorithms: what a libteep-era peer understands.
 const teep::Profile& LegacyOnlyDecoder()
 {
-    static const teep::Profile p(teep::ProfileId::Legacy, "legacy-7-8",
-                                 {1, 2, 3, 5, 6}, teep::Profile::Legacy().labels(), 17,
-                                 {crypto::Alg::ES256, crypto::Alg::EdDSA},
-                                 {crypto::Alg::ES256, crypto::Alg::EdDSA});
+    static const teep::Profile p(
+        teep::ProfileId::Legacy, "legacy-7-8", {1, 2, 3, 5, 6}, teep::Profile::Legacy().labels(),
+        17, {crypto::Alg::ES256, crypto::Alg::EdDSA}, {crypto::Alg::ES256, crypto::Alg::EdDSA});
     return p;
 }
 
@@ -140,8 +139,8 @@ TEST_P(LegacyAlgorithms, EverySignatureAndOfferIsEs256OrEdDsa)
             }
             ++messages;
             auto verified = teep::DecodeVerified(*body, LegacyOnlyDecoder(), keys);
-            ASSERT_TRUE(verified.ok()) << "message " << messages << ": "
-                                       << verified.failure().ToString();
+            ASSERT_TRUE(verified.ok())
+                << "message " << messages << ": " << verified.failure().ToString();
             auto parsed = cbor::Decode(*body);
             ASSERT_TRUE(parsed.ok());
             CollectAlgs(*parsed, algs);

@@ -72,8 +72,8 @@ TEST(Timeouts, ExplicitValuesAreUsedAsGivenAndAutoIsTheDefault)
     const Scenario def = DefaultScenario();
     EXPECT_EQ(def.response_timeout_ns, kAutoDuration);
     EXPECT_EQ(def.tam.session_timeout_ns, kAutoDuration);
-    const Scenario set = LoadText("fleet: [{count: 3}]\n",
-                                  {"response_timeout=45s", "tam.session_timeout=20m"});
+    const Scenario set =
+        LoadText("fleet: [{count: 3}]\n", {"response_timeout=45s", "tam.session_timeout=20m"});
     EXPECT_EQ(ResponseTimeoutNs(set, set.fleet[0]), 45 * kS);
     EXPECT_EQ(SessionTimeoutNs(set), 1200 * kS);
     const LoadResult bad = LoadScenarioText("response_timeout: 0s\n", "<bad>", {});
