@@ -16,6 +16,20 @@ namespace teepsim::http
 {
 
 inline constexpr std::string_view kTeepMediaType = "application/teep+cbor";
+/// RFC 9782: a CWT-form Entity Attestation Token. Evidence travels with the TEEP EAT profile as
+/// its `eat_profile` parameter (the draft's attestation-payload-format default), attestation
+/// results with the EAR profile (kEarMediaType).
+inline constexpr std::string_view kEatCwtMediaType = "application/eat+cwt";
+inline constexpr std::string_view kTeepEvidenceMediaType =
+    "application/eat+cwt; eat_profile=\"urn:ietf:rfc:rfcXXXX\"";
+inline constexpr std::string_view kEarMediaType =
+    "application/eat+cwt; eat_profile=\"tag:github.com,2023:veraison/ear\"";
+
+/// The media type of a Content-Type or Accept value: the part before any ';' parameter,
+/// without surrounding blanks ("application/eat+cwt; eat_profile=..." -> "application/eat+cwt").
+/// Media types compare case-insensitively (RFC 9110 section 8.3.1).
+std::string_view MediaTypeOf(std::string_view contentType);
+bool SameMediaType(std::string_view a, std::string_view b);
 
 /// Bounds that keep a hostile or broken peer from making the parser buffer without limit.
 struct Limits
@@ -83,12 +97,15 @@ class Parser
     std::string m_error;
 };
 
-/// Request bytes: "POST <path> HTTP/1.1", Host, Accept, Content-Type (only with a body),
+/// Request bytes: "POST <path> HTTP/1.1", Host, Accept (`accept`: TEEP messages by default,
+/// an attestation result when the TAM asks the Verifier), Content-Type (only with a body),
 /// Content-Length, then the body.
 std::vector<uint8_t> EncodeRequest(std::string_view host, std::string_view path,
-                                   std::string_view contentType, std::span<const uint8_t> body);
+                                   std::string_view contentType, std::span<const uint8_t> body,
+                                   std::string_view accept = kTeepMediaType);
 std::size_t EncodedRequestSize(std::string_view host, std::string_view path,
-                               std::string_view contentType, std::size_t bodySize);
+                               std::string_view contentType, std::size_t bodySize,
+                               std::string_view accept = kTeepMediaType);
 
 /// Response bytes. A body comes with Content-Type and the headers TEEP over HTTP requires
 /// (nosniff, CSP, Referrer-Policy). 204 carries no Content-Length and no body.

@@ -42,6 +42,7 @@ class TeepBroker : public TeepSessionDriver
     int64_t AssignStreams(int64_t stream) override;
 
   protected:
+    void DoDispose() override;
     bool SuppressesTimer() const override;
     bool DropsSession() override;
     bool DropsMessage() override;

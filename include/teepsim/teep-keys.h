@@ -11,13 +11,16 @@
 namespace ns3
 {
 
-/// The TEEP cipher suites the models offer: [[18, -19]] (Ed25519, faster) or [[18, -9]].
+/// The key types behind the TEEP cipher suites the models use: Ed25519 (faster) or P-256.
+/// The COSE alg identifier comes from the wire profile (AlgOf).
 enum TeepSignatureSuite
 {
     TEEP_SUITE_ED25519 = 0,
     TEEP_SUITE_ESP256 = 1,
 };
 
+/// The COSE algorithm a key of suite `s` signs with under the "TeepWireProfile" GlobalValue:
+/// draft26 ESP256 (-9) / Ed25519 (-19); legacy ES256 (-7) / EdDSA (-8).
 teepsim::crypto::Alg AlgOf(TeepSignatureSuite s);
 /// The same (suite, role, id, seed) always gives the same key pair.
 teepsim::crypto::Key DeriveTeepKey(TeepSignatureSuite s, const std::string& role, uint64_t id,

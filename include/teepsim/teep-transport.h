@@ -25,6 +25,7 @@ struct TeepHttpRequest
     std::string path = "/tam";
     std::string contentType = "application/teep+cbor"; // empty for the session-opening POST
     std::vector<uint8_t> body;
+    std::string accept = "application/teep+cbor"; // what the client takes back (Accept)
 };
 
 /// The answer to a request. status 0 means the transport failed (refused, reset, timed out,

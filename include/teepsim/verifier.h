@@ -1,9 +1,11 @@
 // Verifier: the RATS Verifier, an ns-3 Application on its own node. It serves appraisal
-// requests from the TAM over a TeepServerTransport (POST body = CBOR [evidence, challenge]),
+// requests from the TAM over a TeepServerTransport (POST AppraisePath(challenge), body = the
+// evidence EAT as application/eat+cwt, RFC 9782; anything else gets 415 Unsupported Media Type),
 // appraises the evidence (COSE signature by an enrolled device key, eat_nonce == challenge,
 // cnf == the signing key) against reference values (known-good and known-bad TA digests from
 // the TaCatalog; DeclareMalicious moves a TA to known-bad, scheduled at t0 + d_V), and answers
-// 200 with a signed EAR-style attestation result valid for ArValidity (exp = iat + V):
+// 200 with a signed EAR-style attestation result valid for ArValidity (exp = iat + V), as
+// application/eat+cwt with the EAR eat_profile:
 // affirming when every installed TA is known-good, contraindicated otherwise. Evidence that
 // fails appraisal gets 403 and is traced as Rejected.
 #pragma once
@@ -17,6 +19,7 @@
 #include "ns3/traced-callback.h"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -41,6 +44,12 @@ class Verifier : public Application
     /// empty when the evidence is rejected.
     std::vector<uint8_t> Appraise(const std::vector<uint8_t>& evidence,
                                   const teepsim::cbor::Bytes& challenge);
+
+    /// The request path carrying the challenge the evidence must answer:
+    /// "/appraise?nonce=<lowercase hex>" (the evidence itself is the request body).
+    static std::string AppraisePath(const teepsim::cbor::Bytes& challenge);
+    /// The challenge of an AppraisePath, or nullopt when `path` is not one.
+    static std::optional<teepsim::cbor::Bytes> ChallengeOf(const std::string& path);
 
     const teepsim::crypto::Key& GetKey() const;
     teepsim::crypto::Alg GetAlg() const;

@@ -1,6 +1,7 @@
 #include "teepsim/http-framing.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace teepsim::http
@@ -78,7 +79,7 @@ void AppendNumber(std::vector<uint8_t>& out, std::size_t n)
 }
 
 constexpr std::string_view kCrlf = "\r\n";
-constexpr std::string_view kAccept = "Accept: application/teep+cbor\r\n";
+constexpr std::string_view kAccept = "Accept: ";
 constexpr std::string_view kContentType = "Content-Type: ";
 constexpr std::string_view kContentLength = "Content-Length: ";
 constexpr std::string_view kClose = "Connection: close\r\n";
@@ -125,12 +126,41 @@ std::string_view ReasonPhrase(uint16_t status)
     }
 }
 
+std::string_view MediaTypeOf(std::string_view contentType)
+{
+    const std::size_t semi = contentType.find(';');
+    std::string_view t = contentType.substr(0, semi);
+    while (!t.empty() && (t.front() == ' ' || t.front() == '\t'))
+    {
+        t.remove_prefix(1);
+    }
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t'))
+    {
+        t.remove_suffix(1);
+    }
+    return t;
+}
+
+bool SameMediaType(std::string_view a, std::string_view b)
+{
+    a = MediaTypeOf(a);
+    b = MediaTypeOf(b);
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(),
+                      [](char x, char y)
+                      {
+                          return std::tolower(static_cast<unsigned char>(x)) ==
+                                 std::tolower(static_cast<unsigned char>(y));
+                      });
+}
+
 std::size_t EncodedRequestSize(std::string_view host, std::string_view path,
-                               std::string_view contentType, std::size_t bodySize)
+                               std::string_view contentType, std::size_t bodySize,
+                               std::string_view accept)
 {
     std::size_t n = 5 + path.size() + 11; // "POST " path " HTTP/1.1\r\n"
     n += 6 + host.size() + 2;             // "Host: " host CRLF
-    n += kAccept.size();
+    n += kAccept.size() + accept.size() + 2;
     if (!contentType.empty())
     {
         n += kContentType.size() + contentType.size() + 2;
@@ -141,16 +171,19 @@ std::size_t EncodedRequestSize(std::string_view host, std::string_view path,
 }
 
 std::vector<uint8_t> EncodeRequest(std::string_view host, std::string_view path,
-                                   std::string_view contentType, std::span<const uint8_t> body)
+                                   std::string_view contentType, std::span<const uint8_t> body,
+                                   std::string_view accept)
 {
     std::vector<uint8_t> out;
-    out.reserve(EncodedRequestSize(host, path, contentType, body.size()));
+    out.reserve(EncodedRequestSize(host, path, contentType, body.size(), accept));
     Append(out, "POST ");
     Append(out, path);
     Append(out, " HTTP/1.1\r\nHost: ");
     Append(out, host);
     Append(out, kCrlf);
     Append(out, kAccept);
+    Append(out, accept);
+    Append(out, kCrlf);
     if (!contentType.empty())
     {
         Append(out, kContentType);

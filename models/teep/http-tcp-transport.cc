@@ -247,7 +247,7 @@ void HttpTcpClientTransport::Post(const Address& to, const TeepHttpRequest& req,
         OpenConnection(server);
     }
     std::vector<uint8_t> bytes =
-        teepsim::http::EncodeRequest(m_host, req.path, req.contentType, req.body);
+        teepsim::http::EncodeRequest(m_host, req.path, req.contentType, req.body, req.accept);
     m_tx.insert(m_tx.end(), bytes.begin(), bytes.end());
     NS_LOG_FUNCTION(this << p.seq << bytes.size());
     if (m_connected)

@@ -24,8 +24,8 @@ namespace
 
 uint32_t RequestBytes(const std::string& host, const TeepHttpRequest& req)
 {
-    return static_cast<uint32_t>(
-        teepsim::http::EncodedRequestSize(host, req.path, req.contentType, req.body.size()));
+    return static_cast<uint32_t>(teepsim::http::EncodedRequestSize(host, req.path, req.contentType,
+                                                                   req.body.size(), req.accept));
 }
 
 uint32_t ResponseBytes(const TeepHttpResponse& rsp)

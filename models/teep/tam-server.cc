@@ -4,6 +4,8 @@
 #include "teepsim/codec/crypto.h"
 #include "teepsim/codec/eat.h"
 #include "teepsim/codec/teep_signed.h"
+#include "teepsim/http-framing.h"
+#include "teepsim/verifier.h"
 
 #include "ns3/address.h"
 #include "ns3/enum.h"
@@ -36,8 +38,7 @@ namespace
 using teepwire::TraceType;
 using teepwire::Wire;
 
-const char* const kResultFormat =
-    "application/eat+cwt; eat_profile=\"tag:github.com,2023:veraison/ear\"";
+const char* const kResultFormat = teepsim::http::kEarMediaType.data();
 } // namespace
 
 TypeId TamServer::GetTypeId()
@@ -349,9 +350,22 @@ void TamServer::StartSession(uint64_t requestId, uint64_t connectionId)
     teep::QueryRequest q;
     q.token = s.token;
     q.challenge = s.challenge;
-    q.supportedCipherSuites = {teep::Sign1Suite(GetAlg())};
-    const int64_t signAlg = static_cast<int64_t>(GetAlg());
-    q.supportedSuitCoseProfiles = {{-16, signAlg, -29, -65534}};
+    // Offer what the wire profile offers (legacy: [[18, -7]], [[18, -8]] and the matching
+    // suit-sha256-es256/eddsa-ecdh-a128ctr profiles, as libteep and the draft-21 example), the
+    // TAM's own algorithm first: the Agent signs with whichever of them fits its key.
+    std::vector<crypto::Alg> offered = {GetAlg()};
+    for (crypto::Alg a : Wire().OfferedAlgs())
+    {
+        if (a != offered.front())
+        {
+            offered.push_back(a);
+        }
+    }
+    for (crypto::Alg a : offered)
+    {
+        q.supportedCipherSuites.push_back(teep::Sign1Suite(a));
+        q.supportedSuitCoseProfiles.push_back({-16, static_cast<int64_t>(a), -29, -65534});
+    }
     q.dataItemRequested = teep::kDataAttestation | teep::kDataTrustedComponents;
     Respond(requestId, 200, SignTeep(q), kUnknownDevice, TeepMessageType::QueryRequest);
 }
@@ -499,13 +513,16 @@ void TamServer::OnQueryResponse(uint64_t requestId, uint64_t sessionId,
                             [this](const std::string& ta) { return m_malicious.count(ta) != 0; });
     m_servingRemoval = s.removal;
     s.stage = Stage::AwaitVerifier;
-    // Background check: the evidence goes to the Verifier with the challenge it must carry.
-    cbor::Value req = cbor::Value::MakeArray(
-        {cbor::Value::Bstr(*q.attestationPayload), cbor::Value::Bstr(s.challenge)});
+    // Background check: the evidence goes to the Verifier as the EAT it is (RFC 9782 media
+    // type, the Agent's attestation-payload-format when it gave one), with the challenge it
+    // must carry in the path; the TAM accepts the attestation result the Verifier sends.
     TeepHttpRequest http;
-    http.path = "/appraise";
-    http.contentType = "application/cbor";
-    http.body = cbor::Encode(req);
+    http.path = Verifier::AppraisePath(s.challenge);
+    http.contentType = q.attestationPayloadFormat
+                           ? *q.attestationPayloadFormat
+                           : std::string(teepsim::http::kTeepEvidenceMediaType);
+    http.accept = teepsim::http::kEatCwtMediaType;
+    http.body = *q.attestationPayload;
     Ptr<TeepClientTransport> client = TakeVerifierClient();
     client->Post(m_verifierAddress, http,
                  TeepClientTransport::ResponseCallback(
@@ -544,9 +561,11 @@ void TamServer::OnVerifierAnswer(uint64_t requestId, uint64_t sessionId,
         return; // timed out meanwhile: the HTTP request was answered by nobody; nothing to do
     }
     Session& s = it->second;
-    if (rsp.status != 200 || rsp.body.empty())
+    if (rsp.status != 200 || rsp.body.empty() ||
+        !teepsim::http::SameMediaType(rsp.contentType, teepsim::http::kEatCwtMediaType))
     {
-        NS_LOG_INFO("device " << s.deviceId << ": Verifier answered " << rsp.status);
+        NS_LOG_INFO("device " << s.deviceId << ": Verifier answered " << rsp.status << " "
+                              << rsp.contentType);
         Respond(requestId, 502, {}, s.deviceId, TeepMessageType::Unknown);
         EndSession(sessionId, SessionOutcome::AttestationFailed);
         return;

@@ -56,6 +56,15 @@ TeepBroker::TeepBroker()
 
 TeepBroker::~TeepBroker() = default;
 
+void TeepBroker::DoDispose()
+{
+    // Like the session driver's: sinks may hold a Ptr back to this Broker (cycle), drop them.
+    m_tamperTrace = TracedCallback<uint32_t, TamperDirection>();
+    m_droppedTrace = TracedCallback<uint32_t>();
+    m_behaviourRng = nullptr;
+    TeepSessionDriver::DoDispose();
+}
+
 int64_t TeepBroker::AssignStreams(int64_t stream)
 {
     const int64_t used = TeepSessionDriver::AssignStreams(stream);

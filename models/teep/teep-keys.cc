@@ -1,5 +1,7 @@
 #include "teepsim/teep-keys.h"
 
+#include "teep-wire.h"
+
 namespace ns3
 {
 
@@ -8,7 +10,9 @@ namespace crypto = teepsim::crypto;
 
 crypto::Alg AlgOf(TeepSignatureSuite s)
 {
-    return s == TEEP_SUITE_ESP256 ? crypto::Alg::ESP256 : crypto::Alg::Ed25519;
+    // Read per call: the profile is a process-wide setting bound before a run is built.
+    return teepwire::Wire().SigningAlg(s == TEEP_SUITE_ESP256 ? crypto::KeyType::P256
+                                                              : crypto::KeyType::Ed25519);
 }
 
 crypto::Key DeriveTeepKey(TeepSignatureSuite s, const std::string& role, uint64_t id, uint64_t seed)

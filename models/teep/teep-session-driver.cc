@@ -80,6 +80,13 @@ void TeepSessionDriver::DoDispose()
     m_retryEvent.Cancel();
     m_agent = nullptr;
     m_transport = nullptr;
+    // Sinks may hold a Ptr to this driver (the deployment's SessionEnd sink reads its transport):
+    // a trace source owning a Ptr to its owner is a cycle that outlives Simulator::Destroy, so
+    // drop every sink here (LeakSanitizer found 1,256 bytes per device otherwise).
+    m_policyCheckTrace = TracedCallback<uint32_t>();
+    m_sessionStartTrace = TracedCallback<uint32_t>();
+    m_sessionEndTrace = TracedCallback<uint32_t, SessionOutcome>();
+    m_timerRng = nullptr;
     Application::DoDispose();
 }
 

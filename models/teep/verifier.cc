@@ -2,6 +2,7 @@
 
 #include "teepsim/codec/cose.h"
 #include "teepsim/codec/eat.h"
+#include "teepsim/http-framing.h"
 
 #include "ns3/enum.h"
 #include "ns3/inet-socket-address.h"
@@ -128,30 +129,70 @@ void Verifier::StopApplication()
     }
 }
 
+std::string Verifier::AppraisePath(const Bytes& challenge)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string path = "/appraise?nonce=";
+    for (uint8_t b : challenge)
+    {
+        path += kHex[b >> 4];
+        path += kHex[b & 0xf];
+    }
+    return path;
+}
+
+std::optional<Bytes> Verifier::ChallengeOf(const std::string& path)
+{
+    static constexpr std::string_view kPrefix = "/appraise?nonce=";
+    if (path.compare(0, kPrefix.size(), kPrefix) != 0 || (path.size() - kPrefix.size()) % 2 != 0)
+    {
+        return std::nullopt;
+    }
+    auto nibble = [](char c) -> int {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    };
+    Bytes out;
+    for (size_t i = kPrefix.size(); i < path.size(); i += 2)
+    {
+        const int hi = nibble(path[i]);
+        const int lo = nibble(path[i + 1]);
+        if (hi < 0 || lo < 0)
+        {
+            return std::nullopt;
+        }
+        out.push_back(static_cast<uint8_t>(hi << 4 | lo));
+    }
+    return out;
+}
+
 void Verifier::OnRequest(uint64_t requestId, uint64_t, const TeepHttpRequest& req)
 {
-    // Body: CBOR [evidence: bstr, challenge: bstr].
+    // POST /appraise?nonce=<challenge>, body = the evidence (an EAT in CWT form, RFC 9782).
     TeepHttpResponse rsp;
-    auto v = cbor::Decode(req.body);
-    if (v.ok() && v->isArray() && v->array().size() == 2 && v->array()[0].isBstr() &&
-        v->array()[1].isBstr())
+    const std::optional<Bytes> challenge = ChallengeOf(req.path);
+    if (!teepsim::http::SameMediaType(req.contentType, teepsim::http::kEatCwtMediaType))
     {
-        std::vector<uint8_t> ar = Appraise(v->array()[0].bytes(), v->array()[1].bytes());
+        m_rejectedTrace(kUnknownDevice, RejectReason::Malformed, 0);
+        rsp.status = 415; // TEEP over HTTP / RFC 9110: not a media type this service reads
+    }
+    else if (!challenge || req.body.empty())
+    {
+        m_rejectedTrace(kUnknownDevice, RejectReason::Malformed, 0);
+        rsp.status = 400;
+    }
+    else
+    {
+        std::vector<uint8_t> ar = Appraise(req.body, *challenge);
         if (!ar.empty())
         {
             rsp.status = 200;
-            rsp.contentType = "application/eat+cwt";
+            rsp.contentType = teepsim::http::kEarMediaType;
             rsp.body = std::move(ar);
         }
         else
         {
             rsp.status = 403;
         }
-    }
-    else
-    {
-        m_rejectedTrace(kUnknownDevice, RejectReason::Malformed, 0);
-        rsp.status = 400;
     }
     m_server->Respond(requestId, rsp);
 }

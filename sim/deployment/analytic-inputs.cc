@@ -1,6 +1,5 @@
 // Maps a Scenario onto the analytic model's inputs (THEORY.md's parameters), saying in notes
 // where the mapping is approximate or impossible.
-#include "teepsim/message-transport.h"
 #include "teepsim/sim/deployment.h"
 
 #include "ns3/nstime.h"
@@ -8,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <vector>
+
+#include "timeouts.h"
 
 namespace teepsim::sim
 {
@@ -28,18 +29,6 @@ constexpr int kTamRequestsPerSession = 3;
 // Messages of a whole session (3 requests, 3 answers): losing any one fails it.
 constexpr int kMessagesPerSession = 6;
 
-/// The message transport's client Timeout (attribute default): a lost message fails its session
-/// only then, so a retry starts that much later than its spacing says.
-double MessageTimeoutSeconds()
-{
-    ns3::TypeId::AttributeInformation info;
-    if (!ns3::MessageClientTransport::GetTypeId().LookupAttributeByName("Timeout", &info))
-    {
-        return 0;
-    }
-    const auto* t = dynamic_cast<const ns3::TimeValue*>(ns3::PeekPointer(info.initialValue));
-    return t ? t->Get().GetSeconds() : 0;
-}
 } // namespace
 
 analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* notes)
@@ -123,7 +112,7 @@ analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* 
         // Any lost message fails the session (and starts a retry burst), detected only at the
         // client's timeout: attempts of a burst are retry spacing + timeout apart.
         in.retryTriggerLoss = 1 - std::pow(1 - c.link.loss, kMessagesPerSession);
-        in.retrySpacing += MessageTimeoutSeconds();
+        in.retrySpacing += Seconds(ResponseTimeoutNs(s, c)); // the scenario's (or auto) value
     }
     else if (c.link.loss > 0)
     {

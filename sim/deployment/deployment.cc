@@ -26,6 +26,7 @@
 
 #include "codec-settings.h"
 #include "deployment-impl.h"
+#include "timeouts.h"
 
 namespace teepsim::sim
 {
@@ -292,6 +293,7 @@ void Deployment::Build()
     tamHelper.SetAttribute("ServiceTime", TimeValue(NanoSeconds(s.tam.service_time_ns)));
     tamHelper.SetAttribute("RemediationServiceTime",
                            TimeValue(NanoSeconds(s.tam.remediation_service_time_ns)));
+    tamHelper.SetAttribute("SessionTimeout", TimeValue(NanoSeconds(SessionTimeoutNs(s))));
     tamHelper.SetAttribute("QueueLimit", UintegerValue(static_cast<uint32_t>(s.tam.queue_limit)));
     tamHelper.SetAttribute("OverloadResponse",
                            EnumValue(s.tam.overload_response == OverloadResponse::TeepError
@@ -309,6 +311,9 @@ void Deployment::Build()
     {
         const DeviceClass& c = s.fleet[ci];
         TeepTransportHelper classTransports = transports;
+        // response_timeout (auto: scaled with the TAM queue, the access link and, on the
+        // message transport, the largest message; see timeouts.h).
+        const Time responseTimeout = NanoSeconds(ResponseTimeoutNs(s, c));
         if (!full)
         {
             classTransports.SetClientAttribute("OneWayDelay",
@@ -316,16 +321,11 @@ void Deployment::Build()
             classTransports.SetClientAttribute(
                 "Bandwidth", UintegerValue(static_cast<uint64_t>(c.link.bandwidth_bps)));
             classTransports.SetClientAttribute("LossProbability", DoubleValue(c.link.loss));
+            classTransports.SetClientAttribute("Timeout", TimeValue(responseTimeout));
         }
         else
         {
-            // A retransmission on a slow access link waits behind the whole device queue (ns-3's
-            // default 100 packets of 1500 B): allow two queue drains and two round trips beyond
-            // the default 30 s of silence before calling the session failed.
-            const double drain = 100.0 * 1500 * 8 / static_cast<double>(c.link.bandwidth_bps);
-            classTransports.SetClientAttribute(
-                "ResponseTimeout",
-                TimeValue(Seconds(30 + 2 * drain) + NanoSeconds(4 * c.link.latency_ns)));
+            classTransports.SetClientAttribute("ResponseTimeout", TimeValue(responseTimeout));
         }
         TeepDeviceHelper helper(classTransports);
         helper.SetFirstDeviceId(nextDevice);

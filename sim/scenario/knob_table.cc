@@ -116,6 +116,13 @@ Knob Choices(Knob k, std::span<const std::string_view> choices)
     return k;
 }
 
+Knob Auto(Knob k)
+{
+    k.allow_auto = true;
+    k.lo = 1;
+    return k;
+}
+
 Knob Derived(Knob k)
 {
     k.derived_default = true;
@@ -309,6 +316,19 @@ std::vector<Knob> BuildTable()
                             AT(s.tam.push.latency_ns)),
                       0));
 
+    // -- timeouts (issue 16): `auto` scales them with the links, messages and TAM queue --
+    t.push_back(Auto(Field(
+        "response_timeout", K::Duration, "auto",
+        "How long a device's client (its Broker, or its Agent without an REE) waits for each HTTP "
+        "answer before the session fails. auto: 30s + the longest TAM queue wait + twice the "
+        "transfer time on the class's access link (message transport: the largest message; "
+        "full: a full device queue of 100 x 1500 B) + 4 one-way latencies.",
+        AT(s.response_timeout_ns))));
+    t.push_back(Auto(Field("tam.session_timeout", K::Duration, "auto",
+                           "A TAM session not finished after this is dropped. auto: the larger of "
+                           "10m and 3 x the longest response_timeout of any class (a session is "
+                           "at most three exchanges).",
+                           AT(s.tam.session_timeout_ns))));
     // -- Verifier --
     t.push_back(Section("verifier", "RATS Verifier and attestation results (ARs)."));
     t.push_back(Range(Field("verifier.validity", K::Duration, "24h",

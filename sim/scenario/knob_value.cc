@@ -66,6 +66,10 @@ Parsed<Value> ParseKnobValue(const Knob& knob, std::string_view text)
         case KnobKind::Size:
         case KnobKind::Rate:
         {
+            if (knob.allow_auto && text == "auto")
+            {
+                return Parsed<Value>::Ok(kAutoDuration); // computed by the deployment
+            }
             auto p = knob.kind == KnobKind::Duration ? ParseDuration(text)
                      : knob.kind == KnobKind::Size   ? ParseSize(text)
                                                      : ParseRate(text);
@@ -151,6 +155,10 @@ std::string FormatKnobValue(const Knob& knob, const Value& v)
     switch (knob.kind)
     {
         case KnobKind::Duration:
+            if (knob.allow_auto && std::get<std::int64_t>(v) == kAutoDuration)
+            {
+                return "auto";
+            }
             return FormatDuration(std::get<std::int64_t>(v));
         case KnobKind::Size:
             return FormatSize(std::get<std::int64_t>(v));
@@ -213,7 +221,7 @@ std::string UnitText(const Knob& knob)
     switch (knob.kind)
     {
         case KnobKind::Duration:
-            return "ns, us, ms, s, m, h, d";
+            return knob.allow_auto ? "ns, us, ms, s, m, h, d, or auto" : "ns, us, ms, s, m, h, d";
         case KnobKind::Size:
             return "B, kB, MB, GB, KiB, MiB, GiB";
         case KnobKind::Rate:

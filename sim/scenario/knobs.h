@@ -49,6 +49,7 @@ struct Knob
     double real_hi = 0;
     std::span<const std::string_view> choices = {};
     bool derived_default = false;  // default computed at resolve time (documented in text)
+    bool allow_auto = false;       // Duration: the word "auto" is accepted (kAutoDuration)
     std::size_t default_count = 0; // List: number of entries when the key is absent
     // Scalars: store and read the field. Lists: size and resize the vector (no defaults applied).
     void (*set)(Scenario&, const Indices&, const Value&) = nullptr;

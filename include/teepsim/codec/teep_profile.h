@@ -100,6 +100,10 @@ class Profile
     /// The suites this implementation offers, in preference order (draft26: [[18,-9]],
     /// [[18,-19]]; legacy: [[18,-7]], [[18,-8]]).
     const std::vector<crypto::Alg>& OfferedAlgs() const { return offered_; }
+    /// The algorithm a key of type `t` signs with under this profile: the first offered one
+    /// that fits the key (draft26: ESP256 / Ed25519; legacy: ES256 / EdDSA, as libteep with
+    /// t_cose 2.0-alpha). The key is the same; only the COSE alg identifier differs.
+    crypto::Alg SigningAlg(crypto::KeyType t) const;
 
     Profile(ProfileId id, std::string_view name, std::array<uint64_t, 5> types, Labels labels,
             uint64_t manifestProcessingFailed, std::vector<crypto::Alg> accepted,

@@ -83,6 +83,9 @@ struct PushConfig
     std::int64_t latency_ns = 0;
 };
 
+/// A duration key set to `auto`: the deployment computes the value from the scenario.
+inline constexpr std::int64_t kAutoDuration = -1;
+
 struct TamConfig
 {
     std::int64_t count = 1;
@@ -90,6 +93,7 @@ struct TamConfig
     std::int64_t service_time_ns = 0;             // per TEEP message
     std::int64_t remediation_service_time_ns = 0; // per message of a session that removes a TA
     std::int64_t queue_limit = 0;
+    std::int64_t session_timeout_ns = kAutoDuration; // unanswered TAM session dropped after it
     OverloadResponse overload_response = OverloadResponse::Http503;
     std::vector<OutageWindow> outages; // sorted by start, non-overlapping
     PushConfig push;
@@ -239,6 +243,7 @@ struct Scenario
     MaliciousEvent malicious;
     PolicyCheck policy_check;
     Transport transport = Transport::Full;
+    std::int64_t response_timeout_ns = kAutoDuration; // client wait for each HTTP answer
     CryptoConfig crypto;
     Profile profile = Profile::Draft26;
     Outputs outputs;

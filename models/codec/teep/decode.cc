@@ -58,19 +58,16 @@ M DecodeOptionsOnly(const Framework& f, const DecodeContext& ctx, MessageType t)
 QueryRequest DecodeQueryRequest(const Framework& f, const DecodeContext& ctx)
 {
     const Labels& L = ctx.profile.labels();
-    // Version negotiation first: the rest of the layout depends on the version.
+    // Shape first: a message of the wrong arity is malformed whatever its options offer (an
+    // unsupported version or suite in a malformed message must not make it look well-formed).
+    CheckArity(f, MessageType::QueryRequest);
+    // Then version negotiation: the rest of the layout depends on the version.
     if (const Item* v = FindOption(f, L.versions))
     {
         CheckVersions(GetUintList<uint32_t>(*v, "versions", limits::kVersionMax), v->offset,
                       ctx.caps);
     }
-    // Then the cipher suites: element 2, or (drafts <= 08: 3 elements) the option with that label.
-    const Item* suites = f.count >= 4 ? &f.extra[0] : FindOption(f, L.supportedCipherSuites);
-    if (suites)
-    {
-        CheckSuitesOffered(*suites, ctx.profile, ctx.caps);
-    }
-    CheckArity(f, MessageType::QueryRequest);
+    CheckSuitesOffered(f.extra[0], ctx.profile, ctx.caps);
 
     QueryRequest m;
     ReadOptions(f, ctx, m);

@@ -128,6 +128,20 @@ std::optional<ErrorCode> Profile::ErrorCodeFromWire(uint64_t wire) const
     return std::nullopt;
 }
 
+crypto::Alg Profile::SigningAlg(crypto::KeyType t) const
+{
+    const bool p256 = t == crypto::KeyType::P256;
+    for (Alg a : offered_)
+    {
+        if ((a == Alg::ES256 || a == Alg::ESP256) == p256)
+        {
+            return a;
+        }
+    }
+    // Every profile offers one algorithm per key type (constructor tables above).
+    return p256 ? Alg::ESP256 : Alg::Ed25519;
+}
+
 bool Profile::AcceptsAlg(int64_t coseAlg) const
 {
     return std::any_of(accepted_.begin(), accepted_.end(),

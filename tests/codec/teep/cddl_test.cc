@@ -196,21 +196,24 @@ TEST(Cddl, UnknownOptionsArePreservedInWireOrder)
 
 // libteep's malformed QueryRequests (draft-08 layout, legacy numbering), see their .md files:
 // err1 offers only version 1, err2 offers only the old [null, 3, null] suite, err3 has a
-// 2-byte token and lacks the two required suite arrays.
-TEST(LibteepMalformed, QueryRequestErr1IsUnsupportedVersion)
+// 2-byte token; all three lack the two required suite arrays (3 elements, not 5), so they are
+// malformed before anything they offer is negotiated.
+TEST(LibteepMalformed, QueryRequestErr1IsMalformedNotUnsupportedVersion)
 {
     auto r =
         Decode(test::ReadVector("libteep-kentakayama/query_request_err1.cbor"), Profile::Legacy());
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.failure().code, ErrorCode::UnsupportedMsgVersion);
+    EXPECT_EQ(r.failure().kind, Failure::Kind::Malformed);
+    EXPECT_EQ(r.failure().code, ErrorCode::PermanentError);
 }
 
-TEST(LibteepMalformed, QueryRequestErr2IsUnsupportedCipherSuites)
+TEST(LibteepMalformed, QueryRequestErr2IsMalformedNotUnsupportedCipherSuites)
 {
     auto r =
         Decode(test::ReadVector("libteep-kentakayama/query_request_err2.cbor"), Profile::Legacy());
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.failure().code, ErrorCode::UnsupportedCipherSuites);
+    EXPECT_EQ(r.failure().kind, Failure::Kind::Malformed);
+    EXPECT_EQ(r.failure().code, ErrorCode::PermanentError);
 }
 
 TEST(LibteepMalformed, QueryRequestErr3IsPermanentError)
