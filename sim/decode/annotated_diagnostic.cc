@@ -660,8 +660,11 @@ class Writer
     void WriteArray(const cbor::Value& v, S s, int level)
     {
         const auto& a = v.array();
-        WriteSeq('[', ']', a.size(), level,
-                 [&](size_t i) { Element(nullptr, a[i], Position(v, s, i), s, i, level); });
+        // SUIT commands as the drafts lay them out: each command with its argument on one line.
+        const bool pairs = s == S::SuitCommands;
+        WriteSeq(
+            '[', ']', a.size(), level,
+            [&](size_t i) { Element(nullptr, a[i], Position(v, s, i), s, i, level); }, pairs);
     }
 
     void WriteMap(const cbor::Value& v, S s, int level)
@@ -677,14 +680,16 @@ class Writer
                  });
     }
 
-    template<typename F> void WriteSeq(char open, char close, size_t n, int level, F&& element)
+    template<typename F>
+    void WriteSeq(char open, char close, size_t n, int level, F&& element, bool pairs = false)
     {
         out_.push_back(open);
         for (size_t i = 0; i < n; ++i)
         {
+            const bool sameLine = flat_ || (pairs && i % 2 == 1);
             if (i > 0)
-                out_ += flat_ ? ", " : ",";
-            if (!flat_)
+                out_ += sameLine ? ", " : ",";
+            if (!sameLine)
                 Newline(level + 1);
             element(i);
         }
