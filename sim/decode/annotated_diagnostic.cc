@@ -344,7 +344,8 @@ class Writer
 
     void Write(const cbor::Value& v, S s, int level)
     {
-        if (s == S::Any)
+        // A tag carries its own meaning (18 is a COSE_Sign1 wherever it sits).
+        if (s == S::Any || (s == S::Plain && v.isTag()))
         {
             s = Classify(v);
         }
