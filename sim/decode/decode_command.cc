@@ -8,6 +8,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "annotated_diagnostic.h"
 #include "inspector.h"
 #include "sim/cli/common/command_line.h"
 
@@ -20,10 +21,17 @@ namespace
 constexpr const char* kDescription =
     "Prints the CBOR in diagnostic notation, names the TEEP message or structure "
     "(COSE_Sign1/COSE_Sign, TEEP message, SUIT_Envelope, EAT evidence, attestation result, "
-    "COSE_Key) and checks every signature with the given keys.";
+    "COSE_Key) and checks every signature with the given keys. By default the diagnostic "
+    "names labels as the drafts print them (/ token / 19: h'..', / type: / 1, -7 / ES256 /; "
+    "TEEP labels per --profile); --numeric prints plain CBOR diagnostic notation. A TEEP "
+    "message that the other profile reads as another message type gets a warning on stderr.";
+// Without --key nothing is checked, so decode stays an inspection tool (exit 0) and the result
+// line says "not verified"; verification is asked for by giving keys.
 constexpr const char* kExitStatus =
-    "exit status: 0 well-formed and every checked signature valid; 1 a signature, digest or\n"
-    "decryption failed, or no given key matches any signature; 2 malformed input or usage.\n";
+    "exit status: 0 well-formed, and every signature checked with a given --key is valid\n"
+    "  (without --key no signature is checked: exit 0, \"result: not verified: no key given\";\n"
+    "  give --key to make the exit status mean verified); 1 a signature, digest or decryption\n"
+    "  failed, or no given key matches a signed structure; 2 malformed input or usage.\n";
 
 struct Args
 {
@@ -31,6 +39,7 @@ struct Args
     std::vector<std::string> keyPaths;
     std::optional<std::string> kekPath;
     bool hex = false;
+    bool numeric = false;
     std::string input;
 };
 
@@ -189,6 +198,9 @@ std::optional<int> ParseArgs(const std::vector<std::string>& args, Args& a, std:
         ->allow_extra_args(false)
         ->take_all();
     cl.app().add_flag("--hex", a.hex, "the input is hex text (whitespace and #-comments ignored)");
+    cl.app().add_flag("--numeric", a.numeric,
+                      "plain CBOR diagnostic notation: integer labels without the drafts' "
+                      "/ name / comments (default: named)");
     cl.SetFooter(kExitStatus);
     if (auto done = cl.Parse(args, out, err))
     {
@@ -285,10 +297,17 @@ int RunDecode(const std::vector<std::string>& args, std::istream& in, std::ostre
     Inspector inspector(opt);
     const std::string name = inspector.Inspect(bytes, *value);
     out << "structure: " << name << "\n";
-    cbor::DiagnosticOptions diag;
-    diag.indent = 2;
-    diag.expandEmbedded = true;
-    out << cbor::Diagnostic(*value, diag) << "\n";
+    if (a.numeric)
+    {
+        cbor::DiagnosticOptions diag;
+        diag.indent = 2;
+        diag.expandEmbedded = true;
+        out << cbor::Diagnostic(*value, diag) << "\n";
+    }
+    else
+    {
+        out << AnnotatedDiagnostic(*value, *a.profile) << "\n";
+    }
     for (const auto& line : inspector.lines())
     {
         out << line << "\n";
@@ -296,9 +315,14 @@ int RunDecode(const std::vector<std::string>& args, std::istream& in, std::ostre
 
     if (inspector.malformed())
     {
+        // The one error line carries the other profile's reading, if any (inspector).
         out << "result: malformed\n";
         err << "teepsim decode: malformed " << *inspector.malformed() << "\n";
         return kExitMalformed;
+    }
+    for (const auto& reading : inspector.otherProfileReadings())
+    {
+        err << "teepsim decode: warning: " << reading << "\n";
     }
     if (inspector.failures() > 0)
     {
@@ -311,6 +335,12 @@ int RunDecode(const std::vector<std::string>& args, std::istream& in, std::ostre
         out << "result: FAILED (no given key matches the signature of " << inspector.unmatched()
             << " signed structure(s))\n";
         return kExitBadSig;
+    }
+    if (opt.keys.empty() && inspector.signaturesSeen() > 0)
+    {
+        out << "result: not verified: no key given (" << inspector.signaturesSeen()
+            << " signature(s) not checked; give --key)\n";
+        return kExitOk;
     }
     out << "result: ok (" << inspector.signaturesValid() << " of " << inspector.signaturesSeen()
         << " signatures verified)\n";

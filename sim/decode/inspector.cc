@@ -6,6 +6,8 @@
 
 #include <functional>
 
+#include "annotated_diagnostic.h"
+
 namespace teepsim::decode
 {
 
@@ -25,6 +27,13 @@ bool Printable(cbor::ByteView b)
     }
     return true;
 }
+
+std::string Plural(size_t n, const char* what)
+{
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+}
+
+} // namespace
 
 bool LooksLikeCose(const cbor::Value& v)
 {
@@ -57,36 +66,9 @@ bool LooksLikeTeep(const cbor::Value& v)
     return v.isArray() && v.array().size() >= 2 && v.array()[0].isUint() && v.array()[1].isMap();
 }
 
-std::string Plural(size_t n, const char* what)
-{
-    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
-}
-
-} // namespace
-
 std::string AlgName(int64_t alg)
 {
-    const char* name = nullptr;
-    switch (alg)
-    {
-        case -7:
-            name = "ES256";
-            break;
-        case -9:
-            name = "ESP256";
-            break;
-        case -8:
-            name = "EdDSA";
-            break;
-        case -19:
-            name = "Ed25519";
-            break;
-        case -35:
-            name = "ES384";
-            break;
-        default:
-            break;
-    }
+    const char* name = AlgShortName(alg);
     return (name ? std::string(name) + " " : std::string()) + "(" + std::to_string(alg) + ")";
 }
 
@@ -285,6 +267,12 @@ std::string Inspector::Teep(cbor::ByteView bytes, const std::string& where, int 
 {
     auto msg = teep::Decode(bytes, *o_.profile);
     const std::string profile(o_.profile->name());
+    const bool readsHere = msg || msg.failure().kind == teep::Failure::Kind::Unsupported;
+    const auto other = OtherReading(bytes, readsHere);
+    if (other)
+    {
+        otherReadings_.push_back(where + ": " + *other);
+    }
     if (!msg && msg.failure().kind == teep::Failure::Kind::Unsupported)
     {
         // Well-formed, but a receiver with our capabilities would refuse it (negotiation).
@@ -296,8 +284,9 @@ std::string Inspector::Teep(cbor::ByteView bytes, const std::string& where, int 
     }
     if (!msg)
     {
+        // The hint rides on the one-line error: a legacy message read as draft26 says so.
         Malformed(where, "not a valid TEEP message under profile " + profile + ": " +
-                             msg.failure().ToString());
+                             msg.failure().ToString() + (other ? "; " + *other : ""));
         return "invalid TEEP message (profile " + profile + ")";
     }
     const std::string name =
@@ -342,6 +331,40 @@ std::string Inspector::Teep(cbor::ByteView bytes, const std::string& where, int 
         },
         *msg);
     return name;
+}
+
+std::optional<std::string> Inspector::OtherReading(cbor::ByteView bytes, bool readsHere)
+{
+    const teep::Profile& other = o_.profile->id() == teep::ProfileId::Draft26
+                                     ? teep::Profile::Legacy()
+                                     : teep::Profile::Draft26();
+    auto there = teep::Decode(bytes, other);
+    if (!there && there.failure().kind != teep::Failure::Kind::Unsupported)
+    {
+        return std::nullopt;
+    }
+    const uint64_t wire = cbor::Decode(bytes)->array()[0].rawUint();
+    const auto hereType = o_.profile->TypeFromWire(wire);
+    const auto thereType = other.TypeFromWire(wire);
+    if (!thereType || (readsHere && hereType == thereType))
+    {
+        return std::nullopt;
+    }
+    const std::string thereText = std::string("a TEEP ") + teep::ToString(*thereType) +
+                                  " under --profile " + std::string(other.name());
+    if (!readsHere && hereType && hereType != thereType)
+    {
+        return "wire type " + std::to_string(wire) + " would be a TEEP " +
+               teep::ToString(*hereType) + " under profile " + std::string(o_.profile->name()) +
+               ", but the message is " + thereText;
+    }
+    if (!readsHere || !hereType)
+    {
+        return "it is " + thereText;
+    }
+    return "wire type " + std::to_string(wire) + " reads as a TEEP " + teep::ToString(*hereType) +
+           " under --profile " + std::string(o_.profile->name()) + " but as " + thereText +
+           "; give --profile " + std::string(other.name()) + " if its sender uses that numbering";
 }
 
 std::string Inspector::Suit(cbor::ByteView bytes, const std::string& where)

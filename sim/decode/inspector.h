@@ -46,6 +46,9 @@ class Inspector
     int failures() const { return failures_; } // invalid signature, digest or decryption
     /// Signed structures none of whose signatures any given key could check.
     int unmatched() const { return unmatched_; }
+    /// TEEP messages the other profile reads differently (another message type, or valid only
+    /// there): one sentence each, naming both readings and the --profile to use.
+    const std::vector<std::string>& otherProfileReadings() const { return otherReadings_; }
 
   private:
     std::string Recognise(cbor::ByteView bytes, const cbor::Value& v, const std::string& where,
@@ -65,6 +68,9 @@ class Inspector
                          const std::string& label);
     /// Per signed structure: one valid signature is enough; none checkable is "unmatched".
     void Tally(const std::vector<Check>& checks);
+    /// The other profile's reading of a TEEP message when it differs from ours (a legacy
+    /// Success, wire type 5, is a draft26 Error); `readsHere` says whether ours decodes it.
+    std::optional<std::string> OtherReading(cbor::ByteView bytes, bool readsHere);
     void Encrypted(const suit::Envelope& env, const std::string& where);
     void Malformed(const std::string& where, const std::string& reason);
     void Line(const std::string& s) { lines_.push_back(s); }
@@ -72,11 +78,19 @@ class Inspector
     const InspectOptions& o_;
     std::vector<std::string> lines_;
     std::optional<std::string> malformed_;
+    std::vector<std::string> otherReadings_;
     int seen_ = 0;
     int valid_ = 0;
     int failures_ = 0;
     int unmatched_ = 0;
 };
+
+/// Shapes, before any validation: a COSE_Sign1/COSE_Sign array (tagged or not), a
+/// SUIT_Envelope (tag 107, or a map with the authentication wrapper and a bstr manifest), a
+/// TEEP message ([uint, map, ...]).
+bool LooksLikeCose(const cbor::Value& v);
+bool LooksLikeSuit(const cbor::Value& v);
+bool LooksLikeTeep(const cbor::Value& v);
 
 /// "ES256 (-7)", "ESP256 (-9)", ...
 std::string AlgName(int64_t alg);
