@@ -150,8 +150,7 @@ class TamServer : public Application
     void TraceQueue();
     void Serve(uint64_t requestId, uint64_t connectionId, const TeepHttpRequest& req);
     void StartSession(uint64_t requestId, uint64_t connectionId);
-    void HandleMessage(uint64_t requestId, uint64_t connectionId,
-                       const std::vector<uint8_t>& body);
+    void HandleMessage(uint64_t requestId, uint64_t connectionId, const std::vector<uint8_t>& body);
     /// A validly signed TEEP Error without a token: the Agent rejected our last message.
     void TakeTokenlessError(uint64_t requestId, uint64_t connectionId, uint32_t deviceId,
                             const teepsim::teep::Error& e);

@@ -126,7 +126,7 @@ class TeepSessionDriver : public Application
     uint64_t m_sessionsSucceeded = 0;
     uint64_t m_sessionsFailed = 0;
     // What decides the outcome of the running session:
-    std::optional<SessionOutcome> m_agentRejection; // the Agent answered with a TEEP Error
+    std::optional<SessionOutcome> m_agentRejection;  // the Agent answered with a TEEP Error
     std::optional<TamperDirection> m_tamperInFlight; // a tampered message awaits its verdict
     bool m_tamperRejected = false;                   // a tampered message was rejected
     bool m_tamperAccepted = false;                   // a tampered message was taken

@@ -74,21 +74,21 @@ const char* ToString(AttestationStatus s);
 /// OpenAtHorizon (recorder: the session had not ended when the run stopped).
 enum class SessionOutcome : uint8_t
 {
-    Success,            // ended with 204 after Success (or 204 with nothing to do)
-    DroppedByBroker,    // a compromised Broker dropped the session (before or during it)
-    TamperedRejected,   // a message altered by the Broker was rejected (Agent or TAM)
-    TamperedAccepted,   // a tampered session completed: only unsigned bytes were changed
-    ClientTimeout,      // no answer before the client's response timeout
-    TransportFailed,    // connection/HTTP failure other than a timeout
-    TamBusy,            // HTTP 503, or a TEEP Error ERR_TEMPORARY_ERROR from the TAM
-    TamError,           // any other verified error report from the TAM, or HTTP 5xx
-    RejectedSignature,  // a message failed its signature or key check (Agent or TAM)
-    RejectedToken,      // a message carried a missing, unknown, replayed or foreign token
-    RejectedMalformed,  // a message was not a well-formed TEEP message of the expected type
-    AgentError,         // the Agent reported an error of its own (SUIT/manifest failure)
-    AttestationFailed,  // the Verifier could not appraise the evidence (HTTP 502, TAM side)
-    TamSessionTimeout,  // TAM: the session timed out at the TAM before the device answered
-    OpenAtHorizon,      // recorder only: still running when the run stopped
+    Success,           // ended with 204 after Success (or 204 with nothing to do)
+    DroppedByBroker,   // a compromised Broker dropped the session (before or during it)
+    TamperedRejected,  // a message altered by the Broker was rejected (Agent or TAM)
+    TamperedAccepted,  // a tampered session completed: only unsigned bytes were changed
+    ClientTimeout,     // no answer before the client's response timeout
+    TransportFailed,   // connection/HTTP failure other than a timeout
+    TamBusy,           // HTTP 503, or a TEEP Error ERR_TEMPORARY_ERROR from the TAM
+    TamError,          // any other verified error report from the TAM, or HTTP 5xx
+    RejectedSignature, // a message failed its signature or key check (Agent or TAM)
+    RejectedToken,     // a message carried a missing, unknown, replayed or foreign token
+    RejectedMalformed, // a message was not a well-formed TEEP message of the expected type
+    AgentError,        // the Agent reported an error of its own (SUIT/manifest failure)
+    AttestationFailed, // the Verifier could not appraise the evidence (HTTP 502, TAM side)
+    TamSessionTimeout, // TAM: the session timed out at the TAM before the device answered
+    OpenAtHorizon,     // recorder only: still running when the run stopped
 };
 /// Every SessionOutcome, in enum order.
 constexpr SessionOutcome kAllSessionOutcomes[] = {
