@@ -45,6 +45,11 @@ if [[ -d $prefix/include/teepsim/sim ]] || find "$prefix/include" -name '*.h' -p
   exit 1
 fi
 
+echo "--- every installed header compiles against the prefix alone"
+(cd "$prefix/include" && find teepsim -name '*.h' | sort | sed 's/.*/#include "&"/') >"$tmp/all_headers.cc"
+"$cxx" -std=c++20 -fsyntax-only -I"$prefix/include" "$tmp/all_headers.cc" ||
+  { echo "consumer_test: an installed header does not compile on its own (private include?)" >&2; exit 1; }
+
 echo "--- CMake consumer (find_package(teepsim), teepsim::models)"
 cmake -S "$consumer" -B "$tmp/cmake-build" "${generator[@]}" -DCMAKE_PREFIX_PATH="$prefix" \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$cxx" \
@@ -58,7 +63,10 @@ expect "$tmp/cmake.out" "models: created ns3::TamServer and ns3::TeepAgent"
 expect "$tmp/cmake.out" "codec: QueryRequest"
 
 echo "--- pkg-config consumer (teepsim: codec only)"
-export PKG_CONFIG_PATH=$prefix/lib/pkgconfig:$(ls -d "$prefix"/lib*/pkgconfig | tr '\n' ':')${PKG_CONFIG_PATH:-}
+# lib/ or lib/<multiarch>/, depending on the prefix the build was configured with (GNUInstallDirs).
+pcfile=$(find "$prefix" -name teepsim.pc -print -quit)
+[[ -n $pcfile ]] || { echo "consumer_test: no teepsim.pc under $prefix" >&2; exit 1; }
+export PKG_CONFIG_PATH=$(dirname "$pcfile")${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
 read -r -a pc <<<"$(pkg-config --cflags --libs teepsim)"
 $launcher "$cxx" -std=c++20 $flags -o "$tmp/codec_pkgconfig" "$consumer/codec_pkgconfig.cc" "${pc[@]}"
 "$tmp/codec_pkgconfig" "$vector" | tee "$tmp/pkgconfig.out"
