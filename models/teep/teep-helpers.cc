@@ -16,25 +16,6 @@ namespace ns3
 
 NS_LOG_COMPONENT_DEFINE("TeepHelpers");
 
-namespace
-{
-/// teepsim_models is a static library: a transport whose symbols nothing references is not
-/// linked, and its TypeId is then unknown to the ObjectFactory. Referencing them here keeps
-/// both transports available to every program that uses the helpers.
-void EnsureTransportsLinked()
-{
-    static const bool done = []
-    {
-        HttpTcpClientTransport::GetTypeId();
-        HttpTcpServerTransport::GetTypeId();
-        MessageClientTransport::GetTypeId();
-        MessageServerTransport::GetTypeId();
-        return true;
-    }();
-    (void)done;
-}
-} // namespace
-
 VerifierHelper::VerifierHelper(const TeepTransportHelper& transports) : m_transports(transports)
 {
     m_verifier.SetTypeId(Verifier::GetTypeId());

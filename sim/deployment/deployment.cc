@@ -267,12 +267,6 @@ void Deployment::Build()
         desired.push_back(ta.name);
     }
 
-    // teepsim_models is a static library: reference the transports so that their TypeIds are
-    // linked in and registered before the helper looks them up by name.
-    HttpTcpClientTransport::GetTypeId();
-    HttpTcpServerTransport::GetTypeId();
-    MessageClientTransport::GetTypeId();
-    MessageServerTransport::GetTypeId();
     TeepTransportHelper transports;
     transports.SetClientType(clientType);
     transports.SetServerType(serverType);

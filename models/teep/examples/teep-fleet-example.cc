@@ -114,12 +114,6 @@ int main(int argc, char* argv[])
     cmd.AddValue("seed", "RNG run number", seed);
     cmd.Parse(argc, argv);
 
-    // Register both transports' TypeIds before any TeepTransportHelper resolves them by name
-    // (static library: unreferenced registrations are not linked in).
-    HttpTcpClientTransport::GetTypeId();
-    HttpTcpServerTransport::GetTypeId();
-    MessageClientTransport::GetTypeId();
-    MessageServerTransport::GetTypeId();
     RngSeedManager::SetRun(seed);
     Config::SetDefault("ns3::Ipv4::WeakEsModel", BooleanValue(false));
     Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1400));

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Installs a teepsim build tree into a temporary prefix and builds two programs against it as an
+# outside project would: consumer/ with find_package(teepsim) + teepsim::models (CMake), and
+# consumer/codec_pkgconfig.cc with `pkg-config --cflags --libs teepsim` (codec only). Runs both
+# on a TEEP vector and checks their output. The prefix is removed on exit.
+# Usage: consumer_test.sh BUILD_DIR CONSUMER_SOURCE_DIR VECTORS_DIR
+set -euo pipefail
+
+if (($# != 3)); then
+  echo "usage: $0 BUILD_DIR CONSUMER_SOURCE_DIR VECTORS_DIR" >&2
+  exit 2
+fi
+build=$1 consumer=$2 vectors=$3
+vector=$vectors/ietf-teep-protocol-draft26-pr420/query_request.cbor
+for f in "$build/CMakeCache.txt" "$consumer/CMakeLists.txt" "$vector"; do
+  [[ -f $f ]] || { echo "consumer_test: missing $f" >&2; exit 2; }
+done
+command -v pkg-config >/dev/null || { echo "consumer_test: pkg-config not found (scripts/bootstrap.sh)" >&2; exit 2; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/teepsim-install.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+prefix=$tmp/prefix
+
+cache() { sed -n "s/^$1:[A-Z]*=//p" "$build/CMakeCache.txt"; }
+cxx=$(cache CMAKE_CXX_COMPILER)
+# The same compiler cache as the build under test, unless the environment names one.
+launcher=${CMAKE_CXX_COMPILER_LAUNCHER:-$(cache CMAKE_CXX_COMPILER_LAUNCHER)}
+# A sanitizer build's archives need the sanitizer runtimes in the consumer's link too.
+flags=""
+[[ $(cache TEEPSIM_SANITIZE) == ON ]] && flags="-fsanitize=address,undefined"
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+
+expect() { # expect FILE LINE: FILE (a program's output) has LINE.
+  grep -qxF -- "$2" "$1" || { echo "consumer_test: expected '$2' in output:" >&2; cat "$1" >&2; exit 1; }
+}
+
+start=$SECONDS
+cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" ||
+  { cat "$tmp/install.log" >&2; echo "consumer_test: cmake --install $build failed" >&2; exit 1; }
+# Only public headers are installed, and they include no private one (models/, sim/): the
+# consumer's compile below sees nothing but the prefix and the system.
+if [[ -d $prefix/include/teepsim/sim ]] || find "$prefix/include" -name '*.h' -path '*models*' | grep -q .; then
+  echo "consumer_test: private headers installed under $prefix/include" >&2
+  exit 1
+fi
+
+echo "--- every installed header compiles against the prefix alone"
+(cd "$prefix/include" && find teepsim -name '*.h' | sort | sed 's/.*/#include "&"/') >"$tmp/all_headers.cc"
+"$cxx" -std=c++20 -fsyntax-only -I"$prefix/include" "$tmp/all_headers.cc" ||
+  { echo "consumer_test: an installed header does not compile on its own (private include?)" >&2; exit 1; }
+
+echo "--- CMake consumer (find_package(teepsim), teepsim::models)"
+cmake -S "$consumer" -B "$tmp/cmake-build" "${generator[@]}" -DCMAKE_PREFIX_PATH="$prefix" \
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$cxx" \
+      ${launcher:+-DCMAKE_CXX_COMPILER_LAUNCHER="$launcher"} \
+      -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" >"$tmp/configure.log" ||
+  { cat "$tmp/configure.log" >&2; echo "consumer_test: configuring $consumer failed" >&2; exit 1; }
+cmake --build "$tmp/cmake-build" >"$tmp/build.log" 2>&1 ||
+  { cat "$tmp/build.log" >&2; echo "consumer_test: building $consumer failed" >&2; exit 1; }
+"$tmp/cmake-build/teepsim_consumer" "$vector" | tee "$tmp/cmake.out"
+expect "$tmp/cmake.out" "models: created ns3::TamServer and ns3::TeepAgent"
+expect "$tmp/cmake.out" "codec: QueryRequest"
+
+echo "--- pkg-config consumer (teepsim: codec only)"
+# lib/ or lib/<multiarch>/, depending on the prefix the build was configured with (GNUInstallDirs).
+pcfile=$(find "$prefix" -name teepsim.pc -print -quit)
+[[ -n $pcfile ]] || { echo "consumer_test: no teepsim.pc under $prefix" >&2; exit 1; }
+export PKG_CONFIG_PATH=$(dirname "$pcfile")${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
+read -r -a pc <<<"$(pkg-config --cflags --libs teepsim)"
+$launcher "$cxx" -std=c++20 $flags -o "$tmp/codec_pkgconfig" "$consumer/codec_pkgconfig.cc" "${pc[@]}"
+"$tmp/codec_pkgconfig" "$vector" | tee "$tmp/pkgconfig.out"
+expect "$tmp/pkgconfig.out" "codec: QueryRequest"
+# The models' .pc names the same archive and ns-3 libraries as the CMake package.
+pkg-config --exists teepsim-models || { echo "consumer_test: teepsim-models.pc not usable" >&2; exit 1; }
+
+echo "consumer_test: install + CMake and pkg-config consumers OK in $((SECONDS - start)) s"
