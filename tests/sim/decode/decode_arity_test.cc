@@ -8,30 +8,16 @@
 #include <filesystem>
 #include <sstream>
 
+#include "tests/sim/decode/decode_test_util.h"
+
 namespace teepsim::decode
 {
 namespace
 {
 
+using namespace teepsim::decode::test;
+
 namespace fs = std::filesystem;
-
-struct Outcome
-{
-    int code = -1;
-    std::string out;
-    std::string err;
-};
-
-Outcome Decode(const std::vector<std::string>& args, const std::string& stdinText = "")
-{
-    std::istringstream in(stdinText);
-    std::ostringstream out, err;
-    Outcome r;
-    r.code = RunDecode(args, in, out, err);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
-}
 
 void ExpectMalformed(const Outcome& r)
 {

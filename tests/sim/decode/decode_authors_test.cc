@@ -13,11 +13,14 @@
 #include <sstream>
 
 #include "sim/decode/annotated_diagnostic.h"
+#include "tests/sim/decode/decode_test_util.h"
 
 namespace teepsim::decode
 {
 namespace
 {
+
+using namespace teepsim::decode::test;
 
 namespace fs = std::filesystem;
 
@@ -26,37 +29,6 @@ const fs::path kDraft26 = kVectors / "ietf-teep-protocol-draft26-pr420";
 const fs::path kLegacy = kVectors / "ietf-teep-protocol-master-pre26";
 const std::string kSuitKey = (kDraft26 / "keys/appendixE_suit_signing_key_pub.pem").string();
 const std::string kToken = "h'a0a1a2a3a4a5a6a7a8a9aaabacadaeaf'";
-
-struct Outcome
-{
-    int code = -1;
-    std::string out;
-    std::string err;
-};
-
-Outcome Decode(const std::vector<std::string>& args)
-{
-    std::istringstream in;
-    std::ostringstream out, err;
-    Outcome r;
-    r.code = RunDecode(args, in, out, err);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
-}
-
-bool Has(const std::string& text, const std::string& part)
-{
-    return text.find(part) != std::string::npos;
-}
-
-int Lines(const std::string& s)
-{
-    int n = 0;
-    for (char c : s)
-        n += c == '\n';
-    return n;
-}
 
 cbor::Value ReadCbor(const fs::path& p)
 {

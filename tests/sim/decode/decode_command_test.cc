@@ -10,10 +10,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/sim/decode/decode_test_util.h"
+
 namespace teepsim::decode
 {
 namespace
 {
+
+using namespace teepsim::decode::test;
 
 namespace fs = std::filesystem;
 
@@ -30,37 +34,6 @@ const std::string kAgentPub = (kLibteep / "key/teep_agent_prime256v1_pub.pem").s
 // RFC 9679 thumbprints published in libteep's SOURCE.md.
 const std::string kTamKid = "c770ec53";
 const std::string kAgentKid = "e96788b1";
-
-struct Outcome
-{
-    int code = -1;
-    std::string out;
-    std::string err;
-};
-
-Outcome Decode(const std::vector<std::string>& args, const std::string& stdinText = "")
-{
-    std::istringstream in(stdinText);
-    std::ostringstream out, err;
-    Outcome r;
-    r.code = RunDecode(args, in, out, err);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
-}
-
-bool Has(const std::string& text, const std::string& part)
-{
-    return text.find(part) != std::string::npos;
-}
-
-int Lines(const std::string& s)
-{
-    int n = 0;
-    for (char c : s)
-        n += c == '\n';
-    return n;
-}
 
 std::string WriteTemp(const std::string& name, const std::string& content)
 {
