@@ -12,6 +12,13 @@ if [ -z "$lsan" ]; then
   echo "leak_check: liblsan.so.0 not found (Debian package liblsan0, installed by scripts/bootstrap.sh)" >&2
   exit 2
 fi
+# Self-check: the preloaded LeakSanitizer must catch a known leak, or a clean result means nothing.
+printf '#include <stdlib.h>\nvoid* volatile g;\nvoid leak(void) { g = malloc(64); g = 0; }\nint main(void) { leak(); return 0; }\n' >"$dir/leak.c"
+cc -O0 -o "$dir/leak" "$dir/leak.c"
+if LD_PRELOAD=$lsan LSAN_OPTIONS=exitcode=99 "$dir/leak" 2>/dev/null; then
+  echo "leak_check: LeakSanitizer ($lsan) did not report a known leak; cannot check teepsim" >&2
+  exit 2
+fi
 run() {
   echo "== teepsim run $*"
   LD_PRELOAD=$lsan LSAN_OPTIONS=exitcode=99 "$bin" run --quiet --progress never \
