@@ -108,7 +108,8 @@ RunRecord MakeRun(uint64_t seed = 7, uint64_t run = 1)
     return rr;
 }
 
-const RunParams kParams{{"verifier.validity", "4h"}, {"fleet.count", "4"}};
+const RunParams kParams{{"verifier.validity", "4h", 14400.0, "s", false},
+                        {"fleet.count", "4", 4.0, "count", false}};
 
 int64_t RowsOfRun(const std::string& path)
 {
@@ -123,21 +124,32 @@ int64_t RowsOfRun(const std::string& path)
 
 } // namespace
 
-// A new file gets every table, meta.schema_version = 2, user_version = 2 and WAL journaling.
+// A new file gets every table and view, meta.schema_version = 3, user_version = 3 and WAL
+// journaling.
 TEST(ResultsDb, SchemaIsCreatedAndVersioned)
 {
     const auto path = FreshPath("schema");
     auto db = ResultsDb::Open(path);
     EXPECT_EQ(db.SchemaVersion(), kSchemaVersion);
-    EXPECT_EQ(One(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "2");
-    EXPECT_EQ(One(path, "PRAGMA user_version"), "2");
+    EXPECT_EQ(One(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "3");
+    EXPECT_EQ(One(path, "PRAGMA user_version"), "3");
     EXPECT_EQ(One(path, "PRAGMA journal_mode"), "wal");
     const auto tables =
         Query(path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-    Rows expect{{"counters"},  {"devices"},    {"exposures"}, {"groups"},
-                {"meta"},      {"run_params"}, {"runs"},      {"sessions"},
-                {"summaries"}, {"timeseries"}, {"warnings"}};
+    Rows expect{{"counters"}, {"devices"},         {"exposures"},  {"groups"},
+                {"meta"},     {"point_summaries"}, {"run_params"}, {"runs"},
+                {"sessions"}, {"summaries"},       {"timeseries"}, {"warnings"}};
     EXPECT_EQ(tables, expect);
+    EXPECT_EQ(
+        Query(path, "SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name"),
+        (Rows{
+            {"group_summary"}, {"point_wide"}, {"removal_curve"}, {"run_wide"}, {"trust_curve"}}));
+    // Every view can be read in a new file (empty), so no view names a missing table.
+    for (const char* view :
+         {"group_summary", "point_wide", "removal_curve", "run_wide", "trust_curve"})
+    {
+        EXPECT_EQ(One(path, std::string("SELECT count(*) FROM ") + view), "0") << view;
+    }
 }
 
 // One run: the runs row, params, devices, one exposure row per affected device (the censored
@@ -155,11 +167,12 @@ TEST(ResultsDb, WritesOneRunWithKnownRows)
     EXPECT_EQ(id, 1);
 
     EXPECT_EQ(Query(path, "SELECT scenario_name, scenario_hash, seed, run, teepsim_version, "
-                          "events, status, error, horizon_ns FROM runs"),
+                          "events, status, error, horizon_ns, bucket_ns FROM runs"),
               (Rows{{"quick", "abc123", "7", "1", "0.1.0", "12345", "ok", "NULL",
-                     std::to_string(10 * kH)}}));
-    EXPECT_EQ(Query(path, "SELECT key, value FROM run_params ORDER BY key"),
-              (Rows{{"fleet.count", "4"}, {"verifier.validity", "4h"}}));
+                     std::to_string(10 * kH), std::to_string(60 * kNsPerSecond)}}));
+    EXPECT_EQ(Query(path, "SELECT key, value, num, unit, swept FROM run_params ORDER BY key"),
+              (Rows{{"fleet.count", "4", "4.0", "count", "0"},
+                    {"verifier.validity", "4h", "14400.0", "s", "0"}}));
     EXPECT_EQ(Query(path, "SELECT device, class, ree, broker FROM devices WHERE device IN (0, 3) "
                           "ORDER BY device"),
               (Rows{{"0", "phone", "1", "honest"}, {"3", "phone", "0", ""}}));
@@ -226,7 +239,7 @@ TEST(ResultsDb, ConstraintViolationMidWriteLeavesNoRows)
 {
     const auto path = FreshPath("constraint");
     auto db = ResultsDb::Open(path);
-    const RunParams dup{{"a", "1"}, {"a", "2"}};
+    const RunParams dup{{"a", "1", 1.0, "count", false}, {"a", "2", 2.0, "count", false}};
     try
     {
         db.WriteRun(MakeRun(), MakeRecorder(), dup);
@@ -334,8 +347,10 @@ TEST(ResultsDb, RecordsFailedRuns)
     auto rr = MakeRun();
     rr.error = "scenario: TAM unreachable";
     db.RecordFailedRun(rr, kParams);
-    EXPECT_EQ(Query(path, "SELECT status, error FROM runs"),
-              (Rows{{"failed", "scenario: TAM unreachable"}}));
+    EXPECT_EQ(Query(path, "SELECT status, error, horizon_ns, bucket_ns FROM runs"),
+              (Rows{{"failed", "scenario: TAM unreachable", "NULL", "NULL"}}));
+    EXPECT_EQ(Query(path, "SELECT run_id, status, \"verifier.validity\" FROM run_wide"),
+              (Rows{{"1", "failed", "14400.0"}}));
     EXPECT_EQ(One(path, "SELECT count(*) FROM run_params"), "2");
     EXPECT_FALSE(db.HasCompletedRun("abc123", 7, 1));
 }
