@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/sim/results/db_test_util.h"
+
 using namespace teepsim;
 using namespace teepsim::results;
 using recorder::kNsPerSecond;
@@ -24,48 +26,10 @@ namespace
 {
 
 constexpr TimeNs kH = 3600 * kNsPerSecond;
-using Rows = std::vector<std::vector<std::string>>;
-
-std::string FreshPath(const std::string& name)
-{
-    const auto dir = std::filesystem::path(TEEPSIM_BINARY_DIR) / "results-test";
-    std::filesystem::create_directories(dir);
-    const auto p = dir / (name + ".sqlite");
-    for (const char* suffix : {"", "-wal", "-shm"})
-    {
-        std::filesystem::remove(p.string() + suffix);
-    }
-    return p.string();
-}
-
-// Runs `sql` on its own connection; every value as text, NULL as "NULL".
-Rows Query(const std::string& path, const std::string& sql)
-{
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(db);
-    Rows rows;
-    while (st && sqlite3_step(st) == SQLITE_ROW)
-    {
-        auto& row = rows.emplace_back();
-        for (int c = 0; c < sqlite3_column_count(st); ++c)
-        {
-            const auto* t = sqlite3_column_text(st, c);
-            row.emplace_back(t ? reinterpret_cast<const char*>(t) : "NULL");
-        }
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return rows;
-}
-
-std::string One(const std::string& path, const std::string& sql)
-{
-    const auto rows = Query(path, sql);
-    return rows.empty() || rows[0].empty() ? "<none>" : rows[0][0];
-}
+using test::FreshPath;
+using test::One;
+using test::Query;
+using test::Rows;
 
 // Four phones with "bad": three removed at 1.5, 2 and 2.5 h, one never (censored at 10 h).
 Recorder MakeRecorder()
