@@ -86,6 +86,8 @@ class Stmt
         sqlite3_clear_bindings(m_stmt);
     }
     int Columns() const { return sqlite3_column_count(m_stmt); }
+    /// SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.
+    int Type(int col) const { return sqlite3_column_type(m_stmt, col); }
     bool IsNull(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
     int64_t Int(int col) const { return sqlite3_column_int64(m_stmt, col); }
     double Double(int col) const { return sqlite3_column_double(m_stmt, col); }
