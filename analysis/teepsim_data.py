@@ -32,15 +32,15 @@ METRICS = ("R", "T_trust", "W_danger", "W_clean")
 # Parameters that identify a run or a file, never a point of the design.
 NOT_PARAMETERS = {"run", "seed", "name", "description", "outputs.database", "outputs.pcap_dir",
                   "output.database", "output.pcap_dir"}
-NS = 1e-9
+NS_PER_S = 1e9
 
 _UNITS = [  # (suffix, scale to SI, SI unit); longest suffixes first where they overlap
     ("Gbps", 1e9, "bit/s"), ("Mbps", 1e6, "bit/s"), ("kbps", 1e3, "bit/s"), ("bps", 1.0, "bit/s"),
     ("GiB", 2.0 ** 30, "B"), ("MiB", 2.0 ** 20, "B"), ("KiB", 2.0 ** 10, "B"),
     ("GB", 1e9, "B"), ("MB", 1e6, "B"), ("kB", 1e3, "B"),
-    ("ns", 1e-9, "s"), ("us", 1e-6, "s"), ("ms", 1e-3, "s"),
+    ("ns", -1e9, "s"), ("us", -1e6, "s"), ("ms", -1e3, "s"),  # negative: divide (exact)
     ("B", 1.0, "B"), ("d", 86400.0, "s"), ("h", 3600.0, "s"), ("m", 60.0, "s"), ("s", 1.0, "s"),
-    ("%", 0.01, ""),
+    ("%", -100.0, ""),
 ]
 _NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z%]*)\s*$")
 
@@ -65,7 +65,7 @@ def parse_value(text):
         return number, ""
     for unit, scale, si in _UNITS:
         if suffix == unit:
-            return number * scale, si
+            return (number * scale if scale > 0 else number / -scale), si
     return math.nan, None
 
 
@@ -139,7 +139,7 @@ def runs(db, status="ok"):
     if status is not None:
         base = base[base["status"] == status]
     if "horizon_ns" in base.columns:
-        base["horizon"] = base.pop("horizon_ns") * NS
+        base["horizon"] = base.pop("horizon_ns") / NS_PER_S
     base = base.drop(columns=["scenario_text"], errors="ignore").reset_index(drop=True)
     params = _params_long(con)
     swept = _mark_swept(params, base)
@@ -262,7 +262,7 @@ def exposures(db, run=None):
         f"WHERE {where} ORDER BY e.run_id, e.device, e.ta", con, params=args)
     for col, name in (("t0_ns", "t0"), ("r_ns", "R"), ("t_trust_ns", "T_trust"),
                       ("w_danger_ns", "W_danger"), ("w_clean_ns", "W_clean")):
-        df[name] = pd.to_numeric(df.pop(col), errors="coerce") * NS
+        df[name] = pd.to_numeric(df.pop(col), errors="coerce") / NS_PER_S
     return df
 
 
@@ -286,7 +286,7 @@ def curve(db, run, metric):
         raise DataError(f"run {run} has no series '{metric}' (it has: "
                         f"{', '.join(series_names(con, run)) or 'none'})")
     ts = np.union1d(sim["t_ns"].to_numpy(), ana["t_ns"].to_numpy())
-    out = pd.DataFrame({"t": ts * NS})
+    out = pd.DataFrame({"t": ts / NS_PER_S})
     if len(sim):
         idx = np.searchsorted(sim["t_ns"].to_numpy(), ts, side="right") - 1
         vals = sim["value"].to_numpy()
@@ -318,11 +318,11 @@ def bucket_width(db, run):
     if "bucket_ns" in _columns(con, "runs"):
         row = con.execute("SELECT bucket_ns FROM runs WHERE id = ?", (int(run),)).fetchone()
         if row and row[0]:
-            return row[0] * NS
+            return row[0] / NS_PER_S
     ts = [r[0] for r in con.execute(
         "SELECT DISTINCT t_ns FROM timeseries WHERE run_id = ? AND series = 'sessions_per_s' "
         "ORDER BY t_ns LIMIT 3", (int(run),))]
-    return (ts[1] - ts[0]) * NS if len(ts) > 1 else math.nan
+    return (ts[1] - ts[0]) / NS_PER_S if len(ts) > 1 else math.nan
 
 
 def sessions(db, run=None, grp="all"):
