@@ -35,6 +35,7 @@ import teepsim_data as td  # noqa: E402
 HOUR = 3600.0
 METRICS = [("R", "removal window R"), ("T_trust", "stale-trust window T_trust"),
            ("W_danger", "danger window W_danger")]
+EXTRA_METRICS = [("X", "execution window X")]
 MAX_LINES = 9  # lines per panel before a legend stops being readable
 
 
@@ -54,6 +55,10 @@ class Plots:
             self.points = self.points[self.points["runs"].apply(
                 lambda rs: any(r in run_filter for r in rs))].reset_index(drop=True)
         self.written, self.skipped = [], []
+        # X (execution window, TEE authorization at execution time) when the database has it.
+        self.metrics = METRICS + [(m, t) for m, t in EXTRA_METRICS
+                                  if f"{m}_mean" in self.points.columns
+                                  and self.points[f"{m}_mean"].notna().any()]
 
     # -- helpers ------------------------------------------------------------------------------
     def skip(self, name, reason):
@@ -168,12 +173,12 @@ class Plots:
             others = [k for k in self.swept if k != key]
             groups = list(self.points.groupby(others[0] if len(others) == 1 else others,
                                                sort=True)) if others else [((), self.points)]
-            fig, axes = style.figure(1, len(METRICS))
+            fig, axes = style.figure(1, len(self.metrics))
             for (gkey, g), color in zip(groups[:MAX_LINES], style.colors() * 3):
                 g = g.sort_values(key)
                 x = self.axis_value(key, g[key].to_numpy(dtype=float))
                 name = self.label(g.iloc[0], others) if others else "simulation"
-                for ax, (m, title) in zip(axes[0], METRICS):
+                for ax, (m, title) in zip(axes[0], self.metrics):
                     y = g[f"{m}_mean"].to_numpy(dtype=float) / HOUR
                     lo = g[f"{m}_ci_low"].to_numpy(dtype=float) / HOUR
                     hi = g[f"{m}_ci_high"].to_numpy(dtype=float) / HOUR
@@ -184,7 +189,7 @@ class Plots:
                     if np.isfinite(th).any():
                         ax.plot(x, th, color=color, label="theory" if not others else
                                 f"{name}, theory", **style.THEORY)
-            for ax, (m, title) in zip(axes[0], METRICS):
+            for ax, (m, title) in zip(axes[0], self.metrics):
                 ax.set_xlabel(self.axis_label(key))
                 ax.set_ylabel(f"{m} (hours)")
                 ax.set_title(title)
