@@ -23,6 +23,7 @@ Exit 0 when at least one figure was written, 1 when none, 2 for a missing or for
 import argparse
 import math
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -421,8 +422,9 @@ class Plots:
         style.save(fig, self.outdir, "tam_load", self.written, self.formats)
 
     def tam_load_vs(self):
-        keys = [k for k in self.swept if k.endswith((".count", "interval", "workers",
-                                                     "service_time"))]
+        keys = [k for k in self.swept if re.fullmatch(
+            r"fleet\.[^.]+\.count|policy_check\.interval|tam\.workers|tam\.(remediation_)?service_time",
+            k)]
         if not keys:
             return self.skip("tam_load_vs_<param>", "no swept fleet size, interval, worker "
                              "count or service time")
