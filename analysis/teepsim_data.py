@@ -198,25 +198,29 @@ def points(db, scope="all", metrics=None):
             "SELECT scenario_hash, metric, replications, mean, sd, ci95_low, ci95_high "
             "FROM point_summaries WHERE scope = ?", con, params=(scope,))
     first = rw.groupby("scenario_hash", sort=False)["run_id"].min().sort_values()
+    empty = s.iloc[0:0]
+    by = {k: g for k, g in s.groupby(["scenario_hash", "metric", "source"], sort=False)}
+    stored_by = {k: g for k, g in stored.groupby(["scenario_hash", "metric"], sort=False)} \
+        if stored is not None else {}
+    members_by = rw.groupby("scenario_hash")["run_id"].apply(list).to_dict()
     rows, ci_source = [], {}
     for h, first_run in first.items():
         prow = rw[rw["run_id"] == first_run].iloc[0]
-        members = rw.loc[rw["scenario_hash"] == h, "run_id"].tolist()
+        members = members_by[h]
         row = {"scenario_hash": h, **{k: prow[k] for k in swept if k in prow}, "runs": members}
         reps = 0
         for m in metrics:
-            sim_all = s[(s.scenario_hash == h) & (s.metric == m) & (s.source == "sim")]
+            sim_all = by.get((h, m, "sim"), empty)
             sim = sim_all[sim_all["mean"].notna()]  # a run censored throughout has no mean
-            ana = s[(s.scenario_hash == h) & (s.metric == m) & (s.source == "analytic")
-                    & s["mean"].notna()]
+            ana = by.get((h, m, "analytic"), empty)
+            ana = ana[ana["mean"].notna()]
             n = len(sim)
             reps = max(reps, n)
             mean = sim["mean"].mean() if n else math.nan
             sd = sim["mean"].std(ddof=1) if n >= 2 else math.nan
             low = high = math.nan
             src = "none"
-            st = stored[(stored.scenario_hash == h) & (stored.metric == m)] \
-                if stored is not None else pd.DataFrame()
+            st = stored_by.get((h, m), pd.DataFrame())
             if len(st) and st["replications"].iloc[0] == n and n >= 2:
                 mean, sd = st["mean"].iloc[0], st["sd"].iloc[0]
                 low, high = st["ci95_low"].iloc[0], st["ci95_high"].iloc[0]
