@@ -323,7 +323,7 @@ class Plots:
         style.save(fig, self.outdir, "removal_curve", self.written, self.formats)
 
     def survival_by(self, kind, name):
-        drawn_any = False
+        drawn_any = theory_any = False
         pts = self.points.head(3)
         fig, axes = style.figure(1, max(1, len(pts)), sharey=True)
         for ax, (_, pr) in zip(axes[0], pts.iterrows()):
@@ -339,12 +339,14 @@ class Plots:
                 group = series[len(f"removal_curve[{kind}="):-1]
                 ax.step(cv.t / HOUR, cv.sim, where="post", color=color, label=f"{kind} {group}")
                 if cv.analytic.notna().any():
+                    theory_any = True
                     ax.plot(cv.t / HOUR, cv.analytic, color=color, label=f"{group}, theory",
                             **style.THEORY)
                 alive = cv.t[cv.sim > 1e-3]
                 xmax = max(xmax, alive.max() if len(alive) else 0)
             overall = td.curve(self.con, run, "removal_curve")
             if overall.analytic.notna().any():
+                theory_any = True
                 ax.plot(overall.t / HOUR, overall.analytic, color="black",
                         label="fleet, theory", **style.THEORY)
             ax.set_xlim(0, max(xmax * 1.1, 1e-3) / HOUR)
@@ -357,8 +359,9 @@ class Plots:
         if not drawn_any:
             style.close(fig)
             return self.skip(name, f"one {kind} only: no per-{kind} curves in the database")
-        fig.suptitle(f"Removal curve S(t) per {'device class' if kind == 'class' else 'Broker behaviour'}"
-                     " (dashed: theory where a closed form exists)")
+        what = "device class" if kind == "class" else "Broker behaviour"
+        fig.suptitle(f"Removal curve S(t) per {what}" + (" (dashed: theory)" if theory_any else
+                                                          " (no closed form for this scenario)"))
         style.legend_below(fig, list(axes.flat))
         style.save(fig, self.outdir, name, self.written, self.formats)
 
