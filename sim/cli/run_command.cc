@@ -111,7 +111,7 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
     record.run = s.run;
     record.teepsimVersion = TEEPSIM_VERSION;
     record.startedAt = results::NowUtcIso8601();
-    const results::RunParams params = sim::ResolvedParameters(s);
+    const results::RunParams params = sim::RunParameters(s);
 
     // Open (or create) the database before simulating, so a bad path fails fast.
     std::optional<results::ResultsDb> db;

@@ -1,4 +1,5 @@
-// ResultsDb: schema creation/checking and the one-transaction run writer.
+// ResultsDb: schema creation/checking, the one-transaction run writer (WriteRun in named steps,
+// one per table) and the upkeep of the generated views.
 #include "teepsim/sim/results.h"
 
 #include <fmt/format.h>
@@ -7,120 +8,15 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <set>
+
+#include "sim/results/schema.h"
 
 namespace teepsim::results
 {
 
 namespace
 {
-
-// Schema version 2; keep in sync with results.h and docs/DATABASE.md.
-constexpr const char* kSchema = R"sql(
-CREATE TABLE meta (
-  key   TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
-CREATE TABLE runs (
-  id              INTEGER PRIMARY KEY,
-  scenario_name   TEXT NOT NULL,
-  scenario_text   TEXT NOT NULL,
-  scenario_hash   TEXT NOT NULL,
-  seed            INTEGER NOT NULL,
-  run             INTEGER NOT NULL,
-  teepsim_version TEXT NOT NULL,
-  started_at      TEXT NOT NULL,
-  wall_seconds    REAL,
-  events          INTEGER,
-  peak_rss_kib    INTEGER,
-  horizon_ns      INTEGER,
-  status          TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
-  error           TEXT
-);
-CREATE INDEX runs_by_key ON runs (scenario_hash, seed, run);
-CREATE TABLE run_params (
-  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-  key    TEXT NOT NULL,
-  value  TEXT NOT NULL,
-  PRIMARY KEY (run_id, key)
-) WITHOUT ROWID;
-CREATE TABLE devices (
-  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-  device INTEGER NOT NULL,
-  class  TEXT NOT NULL,
-  ree    INTEGER NOT NULL CHECK (ree IN (0, 1)),
-  broker TEXT NOT NULL,
-  PRIMARY KEY (run_id, device)
-) WITHOUT ROWID;
-CREATE TABLE exposures (
-  run_id           INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-  device           INTEGER NOT NULL,
-  ta               TEXT NOT NULL,
-  t0_ns            INTEGER NOT NULL,
-  removed_ns       INTEGER,
-  trust_end_ns     INTEGER,
-  r_ns             INTEGER,
-  t_trust_ns       INTEGER,
-  w_danger_ns      INTEGER,
-  w_clean_ns       INTEGER,
-  r_censored       INTEGER NOT NULL CHECK (r_censored IN (0, 1)),
-  t_trust_censored INTEGER NOT NULL CHECK (t_trust_censored IN (0, 1)),
-  PRIMARY KEY (run_id, device, ta)
-) WITHOUT ROWID;
-CREATE TABLE summaries (
-  run_id     INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-  metric     TEXT NOT NULL,
-  scope      TEXT NOT NULL,
-  source     TEXT NOT NULL CHECK (source IN ('sim', 'analytic')),
-  unit       TEXT NOT NULL,
-  n          INTEGER,
-  n_censored INTEGER,
-  mean REAL, sd REAL, se REAL, p50 REAL, p90 REAL, p95 REAL, p99 REAL, max REAL,
-  z_score    REAL,
-  PRIMARY KEY (run_id, metric, scope, source)
-) WITHOUT ROWID;
-CREATE TABLE timeseries (
-  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-  series TEXT NOT NULL,
-  t_ns   INTEGER NOT NULL,
-  value  REAL NOT NULL,
-  PRIMARY KEY (run_id, series, t_ns)
-) WITHOUT ROWID;
-CREATE TABLE sessions (
-  run_id     INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-  grp        TEXT NOT NULL,
-  cause      TEXT NOT NULL,
-  failure    INTEGER NOT NULL CHECK (failure IN (0, 1)),
-  count      INTEGER NOT NULL,
-  bytes_up   INTEGER NOT NULL,
-  bytes_down INTEGER NOT NULL,
-  PRIMARY KEY (run_id, grp, cause)
-) WITHOUT ROWID;
-CREATE TABLE groups (
-  run_id          INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-  grp             TEXT NOT NULL,
-  devices         INTEGER NOT NULL,
-  affected        INTEGER NOT NULL,
-  removed         INTEGER NOT NULL,
-  censored        INTEGER NOT NULL,
-  sessions        INTEGER NOT NULL,
-  sessions_failed INTEGER NOT NULL,
-  PRIMARY KEY (run_id, grp)
-) WITHOUT ROWID;
-CREATE TABLE warnings (
-  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-  seq    INTEGER NOT NULL,
-  code   TEXT NOT NULL,
-  grp    TEXT NOT NULL,
-  text   TEXT NOT NULL,
-  PRIMARY KEY (run_id, seq)
-) WITHOUT ROWID;
-CREATE TABLE counters (
-  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-  name   TEXT NOT NULL,
-  value  INTEGER NOT NULL,
-  PRIMARY KEY (run_id, name)
-) WITHOUT ROWID;
-)sql";
 
 [[noreturn]] void Fail(sqlite3* db, std::string_view what)
 {
@@ -241,19 +137,7 @@ ResultsDb ResultsDb::Open(const std::string& path)
         }
         if (nTables == 0)
         {
-            out.Exec(kSchema, "creating the schema");
-            Stmt meta(db, "INSERT INTO meta (key, value) VALUES (?1, ?2)");
-            meta.Bind(1, std::string_view("schema_version"))
-                .Bind(2, std::string_view(std::to_string(kSchemaVersion)))
-                .Run("writing meta");
-            meta.Bind(1, std::string_view("created_at"))
-                .Bind(2, std::string_view(NowUtcIso8601()))
-                .Run("writing meta");
-            meta.Bind(1, std::string_view("generator"))
-                .Bind(2, std::string_view("teepsim"))
-                .Run("writing meta");
-            out.Exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion).c_str(),
-                     "setting user_version");
+            out.CreateSchema();
         }
         else if (!hasMeta)
         {
@@ -271,11 +155,33 @@ ResultsDb ResultsDb::Open(const std::string& path)
     }
     if (const int v = out.SchemaVersion(); v != kSchemaVersion)
     {
-        throw ResultsError(fmt::format("results database: '{}' has schema version {}; this teepsim "
-                                       "reads and writes version {}",
-                                       path, v, kSchemaVersion));
+        // No migration: a version-2 file lacks what version 3 adds (which keys a sweep varied,
+        // the bucket width of each run), and filling it in would be guessing.
+        throw ResultsError(fmt::format(
+            "results database: '{}' has schema version {} ({} teepsim); this teepsim reads and "
+            "writes version {}: write new runs to a new file (the old one stays readable with "
+            "sqlite3; see \"Older files\" in docs/DATABASE.md)",
+            path, v, v < kSchemaVersion ? "written by an older" : "written by a newer",
+            kSchemaVersion));
     }
     return out;
+}
+
+void ResultsDb::CreateSchema()
+{
+    Exec(detail::SchemaSql().c_str(), "creating the schema");
+    RebuildWideViews(); // no keys yet: the views exist, with their fixed columns
+    Stmt meta(m_db, "INSERT INTO meta (key, value) VALUES (?1, ?2)");
+    meta.Bind(1, std::string_view("schema_version"))
+        .Bind(2, std::string_view(std::to_string(kSchemaVersion)))
+        .Run("writing meta");
+    meta.Bind(1, std::string_view("created_at"))
+        .Bind(2, std::string_view(NowUtcIso8601()))
+        .Run("writing meta");
+    meta.Bind(1, std::string_view("generator"))
+        .Bind(2, std::string_view("teepsim"))
+        .Run("writing meta");
+    Exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion).c_str(), "setting user_version");
 }
 
 ResultsDb::ResultsDb(ResultsDb&& other) noexcept
@@ -337,12 +243,15 @@ void ResultsDb::Hook(std::string_view table) const
     }
 }
 
-int64_t ResultsDb::InsertRun(const RunRecord& run, std::string_view status, int64_t horizonNs)
+int64_t ResultsDb::InsertRun(const RunRecord& run, std::string_view status, int64_t horizonNs,
+                             int64_t bucketNs)
 {
     Hook("runs");
+    auto known = [](int64_t v) { return v >= 0 ? std::optional<int64_t>(v) : std::nullopt; };
     Stmt s(m_db, "INSERT INTO runs (scenario_name, scenario_text, scenario_hash, seed, run, "
                  "teepsim_version, started_at, wall_seconds, events, peak_rss_kib, horizon_ns, "
-                 "status, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+                 "bucket_ns, status, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                 "?12, ?13, ?14)");
     s.Bind(1, std::string_view(run.scenarioName))
         .Bind(2, std::string_view(run.scenarioText))
         .Bind(3, std::string_view(run.scenarioHash))
@@ -353,9 +262,10 @@ int64_t ResultsDb::InsertRun(const RunRecord& run, std::string_view status, int6
         .Bind(8, run.wallSeconds)
         .Bind(9, AsInt(run.events))
         .Bind(10, run.peakRssKib)
-        .Bind(11, horizonNs >= 0 ? std::optional<int64_t>(horizonNs) : std::nullopt)
-        .Bind(12, status)
-        .Bind(13, run.error.empty() ? std::nullopt : std::optional<std::string_view>(run.error));
+        .Bind(11, known(horizonNs))
+        .Bind(12, known(bucketNs))
+        .Bind(13, status)
+        .Bind(14, run.error.empty() ? std::nullopt : std::optional<std::string_view>(run.error));
     s.Run("writing runs");
     return sqlite3_last_insert_rowid(m_db);
 }
@@ -363,11 +273,195 @@ int64_t ResultsDb::InsertRun(const RunRecord& run, std::string_view status, int6
 void ResultsDb::InsertParams(int64_t id, const RunParams& params)
 {
     Hook("run_params");
-    Stmt s(m_db, "INSERT INTO run_params (run_id, key, value) VALUES (?1, ?2, ?3)");
-    for (const auto& [key, value] : params)
+    Stmt s(m_db, "INSERT INTO run_params (run_id, key, value, num, unit, swept) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    for (const RunParam& p : params)
     {
-        s.Bind(1, id).Bind(2, std::string_view(key)).Bind(3, std::string_view(value));
-        s.Run(fmt::format("writing run_params '{}'", key));
+        s.Bind(1, id)
+            .Bind(2, std::string_view(p.key))
+            .Bind(3, std::string_view(p.value))
+            .Bind(4, p.num)
+            .Bind(5, p.unit.empty() ? std::nullopt : std::optional<std::string_view>(p.unit))
+            .Bind(6, int64_t{p.swept});
+        s.Run(fmt::format("writing run_params '{}'", p.key));
+    }
+}
+
+void ResultsDb::InsertDevices(int64_t id, const recorder::Recorder& rec)
+{
+    Hook("devices");
+    Stmt s(m_db, "INSERT INTO devices (run_id, device, class, ree, broker) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5)");
+    const auto& devices = rec.Devices();
+    for (size_t d = 0; d < devices.size(); ++d)
+    {
+        s.Bind(1, id)
+            .Bind(2, static_cast<int64_t>(d))
+            .Bind(3, std::string_view(devices[d].deviceClass))
+            .Bind(4, int64_t{devices[d].hasRee})
+            .Bind(5, std::string_view(devices[d].broker));
+        s.Run("writing devices");
+    }
+}
+
+void ResultsDb::InsertExposures(int64_t id, const recorder::Recorder& rec)
+{
+    Hook("exposures");
+    Stmt s(m_db, "INSERT INTO exposures (run_id, device, ta, t0_ns, removed_ns, "
+                 "trust_end_ns, r_ns, t_trust_ns, w_danger_ns, w_clean_ns, r_censored, "
+                 "t_trust_censored) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                 "?12)");
+    for (const auto& x : rec.Exposures())
+    {
+        s.Bind(1, id)
+            .Bind(2, int64_t{x.device})
+            .Bind(3, std::string_view(rec.TaName(x.ta)))
+            .Bind(4, x.t0)
+            .Bind(5, x.removed)
+            .Bind(6, x.trustEnd)
+            .Bind(7, x.r)
+            .Bind(8, x.tTrust)
+            .Bind(9, x.wDanger)
+            .Bind(10, x.wClean)
+            .Bind(11, int64_t{x.rCensored})
+            .Bind(12, int64_t{x.tTrustCensored});
+        s.Run("writing exposures");
+    }
+}
+
+void ResultsDb::InsertSummaries(int64_t id, const recorder::Recorder& rec,
+                                std::span<const recorder::MetricSummary> analytic)
+{
+    Hook("summaries");
+    Stmt s(m_db, "INSERT INTO summaries (run_id, metric, scope, source, unit, n, "
+                 "n_censored, mean, sd, se, p50, p90, p95, p99, max, z_score) VALUES "
+                 "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+    std::map<std::pair<std::string, std::string>, const recorder::Summary*> sim;
+    auto write =
+        [&](const recorder::MetricSummary& m, std::string_view source, std::optional<double> z)
+    {
+        const auto& v = m.summary;
+        s.Bind(1, id)
+            .Bind(2, std::string_view(m.metric))
+            .Bind(3, std::string_view(m.scope))
+            .Bind(4, source)
+            .Bind(5, std::string_view(m.unit))
+            .Bind(6, AsInt(v.n))
+            .Bind(7, AsInt(v.nCensored))
+            .Bind(8, v.mean)
+            .Bind(9, v.sd)
+            .Bind(10, v.se)
+            .Bind(11, v.p50)
+            .Bind(12, v.p90)
+            .Bind(13, v.p95)
+            .Bind(14, v.p99)
+            .Bind(15, v.max)
+            .Bind(16, z);
+        s.Run(fmt::format("writing summaries {} [{}] ({})", m.metric, m.scope, source));
+    };
+    for (const auto& m : rec.Summaries())
+    {
+        sim[{m.metric, m.scope}] = &m.summary;
+        write(m, "sim", std::nullopt);
+    }
+    for (const auto& m : analytic)
+    {
+        std::optional<double> z;
+        const auto it = sim.find({m.metric, m.scope});
+        if (it != sim.end() && m.summary.mean && it->second->mean && it->second->se &&
+            *it->second->se > 0)
+        {
+            z = (*m.summary.mean - *it->second->mean) / *it->second->se;
+        }
+        write(m, "analytic", z);
+    }
+}
+
+void ResultsDb::InsertSeries(int64_t id, const recorder::Recorder& rec,
+                             std::span<const recorder::Series> analyticSeries)
+{
+    Hook("timeseries");
+    Stmt s(m_db, "INSERT INTO timeseries (run_id, series, t_ns, value) VALUES (?1, ?2, ?3, ?4)");
+    auto write = [&](const recorder::Series& series)
+    {
+        for (const auto& p : series.points)
+        {
+            s.Bind(1, id).Bind(2, std::string_view(series.name)).Bind(3, p.t).Bind(4, p.value);
+            s.Run("writing timeseries " + series.name);
+        }
+    };
+    for (const auto& series : rec.AllSeries())
+    {
+        write(series);
+    }
+    for (const auto& series : analyticSeries)
+    {
+        write(series);
+    }
+}
+
+void ResultsDb::InsertSessions(int64_t id, const recorder::Recorder& rec)
+{
+    Hook("sessions");
+    Stmt s(m_db, "INSERT INTO sessions (run_id, grp, cause, failure, count, bytes_up, "
+                 "bytes_down) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    for (const auto& a : rec.Sessions())
+    {
+        s.Bind(1, id)
+            .Bind(2, std::string_view(a.group))
+            .Bind(3, std::string_view(a.cause))
+            .Bind(4, int64_t{a.failure})
+            .Bind(5, AsInt(a.count))
+            .Bind(6, AsInt(a.bytesUp))
+            .Bind(7, AsInt(a.bytesDown));
+        s.Run("writing sessions");
+    }
+}
+
+void ResultsDb::InsertGroups(int64_t id, const recorder::Recorder& rec)
+{
+    Hook("groups");
+    Stmt s(m_db, "INSERT INTO groups (run_id, grp, devices, affected, removed, censored, "
+                 "sessions, sessions_failed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    for (const auto& g : rec.Groups())
+    {
+        s.Bind(1, id)
+            .Bind(2, std::string_view(g.group))
+            .Bind(3, AsInt(g.devices))
+            .Bind(4, AsInt(g.affected))
+            .Bind(5, AsInt(g.removed))
+            .Bind(6, AsInt(g.censored))
+            .Bind(7, AsInt(g.sessions))
+            .Bind(8, AsInt(g.failed));
+        s.Run("writing groups");
+    }
+}
+
+void ResultsDb::InsertWarnings(int64_t id, const recorder::Recorder& rec)
+{
+    Hook("warnings");
+    Stmt s(m_db, "INSERT INTO warnings (run_id, seq, code, grp, text) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5)");
+    int64_t seq = 0;
+    for (const auto& w : rec.Warnings())
+    {
+        s.Bind(1, id)
+            .Bind(2, seq++)
+            .Bind(3, std::string_view(w.code))
+            .Bind(4, std::string_view(w.scope))
+            .Bind(5, std::string_view(w.text));
+        s.Run("writing warnings");
+    }
+}
+
+void ResultsDb::InsertCounters(int64_t id, const recorder::Recorder& rec)
+{
+    Hook("counters");
+    Stmt s(m_db, "INSERT INTO counters (run_id, name, value) VALUES (?1, ?2, ?3)");
+    for (const auto& [name, value] : rec.Counters())
+    {
+        s.Bind(1, id).Bind(2, std::string_view(name)).Bind(3, value);
+        s.Run("writing counters");
     }
 }
 
@@ -383,184 +477,85 @@ int64_t ResultsDb::WriteRun(const RunRecord& run, const recorder::Recorder& rec,
     Exec("BEGIN IMMEDIATE", "starting the run transaction");
     try
     {
-        const int64_t id = InsertRun(run, "ok", rec.Horizon());
+        const int64_t id = InsertRun(run, "ok", rec.Horizon(), rec.BucketWidth());
         InsertParams(id, params);
-
-        Hook("devices");
-        {
-            Stmt s(m_db, "INSERT INTO devices (run_id, device, class, ree, broker) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5)");
-            const auto& devices = rec.Devices();
-            for (size_t d = 0; d < devices.size(); ++d)
-            {
-                s.Bind(1, id)
-                    .Bind(2, static_cast<int64_t>(d))
-                    .Bind(3, std::string_view(devices[d].deviceClass))
-                    .Bind(4, int64_t{devices[d].hasRee})
-                    .Bind(5, std::string_view(devices[d].broker));
-                s.Run("writing devices");
-            }
-        }
-
-        Hook("exposures");
-        {
-            Stmt s(m_db, "INSERT INTO exposures (run_id, device, ta, t0_ns, removed_ns, "
-                         "trust_end_ns, r_ns, t_trust_ns, w_danger_ns, w_clean_ns, r_censored, "
-                         "t_trust_censored) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                         "?12)");
-            for (const auto& x : rec.Exposures())
-            {
-                s.Bind(1, id)
-                    .Bind(2, int64_t{x.device})
-                    .Bind(3, std::string_view(rec.TaName(x.ta)))
-                    .Bind(4, x.t0)
-                    .Bind(5, x.removed)
-                    .Bind(6, x.trustEnd)
-                    .Bind(7, x.r)
-                    .Bind(8, x.tTrust)
-                    .Bind(9, x.wDanger)
-                    .Bind(10, x.wClean)
-                    .Bind(11, int64_t{x.rCensored})
-                    .Bind(12, int64_t{x.tTrustCensored});
-                s.Run("writing exposures");
-            }
-        }
-
-        Hook("summaries");
-        {
-            Stmt s(m_db, "INSERT INTO summaries (run_id, metric, scope, source, unit, n, "
-                         "n_censored, mean, sd, se, p50, p90, p95, p99, max, z_score) VALUES "
-                         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
-            std::map<std::pair<std::string, std::string>, const recorder::Summary*> sim;
-            auto write = [&](const recorder::MetricSummary& m, std::string_view source,
-                             std::optional<double> z)
-            {
-                const auto& v = m.summary;
-                s.Bind(1, id)
-                    .Bind(2, std::string_view(m.metric))
-                    .Bind(3, std::string_view(m.scope))
-                    .Bind(4, source)
-                    .Bind(5, std::string_view(m.unit))
-                    .Bind(6, AsInt(v.n))
-                    .Bind(7, AsInt(v.nCensored))
-                    .Bind(8, v.mean)
-                    .Bind(9, v.sd)
-                    .Bind(10, v.se)
-                    .Bind(11, v.p50)
-                    .Bind(12, v.p90)
-                    .Bind(13, v.p95)
-                    .Bind(14, v.p99)
-                    .Bind(15, v.max)
-                    .Bind(16, z);
-                s.Run(fmt::format("writing summaries {} [{}] ({})", m.metric, m.scope, source));
-            };
-            for (const auto& m : rec.Summaries())
-            {
-                sim[{m.metric, m.scope}] = &m.summary;
-                write(m, "sim", std::nullopt);
-            }
-            for (const auto& m : analytic)
-            {
-                std::optional<double> z;
-                const auto it = sim.find({m.metric, m.scope});
-                if (it != sim.end() && m.summary.mean && it->second->mean && it->second->se &&
-                    *it->second->se > 0)
-                {
-                    z = (*m.summary.mean - *it->second->mean) / *it->second->se;
-                }
-                write(m, "analytic", z);
-            }
-        }
-
-        Hook("timeseries");
-        {
-            Stmt s(m_db,
-                   "INSERT INTO timeseries (run_id, series, t_ns, value) VALUES (?1, ?2, ?3, ?4)");
-            auto write = [&](const recorder::Series& series)
-            {
-                for (const auto& p : series.points)
-                {
-                    s.Bind(1, id)
-                        .Bind(2, std::string_view(series.name))
-                        .Bind(3, p.t)
-                        .Bind(4, p.value);
-                    s.Run("writing timeseries " + series.name);
-                }
-            };
-            for (const auto& series : rec.AllSeries())
-            {
-                write(series);
-            }
-            for (const auto& series : analyticSeries)
-            {
-                write(series);
-            }
-        }
-
-        Hook("sessions");
-        {
-            Stmt s(m_db, "INSERT INTO sessions (run_id, grp, cause, failure, count, bytes_up, "
-                         "bytes_down) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-            for (const auto& a : rec.Sessions())
-            {
-                s.Bind(1, id)
-                    .Bind(2, std::string_view(a.group))
-                    .Bind(3, std::string_view(a.cause))
-                    .Bind(4, int64_t{a.failure})
-                    .Bind(5, AsInt(a.count))
-                    .Bind(6, AsInt(a.bytesUp))
-                    .Bind(7, AsInt(a.bytesDown));
-                s.Run("writing sessions");
-            }
-        }
-
-        Hook("groups");
-        {
-            Stmt s(m_db, "INSERT INTO groups (run_id, grp, devices, affected, removed, censored, "
-                         "sessions, sessions_failed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-            for (const auto& g : rec.Groups())
-            {
-                s.Bind(1, id)
-                    .Bind(2, std::string_view(g.group))
-                    .Bind(3, AsInt(g.devices))
-                    .Bind(4, AsInt(g.affected))
-                    .Bind(5, AsInt(g.removed))
-                    .Bind(6, AsInt(g.censored))
-                    .Bind(7, AsInt(g.sessions))
-                    .Bind(8, AsInt(g.failed));
-                s.Run("writing groups");
-            }
-        }
-
-        Hook("warnings");
-        {
-            Stmt s(m_db, "INSERT INTO warnings (run_id, seq, code, grp, text) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5)");
-            int64_t seq = 0;
-            for (const auto& w : rec.Warnings())
-            {
-                s.Bind(1, id)
-                    .Bind(2, seq++)
-                    .Bind(3, std::string_view(w.code))
-                    .Bind(4, std::string_view(w.scope))
-                    .Bind(5, std::string_view(w.text));
-                s.Run("writing warnings");
-            }
-        }
-
-        Hook("counters");
-        {
-            Stmt s(m_db, "INSERT INTO counters (run_id, name, value) VALUES (?1, ?2, ?3)");
-            for (const auto& [name, value] : rec.Counters())
-            {
-                s.Bind(1, id).Bind(2, std::string_view(name)).Bind(3, value);
-                s.Run("writing counters");
-            }
-        }
-
+        InsertDevices(id, rec);
+        InsertExposures(id, rec);
+        InsertSummaries(id, rec, analytic);
+        InsertSeries(id, rec, analyticSeries);
+        InsertSessions(id, rec);
+        InsertGroups(id, rec);
+        InsertWarnings(id, rec);
+        InsertCounters(id, rec);
+        UpdateViewsFor(params);
         Hook("commit");
         Exec("COMMIT", "committing the run");
         return id;
+    }
+    catch (...)
+    {
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+namespace
+{
+// Column names of a table or view (empty when it does not exist).
+std::set<std::string> ColumnsOf(sqlite3* db, const char* name)
+{
+    std::set<std::string> cols;
+    Stmt q(db, "SELECT name FROM pragma_table_info(?1)");
+    q.Bind(1, std::string_view(name));
+    while (q.Next("listing the columns of a view"))
+    {
+        cols.insert(q.Text(0));
+    }
+    return cols;
+}
+} // namespace
+
+void ResultsDb::UpdateViewsFor(const RunParams& params)
+{
+    Hook("views");
+    // The usual case, a run with the keys of the runs before it, costs two pragma lookups.
+    const std::set<std::string> runCols = ColumnsOf(m_db, "run_wide");
+    const std::set<std::string> pointCols = ColumnsOf(m_db, "point_wide");
+    for (const RunParam& p : params)
+    {
+        if (runCols.count(p.key) == 0 || (p.swept && pointCols.count(p.key) == 0))
+        {
+            RebuildWideViews();
+            return;
+        }
+    }
+}
+
+void ResultsDb::RebuildWideViews()
+{
+    std::vector<std::string> keys, swept;
+    Stmt q(m_db, "SELECT key, max(swept) FROM run_params GROUP BY key ORDER BY key");
+    while (q.Next("listing parameter keys"))
+    {
+        keys.push_back(q.Text(0));
+        if (q.Int(1) != 0)
+        {
+            swept.push_back(q.Text(0));
+        }
+    }
+    Exec("DROP VIEW IF EXISTS run_wide; DROP VIEW IF EXISTS point_wide;",
+         "dropping the wide views");
+    Exec(detail::RunWideViewSql(keys).c_str(), "creating run_wide");
+    Exec(detail::PointWideViewSql(swept).c_str(), "creating point_wide");
+}
+
+void ResultsDb::RefreshViews()
+{
+    Exec("BEGIN IMMEDIATE", "starting the view transaction");
+    try
+    {
+        RebuildWideViews();
+        Exec("COMMIT", "committing the views");
     }
     catch (...)
     {
@@ -574,8 +569,9 @@ int64_t ResultsDb::RecordFailedRun(const RunRecord& run, const RunParams& params
     Exec("BEGIN IMMEDIATE", "starting the failed-run transaction");
     try
     {
-        const int64_t id = InsertRun(run, "failed", -1);
+        const int64_t id = InsertRun(run, "failed", -1, -1);
         InsertParams(id, params);
+        UpdateViewsFor(params);
         Exec("COMMIT", "committing the failed run");
         return id;
     }

@@ -1,4 +1,6 @@
 // Everything the knob table documents: resolved parameters (run_params), --help and README text.
+#include "teepsim/sim/run_params.h"
+
 #include <fmt/format.h>
 
 #include "sim/scenario/knobs.h"
@@ -50,32 +52,9 @@ std::string DocDefault(const Knob& k)
 std::vector<std::pair<std::string, std::string>> ResolvedParameters(const Scenario& s)
 {
     std::vector<std::pair<std::string, std::string>> out;
-    auto emit = [&](const Knob& k, const detail::Indices& at)
-    { out.emplace_back(detail::ConcreteKey(k.key, at), detail::FormatKnobValue(k, k.get(s, at))); };
-    for (const Knob& k : detail::Knobs())
+    for (results::RunParam& p : RunParameters(s)) // one walk of the knob table (run_params.cc)
     {
-        if (k.key.starts_with("sweep") || k.key.find('*') != std::string_view::npos)
-        {
-            continue; // sweeps describe a set of runs; list entries come with their list
-        }
-        if (k.IsScalar())
-        {
-            emit(k, {});
-        }
-        else if (k.kind == KnobKind::List)
-        {
-            std::string prefix = fmt::format("{}.*.", k.key);
-            for (std::size_t i = 0; i < k.size(s, {}); ++i)
-            {
-                for (const Knob& e : detail::Knobs())
-                {
-                    if (e.IsScalar() && e.key.starts_with(prefix))
-                    {
-                        emit(e, {i, 0});
-                    }
-                }
-            }
-        }
+        out.emplace_back(std::move(p.key), std::move(p.value));
     }
     return out;
 }

@@ -377,7 +377,7 @@ int SweepCommand(const std::vector<std::string>& args, std::ostream& out, std::o
                     (WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
                                          : "exit code " + std::to_string(WEXITSTATUS(status))) +
                     "\n" + Tail(child.stderrFd);
-                db->RecordFailedRun(rec, sim::ResolvedParameters(r.scenario));
+                db->RecordFailedRun(rec, sim::RunParameters(r.scenario));
                 err << "sweep: " << r.key << " failed ("
                     << rec.error.substr(0, rec.error.find('\n')) << ")\n"
                     << std::flush;

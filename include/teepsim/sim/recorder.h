@@ -201,6 +201,8 @@ class Recorder
 
     // ---- outputs (valid after Finish; deterministic order) ----
     TimeNs Horizon() const { return m_horizon; }
+    /// Width of the time-series buckets (queue, load, session rates), from the config.
+    TimeNs BucketWidth() const { return m_config.bucketWidth; }
     const std::vector<Exposure>& Exposures() const { return m_exposures; }
     const std::vector<MetricSummary>& Summaries() const { return m_summaries; }
     const std::vector<Series>& AllSeries() const { return m_series; }

@@ -3,15 +3,19 @@
 // database file, told apart by runs.id; sweeps running in parallel processes may share a file
 // (writers wait on the lock for up to 60 s).
 //
-// Schema version 2 (docs/DATABASE.md is the user-facing reference and must match this list).
+// Schema version 3 (docs/DATABASE.md is the user-facing reference; a golden test checks that it
+// documents every table, column and view of this list and nothing else).
 // Times are integer nanoseconds of simulation time (*_ns); summaries are in the unit named by
 // their `unit` column (seconds for durations). NULL means "censored" or "undefined", never 0.
 //
-//   meta(key PK, value)                   schema_version = '2', created_at, generator
+//   meta(key PK, value)                   schema_version = '3', created_at, generator
 //   runs(id PK, scenario_name, scenario_text, scenario_hash, seed, run, teepsim_version,
-//        started_at (ISO 8601 UTC), wall_seconds, events, peak_rss_kib, horizon_ns,
-//        status 'ok'|'failed', error)     one row per attempted run
-//   run_params(run_id, key, value)        every resolved scenario knob (PK run_id, key)
+//        started_at (ISO 8601 UTC), wall_seconds, events, peak_rss_kib, horizon_ns, bucket_ns,
+//        status 'ok'|'failed', error)     one row per attempted run; bucket_ns: time-series
+//                                         bucket width of the run
+//   run_params(run_id, key, value, num, unit, swept)   every resolved scenario knob (PK run_id,
+//             key): text, number in canonical SI (unit 's', 'B', 'bit/s', '1', 'count',
+//             'bool'; NULL for text), swept 1 for the sweep's axes
 //   devices(run_id, device, class, ree 0|1, broker)
 //   exposures(run_id, device, ta, t0_ns, removed_ns, trust_end_ns, r_ns, t_trust_ns,
 //             w_danger_ns, w_clean_ns, r_censored 0|1, t_trust_censored 0|1)
@@ -26,10 +30,14 @@
 //   groups(run_id, grp, devices, affected, removed, censored, sessions, sessions_failed)
 //   warnings(run_id, seq, code, grp, text)       what Recorder::Warnings() found
 //   counters(run_id, name, value)
-// Version 1 files (sessions without grp, no groups/warnings) are refused, as any other version.
+//   point_summaries(...)                  written by `teepsim sweep` (teepsim/sim/sweep.h)
+// Views: run_wide and point_wide (generated from the parameter keys present, see RefreshViews),
+// removal_curve, trust_curve (simulated and theory S(t) on the simulated grid), group_summary.
+// Files of versions 1 and 2 are refused with the version and what to do, as any other version.
 #pragma once
 
 #include "teepsim/sim/recorder.h"
+#include "teepsim/sim/run_params.h"
 
 #include <cstdint>
 #include <functional>
@@ -45,7 +53,7 @@ struct sqlite3;
 namespace teepsim::results
 {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 /// Any database failure; what() names the operation, the SQL step and SQLite's message.
 class ResultsError : public std::runtime_error
@@ -69,9 +77,6 @@ struct RunRecord
     int64_t peakRssKib = 0;
     std::string error; ///< for RecordFailedRun
 };
-
-/// Resolved scenario knobs, as (dotted key, value with unit) pairs; keys must be unique.
-using RunParams = std::vector<std::pair<std::string, std::string>>;
 
 class ResultsDb
 {
@@ -101,6 +106,12 @@ class ResultsDb
     /// True when a run with this scenario hash, seed and run number completed (status 'ok').
     bool HasCompletedRun(std::string_view scenarioHash, uint64_t seed, uint64_t run) const;
 
+    /// Regenerates run_wide (a column per parameter key in run_params) and point_wide (a column
+    /// per swept key) from every key the file holds, in one transaction. WriteRun and
+    /// RecordFailedRun do this themselves when a run brings a new key; a tool that copies rows
+    /// in with SQL (`teepsim merge`) calls it afterwards.
+    void RefreshViews();
+
     int SchemaVersion() const;
     const std::string& Path() const { return m_path; }
 
@@ -114,9 +125,26 @@ class ResultsDb
   private:
     ResultsDb(sqlite3* db, std::string path) : m_db(db), m_path(std::move(path)) {}
     void Exec(const char* sql, const char* what) const;
-    int64_t InsertRun(const RunRecord& run, std::string_view status, int64_t horizonNs);
-    void InsertParams(int64_t id, const RunParams& params);
+    void CreateSchema();
     void Hook(std::string_view table) const;
+
+    // The steps of WriteRun, in order, each writing one table (or the views) of run `id`.
+    int64_t InsertRun(const RunRecord& run, std::string_view status, int64_t horizonNs,
+                      int64_t bucketNs);
+    void InsertParams(int64_t id, const RunParams& params);
+    void InsertDevices(int64_t id, const recorder::Recorder& rec);
+    void InsertExposures(int64_t id, const recorder::Recorder& rec);
+    void InsertSummaries(int64_t id, const recorder::Recorder& rec,
+                         std::span<const recorder::MetricSummary> analytic);
+    void InsertSeries(int64_t id, const recorder::Recorder& rec,
+                      std::span<const recorder::Series> analyticSeries);
+    void InsertSessions(int64_t id, const recorder::Recorder& rec);
+    void InsertGroups(int64_t id, const recorder::Recorder& rec);
+    void InsertWarnings(int64_t id, const recorder::Recorder& rec);
+    void InsertCounters(int64_t id, const recorder::Recorder& rec);
+    /// Regenerates the wide views when `params` has a key (or a swept key) they lack.
+    void UpdateViewsFor(const RunParams& params);
+    void RebuildWideViews();
 
     sqlite3* m_db = nullptr;
     std::string m_path;

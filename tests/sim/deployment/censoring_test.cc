@@ -80,7 +80,7 @@ TEST(DeploymentCensoring, DropAllBrokerNeverRemovesAndStaleTrustIsBoundedByValid
         run.run = s.run;
         run.teepsimVersion = "test";
         run.startedAt = results::NowUtcIso8601();
-        db.WriteRun(run, rec, ResolvedParameters(s));
+        db.WriteRun(run, rec, RunParameters(s));
     }
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/sim/results/db_test_util.h"
+
 using namespace teepsim;
 using namespace teepsim::results;
 using recorder::kNsPerSecond;
@@ -24,48 +26,10 @@ namespace
 {
 
 constexpr TimeNs kH = 3600 * kNsPerSecond;
-using Rows = std::vector<std::vector<std::string>>;
-
-std::string FreshPath(const std::string& name)
-{
-    const auto dir = std::filesystem::path(TEEPSIM_BINARY_DIR) / "results-test";
-    std::filesystem::create_directories(dir);
-    const auto p = dir / (name + ".sqlite");
-    for (const char* suffix : {"", "-wal", "-shm"})
-    {
-        std::filesystem::remove(p.string() + suffix);
-    }
-    return p.string();
-}
-
-// Runs `sql` on its own connection; every value as text, NULL as "NULL".
-Rows Query(const std::string& path, const std::string& sql)
-{
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(db);
-    Rows rows;
-    while (st && sqlite3_step(st) == SQLITE_ROW)
-    {
-        auto& row = rows.emplace_back();
-        for (int c = 0; c < sqlite3_column_count(st); ++c)
-        {
-            const auto* t = sqlite3_column_text(st, c);
-            row.emplace_back(t ? reinterpret_cast<const char*>(t) : "NULL");
-        }
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return rows;
-}
-
-std::string One(const std::string& path, const std::string& sql)
-{
-    const auto rows = Query(path, sql);
-    return rows.empty() || rows[0].empty() ? "<none>" : rows[0][0];
-}
+using test::FreshPath;
+using test::One;
+using test::Query;
+using test::Rows;
 
 // Four phones with "bad": three removed at 1.5, 2 and 2.5 h, one never (censored at 10 h).
 Recorder MakeRecorder()
@@ -108,7 +72,8 @@ RunRecord MakeRun(uint64_t seed = 7, uint64_t run = 1)
     return rr;
 }
 
-const RunParams kParams{{"verifier.validity", "4h"}, {"fleet.count", "4"}};
+const RunParams kParams{{"verifier.validity", "4h", 14400.0, "s", false},
+                        {"fleet.count", "4", 4.0, "count", false}};
 
 int64_t RowsOfRun(const std::string& path)
 {
@@ -123,21 +88,32 @@ int64_t RowsOfRun(const std::string& path)
 
 } // namespace
 
-// A new file gets every table, meta.schema_version = 2, user_version = 2 and WAL journaling.
+// A new file gets every table and view, meta.schema_version = 3, user_version = 3 and WAL
+// journaling.
 TEST(ResultsDb, SchemaIsCreatedAndVersioned)
 {
     const auto path = FreshPath("schema");
     auto db = ResultsDb::Open(path);
     EXPECT_EQ(db.SchemaVersion(), kSchemaVersion);
-    EXPECT_EQ(One(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "2");
-    EXPECT_EQ(One(path, "PRAGMA user_version"), "2");
+    EXPECT_EQ(One(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "3");
+    EXPECT_EQ(One(path, "PRAGMA user_version"), "3");
     EXPECT_EQ(One(path, "PRAGMA journal_mode"), "wal");
     const auto tables =
         Query(path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-    Rows expect{{"counters"},  {"devices"},    {"exposures"}, {"groups"},
-                {"meta"},      {"run_params"}, {"runs"},      {"sessions"},
-                {"summaries"}, {"timeseries"}, {"warnings"}};
+    Rows expect{{"counters"}, {"devices"},         {"exposures"},  {"groups"},
+                {"meta"},     {"point_summaries"}, {"run_params"}, {"runs"},
+                {"sessions"}, {"summaries"},       {"timeseries"}, {"warnings"}};
     EXPECT_EQ(tables, expect);
+    EXPECT_EQ(
+        Query(path, "SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name"),
+        (Rows{
+            {"group_summary"}, {"point_wide"}, {"removal_curve"}, {"run_wide"}, {"trust_curve"}}));
+    // Every view can be read in a new file (empty), so no view names a missing table.
+    for (const char* view :
+         {"group_summary", "point_wide", "removal_curve", "run_wide", "trust_curve"})
+    {
+        EXPECT_EQ(One(path, std::string("SELECT count(*) FROM ") + view), "0") << view;
+    }
 }
 
 // One run: the runs row, params, devices, one exposure row per affected device (the censored
@@ -155,11 +131,12 @@ TEST(ResultsDb, WritesOneRunWithKnownRows)
     EXPECT_EQ(id, 1);
 
     EXPECT_EQ(Query(path, "SELECT scenario_name, scenario_hash, seed, run, teepsim_version, "
-                          "events, status, error, horizon_ns FROM runs"),
+                          "events, status, error, horizon_ns, bucket_ns FROM runs"),
               (Rows{{"quick", "abc123", "7", "1", "0.1.0", "12345", "ok", "NULL",
-                     std::to_string(10 * kH)}}));
-    EXPECT_EQ(Query(path, "SELECT key, value FROM run_params ORDER BY key"),
-              (Rows{{"fleet.count", "4"}, {"verifier.validity", "4h"}}));
+                     std::to_string(10 * kH), std::to_string(60 * kNsPerSecond)}}));
+    EXPECT_EQ(Query(path, "SELECT key, value, num, unit, swept FROM run_params ORDER BY key"),
+              (Rows{{"fleet.count", "4", "4.0", "count", "0"},
+                    {"verifier.validity", "4h", "14400.0", "s", "0"}}));
     EXPECT_EQ(Query(path, "SELECT device, class, ree, broker FROM devices WHERE device IN (0, 3) "
                           "ORDER BY device"),
               (Rows{{"0", "phone", "1", "honest"}, {"3", "phone", "0", ""}}));
@@ -226,7 +203,7 @@ TEST(ResultsDb, ConstraintViolationMidWriteLeavesNoRows)
 {
     const auto path = FreshPath("constraint");
     auto db = ResultsDb::Open(path);
-    const RunParams dup{{"a", "1"}, {"a", "2"}};
+    const RunParams dup{{"a", "1", 1.0, "count", false}, {"a", "2", 2.0, "count", false}};
     try
     {
         db.WriteRun(MakeRun(), MakeRecorder(), dup);
@@ -334,8 +311,10 @@ TEST(ResultsDb, RecordsFailedRuns)
     auto rr = MakeRun();
     rr.error = "scenario: TAM unreachable";
     db.RecordFailedRun(rr, kParams);
-    EXPECT_EQ(Query(path, "SELECT status, error FROM runs"),
-              (Rows{{"failed", "scenario: TAM unreachable"}}));
+    EXPECT_EQ(Query(path, "SELECT status, error, horizon_ns, bucket_ns FROM runs"),
+              (Rows{{"failed", "scenario: TAM unreachable", "NULL", "NULL"}}));
+    EXPECT_EQ(Query(path, "SELECT run_id, status, \"verifier.validity\" FROM run_wide"),
+              (Rows{{"1", "failed", "14400.0"}}));
     EXPECT_EQ(One(path, "SELECT count(*) FROM run_params"), "2");
     EXPECT_FALSE(db.HasCompletedRun("abc123", 7, 1));
 }
