@@ -81,7 +81,7 @@ class Plots:
         name = td.short_key(key)
         if unit == "s":
             return f"{name} (hours)"
-        return f"{name} ({unit})" if unit and unit != "bool" else name
+        return f"{name} ({unit})" if unit and unit not in ("bool", "1", "count") else name
 
     def axis_value(self, key, v):
         return v / HOUR if self.units.get(key) == "s" else v

@@ -188,6 +188,35 @@ class DataTest(unittest.TestCase):
         self.assertEqual(td.format_value(65536.0, "B"), "64KiB")
         self.assertEqual(td.format_value(1e7, "bit/s"), "10Mbps")
 
+    def test_schema_v3_columns_are_used_instead_of_parsing(self):
+        # Schema 3 stores num/unit/swept per parameter and the bucket width per run: the file's
+        # own flags win (fleet.0.count varies here but is not swept; the units are the file's).
+        v3 = os.path.join(self.tmp, "v3.db")
+        make(v3)
+        db = sqlite3.connect(v3)
+        db.executescript("ALTER TABLE run_params ADD COLUMN num REAL; "
+                         "ALTER TABLE run_params ADD COLUMN unit TEXT; "
+                         "ALTER TABLE run_params ADD COLUMN swept INTEGER NOT NULL DEFAULT 0; "
+                         "ALTER TABLE runs ADD COLUMN bucket_ns INTEGER;")
+        db.execute("UPDATE run_params SET num = 1800, unit = 's', swept = 1 WHERE "
+                   "key = 'policy_check.interval' AND value = '30m'")
+        db.execute("UPDATE run_params SET num = 3600, unit = 's', swept = 1 WHERE "
+                   "key = 'policy_check.interval' AND value = '1h'")
+        db.execute("UPDATE run_params SET num = 14400, unit = 's' WHERE key = 'verifier.validity'")
+        for rid in RUNS:
+            db.execute("INSERT INTO run_params (run_id, key, value, num, unit, swept) VALUES "
+                       "(?, 'fleet.0.count', ?, ?, 'count', 0)", (rid, str(rid), rid))
+        db.execute("UPDATE runs SET bucket_ns = 999000000000")
+        db.commit()
+        db.close()
+        r = td.runs(v3)
+        self.assertEqual(r.attrs["swept"], ["policy_check.interval"])
+        self.assertEqual(r.attrs["units"]["fleet.0.count"], "count")
+        self.assertEqual(list(r["fleet.0.count"]), [1.0, 2.0, 3.0, 4.0])
+        self.assertEqual(r["policy_check.law"].iloc[0], "fixed")  # num NULL: the text
+        self.assertEqual(td.bucket_width(v3, 1), 999.0)
+        self.assertEqual(list(td.points(v3)["policy_check.interval"]), [1800.0, 3600.0])
+
     def test_missing_and_foreign_files_are_clear_errors(self):
         with self.assertRaisesRegex(td.DataError, "none.db: no such database"):
             td.runs(os.path.join(self.tmp, "none.db"))
