@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""analysis/report.py on a reduced sweep of scenarios/validity_vs_interval.yaml, opened in a
+"""`teepsim report` (analysis/report.py) on a reduced sweep of scenarios/validity_vs_interval.yaml, opened in a
 headless browser.
 
 usage: /usr/bin/python3 tests/analysis/test_report.py TEEPSIM_BINARY SOURCE_DIR
@@ -100,9 +100,9 @@ class ReportTest(unittest.TestCase):
             raise RuntimeError(f"teepsim sweep failed ({sweep.returncode}):\n{sweep.stderr}")
         env = dict(os.environ, MPLBACKEND="Agg", MPLCONFIGDIR=os.path.join(cls.tmp, "mpl"))
         cls.out = os.path.join(cls.tmp, "report")
-        cls.report = subprocess.run(
-            [PYTHON, os.path.join(SOURCE, "analysis/report.py"), cls.db, "-o", cls.out],
-            capture_output=True, text=True, env=env, timeout=600)
+        # Through `teepsim report`, which runs analysis/report.py of this source tree.
+        cls.report = subprocess.run([TEEPSIM, "report", cls.db, "-o", cls.out],
+                                    capture_output=True, text=True, env=env, timeout=600)
         cls.page_path = os.path.join(cls.out, "validity_vs_interval.html")
         cls.page = Page()
         if os.path.exists(cls.page_path):

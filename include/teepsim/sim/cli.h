@@ -22,5 +22,7 @@ int Dispatch(const std::string& command, const std::vector<std::string>& args, s
 int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int AnalyticCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int SweepCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// `teepsim report`: runs analysis/report.py with /usr/bin/python3 (sim/cli/report_command.cc).
+int ReportCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 } // namespace teepsim::cli
