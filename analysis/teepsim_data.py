@@ -7,12 +7,14 @@
     td.exposures("out/v.db", run=1)  # one row per affected (device, TA), windows in seconds
     td.curve("out/v.db", 1, "removal_curve")  # t (s after t0), sim, analytic on one grid
 
-This module is the one place that knows the schema: it reads the views of schema v3
-(`run_wide`, `point_wide`, parameter columns `num`/`unit`/`swept`) when the file has them and
-builds the same frames from the tables of schema v2 otherwise (pivoting `run_params`, parsing
-"30m", "64KiB", "10Mbps", "1%"). Units: durations in seconds, sizes in bytes, rates in bit/s,
-probabilities as fractions; `frame.attrs["units"]` names the unit of every parameter column and
-`frame.attrs["swept"]` lists the swept parameters.
+This module is the one place that adapts to the schema: with schema 3 it takes each
+parameter's number, unit and swept flag from `run_params.num/unit/swept` and the bucket width from
+`runs.bucket_ns`; with schema 2 it parses the text ("30m", "64KiB", "10Mbps", "1%") and calls
+swept the keys whose value differs between the runs of one scenario. Either way the frames are the
+same (the views `run_wide`/`point_wide` of schema 3 hold the same numbers for SQL users). Units:
+durations in seconds, sizes in bytes, rates in bit/s, probabilities as fractions;
+`frame.attrs["units"]` names the unit of every parameter column and `frame.attrs["swept"]` lists
+the swept parameters.
 
 Confidence intervals are never recomputed here: they are the ones `teepsim sweep` stored in
 `point_summaries` (Student t, from the simulator's one t-table). A point written by `teepsim
