@@ -24,7 +24,6 @@ import unittest
 
 TEEPSIM = None
 SOURCE = None
-PYTHON = "/usr/bin/python3"
 SHRINK = ["fleet.0.count=8", "horizon=20h", "warmup=1h", "malicious.t0=8h",
           "sweep.replications=2"]
 # Every figure a V x P sweep supports (survival per class / Broker need several of them).
