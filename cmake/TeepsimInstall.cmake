@@ -44,6 +44,9 @@ if(TEEPSIM_INSTALLED_MODELS)
 endif()
 if(TARGET teepsim)
   install(TARGETS teepsim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  # `teepsim report` finds these at PREFIX/share/teepsim/analysis (sim/cli/report_command.cc).
+  file(GLOB _teepsim_analysis CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/analysis/*.py)
+  install(FILES ${_teepsim_analysis} DESTINATION ${CMAKE_INSTALL_DATADIR}/teepsim/analysis)
 endif()
 
 install(EXPORT teepsimTargets NAMESPACE teepsim:: DESTINATION ${TEEPSIM_INSTALL_CMAKEDIR})

@@ -33,6 +33,10 @@ int Dispatch(const std::string& command, const std::vector<std::string>& args, s
     {
         return AnalyticCommand(args, out, err);
     }
+    if (command == "report")
+    {
+        return ReportCommand(args, out, err);
+    }
     if (command == "decode")
     {
         return decode::RunDecode(args, in, out, err);

@@ -32,6 +32,7 @@ constexpr CommandInfo kCommands[] = {
     {"validate", "FILE [options]", "check a scenario file and its overrides; run nothing"},
     {"analytic", "FILE [options]", "print the closed-form predictions for a scenario"},
     {"decode", "[options] FILE|-", "print and verify a TEEP/COSE/SUIT/EAT CBOR structure"},
+    {"report", "DB... -o DIR [options]", "one self-contained HTML report per results database"},
 };
 
 std::string TopLevelHelp()

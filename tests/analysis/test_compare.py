@@ -3,20 +3,21 @@
 
 usage: /usr/bin/python3 tests/analysis/test_compare.py SOURCE_DIR
 
-The fixture is written here with the tables compare.py reads (runs, run_params, summaries, with
-the columns of schema v1): a 2-point sweep over verifier.validity, 3 replications per point,
-whose replication means, confidence intervals and z-scores are computed by hand below.
+The fixture is written here with the tables compare.py reads (runs, run_params, summaries,
+point_summaries): a 2-point sweep over verifier.validity, 3 replications per point, whose
+replication means, confidence intervals (as `teepsim sweep` stores them) and z-scores are
+computed by hand below. compare.py runs in-process (one pandas import for every test).
 """
+import contextlib
+import io
 import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import unittest
 
 SOURCE = None
-PYTHON = "/usr/bin/python3"
 
 SCHEMA = """
 CREATE TABLE runs (id INTEGER PRIMARY KEY, scenario_name TEXT NOT NULL, scenario_hash TEXT NOT NULL,
@@ -28,6 +29,14 @@ CREATE TABLE summaries (run_id INTEGER NOT NULL, metric TEXT NOT NULL, scope TEX
   se REAL, p50 REAL, p90 REAL, p95 REAL, p99 REAL, max REAL, z_score REAL,
   PRIMARY KEY (run_id, metric, scope, source));
 """
+POINT_SUMMARIES = """
+CREATE TABLE point_summaries(scenario_hash TEXT, scenario_name TEXT, metric TEXT, scope TEXT,
+  replications INTEGER, mean REAL, sd REAL, ci95_low REAL, ci95_high REAL);
+"""
+# What `teepsim sweep` stores for them (t(0.975, 2) = 4.303): (hash, metric, mean, sd, low, high).
+STORED = [("hashA", "R", 1900, 100, 1651.57, 2148.43), ("hashA", "T_trust", 3600, 0, 3600, 3600),
+          ("hashB", "R", 1010, 10, 985.16, 1034.84),
+          ("hashB", "T_trust", 12700, 100, 12451.57, 12948.43)]
 
 # Point A (V = 1h): R means 1800, 1900, 2000 s -> mean 1900, sd 100, se 57.735,
 # half-width 4.303 * 57.735 = 248.4 -> CI [1651.6, 2148.4]; theory 1800: within CI.
@@ -39,9 +48,14 @@ POINTS = {
 }
 
 
-def make_fixture(path):
+def make_fixture(path, stored=True):
     db = sqlite3.connect(path)
     db.executescript(SCHEMA)
+    if stored:
+        db.executescript(POINT_SUMMARIES)
+        for h, metric, mean, sd, low, high in STORED:
+            db.execute("INSERT INTO point_summaries VALUES (?, 'fixture', ?, 'all', 3, ?, ?, ?, ?)",
+                       (h, metric, mean, sd, low, high))
     rid = 0
     for h, (validity, r_means, r_theory, t_means, t_theory) in POINTS.items():
         for rep, (r, t) in enumerate(zip(r_means, t_means)):
@@ -65,9 +79,21 @@ def make_fixture(path):
     db.close()
 
 
+class Result:
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
 def compare(*args):
-    return subprocess.run([PYTHON, os.path.join(SOURCE, "analysis/compare.py"), *args],
-                          capture_output=True, text=True, timeout=60)
+    sys.path.insert(0, os.path.join(SOURCE, "analysis"))
+    import compare as module
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = module.main(list(args))
+        except SystemExit as e:
+            code = e.code
+    return Result(code, out.getvalue(), err.getvalue())
 
 
 class CompareTest(unittest.TestCase):
@@ -76,6 +102,8 @@ class CompareTest(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="teepsim-compare-")
         cls.db = os.path.join(cls.tmp, "fixture.db")
         make_fixture(cls.db)
+        cls.bare = os.path.join(cls.tmp, "runs-only.db")
+        make_fixture(cls.bare, stored=False)
 
     @classmethod
     def tearDownClass(cls):
@@ -122,6 +150,33 @@ class CompareTest(unittest.TestCase):
         r = compare(self.db, "--metrics", "R")
         self.assertIn("0.5278 [0.4588, 0.5968]", r.stdout)  # 1900 s in hours
 
+    def test_the_interval_is_the_stored_one_not_recomputed(self):
+        # point_summaries holds [1651.57, 2148.43]; compare prints it as stored (4 digits).
+        r = compare(self.db, "--unit", "s", "--metrics", "R")
+        self.assertIn("1900 [1652, 2148]", r.stdout)
+        db = sqlite3.connect(self.db)
+        db.execute("UPDATE point_summaries SET ci95_low = 1850 WHERE scenario_hash = 'hashA' "
+                   "AND metric = 'R'")
+        db.commit()
+        db.close()
+        try:
+            r = compare(self.db, "--unit", "s", "--metrics", "R")
+            self.assertIn("1900 [1850, 2148]", r.stdout)
+            self.assertIn("z=-1.73", r.stdout)  # theory 1800 now lies below the interval
+        finally:
+            db = sqlite3.connect(self.db)
+            db.execute("UPDATE point_summaries SET ci95_low = 1651.57 WHERE "
+                       "scenario_hash = 'hashA' AND metric = 'R'")
+            db.commit()
+            db.close()
+
+    def test_replications_without_point_summaries_get_z_but_no_interval(self):
+        # Runs added by `teepsim run` alone: no t quantile in Python, so no interval; the z-score
+        # needs only the spread: (1800 - 1900) / (100/sqrt(3)) = -1.73.
+        r = compare(self.bare, "--markdown", "--unit", "s", "--metrics", "R")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("| 1h | 3 | 1900 | 1800 | z=-1.73 |", r.stdout)
+
     def test_missing_database_is_a_clear_error(self):
         r = compare(os.path.join(self.tmp, "none.db"))
         self.assertEqual(r.returncode, 2)
@@ -133,7 +188,7 @@ class CompareTest(unittest.TestCase):
         with open(bad, "w") as f:
             f.write("not sqlite")
         r = compare(bad)
-        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.returncode, 2, r.stdout)
         self.assertIn("not a teepsim database", r.stderr)
 
 

@@ -17,7 +17,8 @@ TEEPSIM = None
 SOURCE = None
 PYTHON = "/usr/bin/python3"
 FIGURES = ["cdf_r", "cdf_t_trust", "cdf_w_danger", "removal_curve", "scatter_r_t_trust",
-           "tam_load", "heatmap_w_danger_mean", "heatmap_w_danger_p95"]
+           "tam_load", "heatmap_w_danger_mean", "heatmap_w_danger_p95", "design_chart",
+           "vs_validity", "vs_interval", "tam_load_vs_interval", "bytes_per_session"]
 
 
 def headless_env():
@@ -55,9 +56,9 @@ class PlotsTest(unittest.TestCase):
     def test_plots_exits_zero_on_a_database(self):
         self.assertEqual(self.plots.returncode, 0, self.plots.stderr)
 
-    def test_every_figure_is_written_as_non_empty_png_and_pdf(self):
+    def test_every_figure_is_written_as_non_empty_png_pdf_and_svg(self):
         for name in FIGURES:
-            for ext, magic in (("png", b"\x89PNG"), ("pdf", b"%PDF")):
+            for ext, magic in (("png", b"\x89PNG"), ("pdf", b"%PDF"), ("svg", b"<?xm")):
                 with self.subTest(figure=f"{name}.{ext}"):
                     path = os.path.join(self.out, f"{name}.{ext}")
                     self.assertTrue(os.path.isfile(path),
@@ -66,6 +67,28 @@ class PlotsTest(unittest.TestCase):
                     self.assertGreater(os.path.getsize(path), 1000, path)
                     with open(path, "rb") as f:
                         self.assertEqual(f.read(4), magic, path)
+
+    def test_figures_a_database_cannot_support_are_skipped_with_a_reason(self):
+        # One point (run 1 only): no design chart, no per-parameter figure, and no per-class or
+        # per-Broker curves (one class, one behaviour); each says why instead of an empty panel.
+        out = os.path.join(self.tmp, "one")
+        r = subprocess.run(
+            [PYTHON, os.path.join(SOURCE, "analysis/plots.py"), self.db, out, "--runs", "1",
+             "--formats", "png"], capture_output=True, text=True, env=self.env, timeout=600)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("skipped design_chart: needs at least 2 values of V and of P", r.stdout)
+        self.assertIn("skipped survival_class: one class only", r.stdout)
+        self.assertIn("skipped survival_broker: one broker only", r.stdout)
+        self.assertFalse(os.path.exists(os.path.join(out, "design_chart.png")))
+        self.assertFalse(os.path.exists(os.path.join(out, "removal_curve.pdf")))  # png only
+        self.assertTrue(os.path.exists(os.path.join(out, "removal_curve.png")))
+
+    def test_a_bad_threshold_is_a_usage_error(self):
+        r = subprocess.run(
+            [PYTHON, os.path.join(SOURCE, "analysis/plots.py"), self.db, self.out, "--threshold",
+             "soon"], capture_output=True, text=True, env=self.env, timeout=120)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("'soon' is not a positive duration", r.stderr)
 
     def test_missing_database_exits_non_zero_without_figures(self):
         out = os.path.join(self.tmp, "none")

@@ -23,5 +23,7 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
 int AnalyticCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int SweepCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int MergeCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// `teepsim report`: runs analysis/report.py with /usr/bin/python3 (sim/cli/report_command.cc).
+int ReportCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 } // namespace teepsim::cli
