@@ -22,6 +22,8 @@
 namespace teepsim::cli
 {
 
+const char* GitCommit(); // generated at build time (sim/cli/git_commit.cmake)
+
 namespace
 {
 constexpr uint64_t kMaxSeed = 0xffffffffULL;
@@ -109,7 +111,8 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
     record.scenarioHash = s.source.hash;
     record.seed = s.seed;
     record.run = s.run;
-    record.teepsimVersion = TEEPSIM_VERSION;
+    // The commit too, so a report can name the exact source of every run.
+    record.teepsimVersion = std::string(TEEPSIM_VERSION) + " (commit " + GitCommit() + ")";
     record.startedAt = results::NowUtcIso8601();
     const results::RunParams params = sim::RunParameters(s);
 
