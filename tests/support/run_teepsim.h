@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -107,7 +108,8 @@ inline SqlRows QueryRows(const std::string& dbPath, const std::string& sql)
     return result;
 }
 
-/// A fresh, empty directory per test (named after the suite and the test), removed afterwards;
+/// A fresh, empty directory per test (named after the suite, the test and the process, so two
+/// checkouts running the same tests at once do not share it), removed afterwards;
 /// fails the test at once when the binary is not built.
 class TeepsimProcessTest : public testing::Test
 {
@@ -115,8 +117,8 @@ class TeepsimProcessTest : public testing::Test
     void SetUp() override
     {
         const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-        m_dir = fs::path(testing::TempDir()) /
-                (std::string(info->test_suite_name()) + "_" + info->name());
+        m_dir = fs::path(testing::TempDir()) / (std::string(info->test_suite_name()) + "_" +
+                                                info->name() + "_" + std::to_string(getpid()));
         fs::remove_all(m_dir);
         fs::create_directories(m_dir);
         ASSERT_TRUE(fs::exists(kTeepsim)) << kTeepsim << " not built";
