@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <vector>
 
 #include "parts.h"
 
@@ -223,6 +224,58 @@ void ApplyNonce(const Inputs& in, Prediction& out)
     out.meanWclean = *out.meanR + *out.meanTtrust - *out.meanWdanger;
 }
 
+// Quantile-midpoint values of the delivery delay D (equal weights).
+std::vector<double> DelayPoints(const FreshnessInputs& f)
+{
+    const double mu = f.delayMean;
+    if (mu <= 0 || f.delayLaw == DelayDistribution::Fixed)
+    {
+        return {std::max(0.0, mu)};
+    }
+    const int n = 256;
+    std::vector<double> d(n);
+    for (int j = 0; j < n; ++j)
+    {
+        const double u = (j + 0.5) / n;
+        d[j] = f.delayLaw == DelayDistribution::Uniform ? 2 * mu * u : -mu * std::log(1 - u);
+    }
+    return d;
+}
+
+// Fixed interval P without loss (THEORY-FRESHNESS §3.3): integrate over the poll phase ψ (polls
+// at ψ + kP after t0, as THEORY §3.4's phase integral). The removal follows the first poll
+// after d_T; the last AR is the last poll at or before d_V, its age A = d_V - that poll. R's
+// constant part (d_T, δ, TAM waits) is E[R] - P/2.
+void EpochFixedPhaseWindows(const Inputs& in, Prediction& out)
+{
+    const FreshnessInputs& f = in.freshness;
+    const double P = in.interval;
+    const double E = f.epochDuration;
+    const double phi = f.epochPhase;
+    const double rShift = *out.meanR - P / 2;
+    const std::vector<double> delays = DelayPoints(f);
+    const int steps = 2000;
+    double danger = 0;
+    for (int i = 0; i < steps; ++i)
+    {
+        const double psi = (i + 0.5) / steps * P;
+        const double firstAfterT = psi + std::floor((in.tamDelay - psi) / P + 1) * P;
+        const double lastBeforeV = psi + std::floor((in.verifierDelay - psi) / P) * P;
+        const double r = rShift + (firstAfterT - in.tamDelay);
+        const double age = in.verifierDelay - lastBeforeV;
+        const double m = age <= phi ? 0.0 : std::ceil((age - phi) / E);
+        const double x = in.verifierDelay - phi + (f.epochWindow - m) * E;
+        double sum = 0;
+        for (double d : delays)
+        {
+            sum += std::min(r, std::max(0.0, x + d));
+        }
+        danger += sum / static_cast<double>(delays.size()) / steps;
+    }
+    out.meanWdanger = danger;
+    out.meanWclean = *out.meanR + *out.meanTtrust - danger;
+}
+
 void ApplyEpoch(const Inputs& in, Prediction& out)
 {
     std::string why;
@@ -239,14 +292,27 @@ void ApplyEpoch(const Inputs& in, Prediction& out)
         out.meanWdanger = out.meanTtrust;
         return;
     }
-    // R and the age of the last AR are independent only for Poisson checks with d_T = d_V = 0
-    // (THEORY §3.4); elsewhere min(R, T_trust) needs their joint law.
+    if (!out.meanR)
+    {
+        out.notes.push_back("epoch: W_danger/W_clean need E[R], unknown here");
+        return;
+    }
+    // A fixed interval without loss couples R and the AR age through the poll phase; Poisson
+    // checks with d_T = d_V = 0 make them independent (THEORY §3.4). Elsewhere min(R, T_trust)
+    // needs a joint law not derived here.
+    const bool fixedLossless = in.law == IntervalLaw::Fixed && in.sessionLoss == 0 &&
+                               in.arSessionLoss <= 0 && in.pushReach == 0;
+    if (fixedLossless)
+    {
+        EpochFixedPhaseWindows(in, out);
+        return;
+    }
     const bool independent = in.law == IntervalLaw::Exponential && in.tamDelay == 0 &&
                              in.verifierDelay == 0 && in.pushReach == 0;
-    if (!independent || out.survival.empty() || !out.meanR)
+    if (!independent || out.survival.empty())
     {
-        out.notes.push_back("epoch: W_danger/W_clean only modelled for exponential checks with "
-                            "d_T = d_V = 0 (R independent of the AR age)");
+        out.notes.push_back("epoch: W_danger/W_clean only modelled for a fixed interval without "
+                            "loss, or exponential checks with d_T = d_V = 0");
         return;
     }
     const FreshnessInputs& f = in.freshness;

@@ -77,8 +77,12 @@ TEST(FreshnessAnalytic, EpochLatticeByHand)
     EXPECT_NEAR(*FreshnessTrustCdf(in, 62.0), 1.0, 1e-12);
     // Predict reports it as T_trust, with a note naming the model.
     const Prediction p = Predict(in);
-    ASSERT_TRUE(p.meanTtrust);
+    ASSERT_TRUE(p.meanTtrust && p.meanR && p.meanWdanger && p.meanWclean);
     EXPECT_NEAR(*p.meanTtrust, *mean, 1e-12);
+    // §3.3, R = P - A: min(R, T) is R for A <= 15, 37 for A in (15, 23], R for (23, 40], 12 for
+    // (40, 48], R above: (787.5 + 296 + 484.5 + 96 + 72) / 60.
+    EXPECT_NEAR(*p.meanWdanger, 1736.0 / 60, 5e-3); // 2000-phase midpoint rule
+    EXPECT_NEAR(*p.meanWclean, *p.meanR + *p.meanTtrust - *p.meanWdanger, 1e-9);
 }
 
 TEST(FreshnessAnalytic, EpochPhaseAverageIsTheUniformPositionFormula)

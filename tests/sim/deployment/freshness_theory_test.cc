@@ -94,6 +94,10 @@ TEST(FreshnessTheory, EpochMeanTtrustMatchesTheLattice)
     EXPECT_NEAR(*c.prediction.meanTtrust, 60 * (62.0 / 4 + 37.0 * 5 / 12 + 12.0 / 3), 1e-6);
     ExpectWithinThreeSe("epoch T_trust", SampleOf(c.run.exposures, &recorder::Exposure::tTrust),
                         *c.prediction.meanTtrust);
+    // W_danger = min(R, T_trust): R and the AR age are coupled through the poll phase.
+    ASSERT_TRUE(c.prediction.meanWdanger);
+    ExpectWithinThreeSe("epoch W_danger", SampleOf(c.run.exposures, &recorder::Exposure::wDanger),
+                        *c.prediction.meanWdanger);
     // Every T_trust is one of the lattice values: the ARs carry the epoch of their appraisal.
     for (double t : c.trust)
     {
@@ -105,13 +109,15 @@ TEST(FreshnessTheory, EpochMeanTtrustMatchesTheLattice)
 }
 
 // A per-device delivery delay (exponential, mean 10 min) smooths the lattice into a
-// continuous law: its mean and whole distribution match.
+// continuous law: its mean and whole distribution match. (w = 3 keeps every lattice value
+// positive: with w = 2 the oldest results would end before t0 with positive probability, an
+// atom at T_trust = 0 that a KS test against a continuous law cannot take.)
 TEST(FreshnessTheory, EpochWithDeliveryDelayFollowsTheClosedFormLaw)
 {
     const Checked c = RunAndPredict(
-        With({"verifier.freshness=epoch", "verifier.epoch.duration=25m", "verifier.epoch.window=2",
+        With({"verifier.freshness=epoch", "verifier.epoch.duration=25m", "verifier.epoch.window=3",
               "verifier.epoch.delivery_delay=10m", "verifier.epoch.delivery_law=exponential"}),
-        "epoch E=25m w=2 D~Exp(10m)");
+        "epoch E=25m w=3 D~Exp(10m)");
     ASSERT_TRUE(c.prediction.meanTtrust);
     ExpectWithinThreeSe("epoch T_trust, exponential delay",
                         SampleOf(c.run.exposures, &recorder::Exposure::tTrust),
