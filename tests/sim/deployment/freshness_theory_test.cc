@@ -163,5 +163,33 @@ TEST(FreshnessTheory, NonceWithVerifierDelayEndsAfterRemovalOrPolicy)
                         *c.prediction.meanTtrust);
 }
 
+// Same scenario, seed and run: identical trust ends, device by device (the epoch delays and the
+// relying party's challenges come from their own seeded streams).
+TEST(FreshnessTheory, SameSeedGivesIdenticalTrustEnds)
+{
+    for (const std::vector<std::string>& mechanism :
+         {std::vector<std::string>{"verifier.freshness=epoch", "verifier.epoch.duration=25m",
+                                   "verifier.epoch.delivery_delay=5m",
+                                   "verifier.epoch.delivery_law=exponential"},
+          std::vector<std::string>{"verifier.freshness=nonce",
+                                   "relying_party.check_law=exponential",
+                                   "relying_party.check_interval=20m"}})
+    {
+        std::vector<std::string> overrides = {"fleet.0.count=100", "horizon=6h"};
+        overrides.insert(overrides.end(), mechanism.begin(), mechanism.end());
+        const auto s = LoadFixture(overrides);
+        ASSERT_TRUE(s);
+        const RunResult a = Run(*s, mechanism.front() + " first");
+        const RunResult b = Run(*s, mechanism.front() + " second");
+        ASSERT_EQ(a.exposures.size(), b.exposures.size());
+        ASSERT_FALSE(a.exposures.empty());
+        for (size_t i = 0; i < a.exposures.size(); ++i)
+        {
+            EXPECT_EQ(a.exposures[i].trustEnd, b.exposures[i].trustEnd) << mechanism.front();
+            EXPECT_EQ(a.exposures[i].removed, b.exposures[i].removed) << mechanism.front();
+        }
+    }
+}
+
 } // namespace
 } // namespace teepsim::sim
