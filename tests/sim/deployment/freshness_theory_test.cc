@@ -179,8 +179,8 @@ TEST(FreshnessTheory, SameSeedGivesIdenticalTrustEnds)
         overrides.insert(overrides.end(), mechanism.begin(), mechanism.end());
         const auto s = LoadFixture(overrides);
         ASSERT_TRUE(s);
-        const RunResult a = Run(*s, mechanism.front() + " first");
-        const RunResult b = Run(*s, mechanism.front() + " second");
+        const RunResult a = theory::Run(*s, mechanism.front() + " first");
+        const RunResult b = theory::Run(*s, mechanism.front() + " second");
         ASSERT_EQ(a.exposures.size(), b.exposures.size());
         ASSERT_FALSE(a.exposures.empty());
         for (size_t i = 0; i < a.exposures.size(); ++i)
