@@ -98,6 +98,9 @@ class TeepAgent : public Object
     /// manifest-list, without network or TAM. Traces TaInstalled. The failure reason, or
     /// nothing when installed.
     std::optional<std::string> PreInstall(const std::vector<uint8_t>& envelope);
+    /// Signed EAT evidence (the TEEP EAT profile, eat_nonce = challenge) for the current
+    /// inventory: what a QueryResponse carries, and what a relying party's own challenge gets.
+    std::vector<uint8_t> SignedEvidence(const teepsim::cbor::Bytes& challenge) const;
 
     // ---- provisioning (helpers) ----
     void SetTamKey(const teepsim::crypto::Key& tamPublic);

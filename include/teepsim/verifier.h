@@ -7,9 +7,12 @@
 // 200 with a signed EAR-style attestation result valid for ArValidity (exp = iat + V), as
 // application/eat+cwt with the EAR eat_profile:
 // affirming when every installed TA is known-good, contraindicated otherwise. Evidence that
-// fails appraisal gets 403 and is traced as Rejected.
+// fails appraisal gets 403 and is traced as Rejected. With EpochDuration E > 0 the result's
+// eat_nonce carries the epoch ID current at appraisal instead of the challenge (epoch
+// freshness, freshness-policy.h), traced as ArEpoch.
 #pragma once
 
+#include "teepsim/freshness-policy.h"
 #include "teepsim/ta-catalog.h"
 #include "teepsim/teep-agent.h"
 #include "teepsim/teep-trace.h"
@@ -74,6 +77,7 @@ class Verifier : public Application
     uint64_t m_keySeed;
     TeepSignatureSuite m_suite;
     Time m_validity;
+    Time m_epochDuration; // 0: results carry the challenge, not an epoch ID
 
     Ptr<TeepServerTransport> m_server;
     Ptr<TaCatalog> m_catalog;
@@ -83,6 +87,7 @@ class Verifier : public Application
     uint64_t m_issued = 0;
 
     TracedCallback<uint32_t, AttestationStatus, Time, Time> m_arIssuedTrace;
+    TracedCallback<uint32_t, AttestationStatus, uint64_t> m_arEpochTrace;
     TracedCallback<const std::string&, bool> m_policyTrace;
     TracedCallback<uint32_t, RejectReason, uint32_t> m_rejectedTrace;
 };

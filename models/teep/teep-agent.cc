@@ -347,6 +347,28 @@ std::vector<uint8_t> TeepAgent::SignAndTrace(const teep::Message& m)
     return out;
 }
 
+std::vector<uint8_t> TeepAgent::SignedEvidence(const Bytes& challenge) const
+{
+    eat::Evidence e;
+    e.nonce = challenge;
+    e.ueid = GetUeid();
+    e.oemid = {0x00, 0x1b, 0x21}; // an IEEE OUI
+    e.hwModel = {'t', 'e', 'e', 'p', 's', 'i', 'm', '-', 't', 'e', 'e'};
+    e.hwVersion.version = "1.0";
+    e.cnfKid = GetKid();
+    e.iat = NowSeconds();
+    e.manifests.reserve(m_inventory.size());
+    for (const InstalledTc& tc : m_inventory)
+    {
+        eat::InstalledTc m;
+        m.componentId = tc.componentId;
+        m.sequenceNumber = tc.sequence;
+        m.digest = tc.digest;
+        e.manifests.push_back(std::move(m));
+    }
+    return eat::SignEvidence(e, {GetAlg(), GetKey(), true});
+}
+
 AgentReply TeepAgent::HandleQueryRequest(const teep::QueryRequest& q)
 {
     const teep::CipherSuite mine = teep::Sign1Suite(GetAlg());
@@ -366,25 +388,8 @@ AgentReply TeepAgent::HandleQueryRequest(const teep::QueryRequest& q)
                           WireCode(teep::ErrorCode::UnsupportedFreshnessMechanisms),
                           "attestation requested without a challenge", q.token);
         }
-        eat::Evidence e;
-        e.nonce = q.challenge;
-        e.ueid = GetUeid();
-        e.oemid = {0x00, 0x1b, 0x21}; // an IEEE OUI
-        e.hwModel = {'t', 'e', 'e', 'p', 's', 'i', 'm', '-', 't', 'e', 'e'};
-        e.hwVersion.version = "1.0";
-        e.cnfKid = GetKid();
-        e.iat = NowSeconds();
-        e.manifests.reserve(m_inventory.size());
-        for (const InstalledTc& tc : m_inventory)
-        {
-            eat::InstalledTc m;
-            m.componentId = tc.componentId;
-            m.sequenceNumber = tc.sequence;
-            m.digest = tc.digest;
-            e.manifests.push_back(std::move(m));
-        }
         r.attestationPayloadFormat = kEvidenceFormat;
-        r.attestationPayload = eat::SignEvidence(e, {GetAlg(), GetKey(), true});
+        r.attestationPayload = SignedEvidence(*q.challenge);
     }
     // tc-list is [+ ...]: a device with nothing installed leaves it out.
     if ((q.dataItemRequested & teep::kDataTrustedComponents) && !m_inventory.empty())

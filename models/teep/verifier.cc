@@ -46,6 +46,17 @@ TypeId Verifier::GetTypeId()
                           "whole seconds on the wire).",
                           TimeValue(Hours(24)), MakeTimeAccessor(&Verifier::m_validity),
                           MakeTimeChecker(Seconds(1)))
+            .AddAttribute("EpochDuration",
+                          "Epoch duration E of the epoch feed (epoch k = [kE, (k+1)E)); > 0: "
+                          "results carry the epoch ID at appraisal in eat_nonce. 0: the "
+                          "challenge (timestamp or nonce freshness).",
+                          TimeValue(Time(0)), MakeTimeAccessor(&Verifier::m_epochDuration),
+                          MakeTimeChecker(Time(0)))
+            .AddTraceSource("ArEpoch",
+                            "A signed result carrying an epoch ID was issued (device, EAR "
+                            "status, epoch).",
+                            MakeTraceSourceAccessor(&Verifier::m_arEpochTrace),
+                            "ns3::TeepArEpochTracedCallback")
             .AddTraceSource("ArIssued", "A signed attestation result was issued.",
                             MakeTraceSourceAccessor(&Verifier::m_arIssuedTrace),
                             "ns3::TeepArTracedCallback")
@@ -59,7 +70,8 @@ TypeId Verifier::GetTypeId()
 }
 
 Verifier::Verifier()
-    : m_port(8081), m_keySeed(1), m_suite(TEEP_SUITE_ED25519), m_validity(Hours(24))
+    : m_port(8081), m_keySeed(1), m_suite(TEEP_SUITE_ED25519), m_validity(Hours(24)),
+      m_epochDuration(0)
 {
 }
 
@@ -250,10 +262,21 @@ std::vector<uint8_t> Verifier::Appraise(const std::vector<uint8_t>& evidence,
     ar.status = status;
     ar.cnfKid = e.cnfKid;
     ar.nonce = challenge;
+    std::optional<uint64_t> epoch;
+    if (m_epochDuration > Time(0))
+    {
+        // RFC 9334 §10.3: the epoch ID takes the place of the nonce in the result.
+        epoch = EpochFeed(m_epochDuration, 1).EpochAt(Simulator::Now());
+        ar.nonce = EpochFeed::Encode(*epoch);
+    }
     ar.verifierBuild = "teepsim-0.1";
     Bytes out = eat::SignAttestationResult(ar, {GetAlg(), GetKey(), true});
     ++m_issued;
     m_arIssuedTrace(d.id, static_cast<AttestationStatus>(status), Seconds(ar.iat), Seconds(ar.exp));
+    if (epoch)
+    {
+        m_arEpochTrace(d.id, static_cast<AttestationStatus>(status), *epoch);
+    }
     return out;
 }
 

@@ -40,4 +40,8 @@ TamQueue PredictTamQueue(const Inputs& in, std::vector<std::string>& notes);
 /// same model with shifted d_T, δ and push latency; a mixed fleet mixes the two predictions.
 Prediction PredictWithBrokerDelay(const Inputs& in);
 
+/// Epoch or nonce freshness (THEORY-FRESHNESS): replaces the timestamp T_trust, W_danger and
+/// W_clean of `out` (R is unchanged) by this mechanism's, or by nothing with a note.
+void ApplyFreshness(const Inputs& in, Prediction& out);
+
 } // namespace teepsim::analytic::detail

@@ -253,6 +253,7 @@ Prediction Predict(const Inputs& in)
             out.sdR = std::sqrt(std::max(0.0, w->r2 - w->r * w->r));
         }
     }
+    detail::ApplyFreshness(in, out);
     return out;
 }
 

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <vector>
 
+#include "freshness-inputs.h"
 #include "timeouts.h"
 
 namespace teepsim::sim
@@ -41,6 +42,7 @@ analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* 
         }
     };
     analytic::Inputs in;
+    AddFreshnessInputs(s, in);
     const PolicyCheck& pc = s.policy_check;
     switch (pc.law)
     {

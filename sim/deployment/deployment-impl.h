@@ -1,6 +1,7 @@
 // Private state of a Deployment, shared by its translation units (build, traces, events).
 #pragma once
 
+#include "teepsim/relying-party.h"
 #include "teepsim/sim/deployment.h"
 #include "teepsim/sim/topology.h"
 #include "teepsim/ta-catalog.h"
@@ -26,6 +27,9 @@ struct Deployment::Impl
 
     /// Connects model trace sources to the recorder.
     void WireTraces();
+    /// Epoch or nonce freshness: the epoch feed or the relying party, and their traces
+    /// (freshness-wiring.cc; nothing with timestamp freshness).
+    void WireFreshness(int64_t firstStream);
     /// Factory provisioning: runs the SUIT install of every `preinstalled` TA on every Agent.
     void PreInstallCatalogue();
     /// Malicious TA (t0, d_T, d_V), device availability, TAM outages, push notifications.
@@ -45,6 +49,7 @@ struct Deployment::Impl
     ns3::Ptr<ns3::TaCatalog> catalog;
     ns3::Ptr<ns3::Verifier> verifier;
     ns3::Ptr<ns3::TamServer> tam;
+    ns3::Ptr<ns3::RelyingParty> relyingParty; // nonce freshness only
     // By device id: the session driver, a TeepBroker or (ree: false) a TeepTeeSessionDriver.
     std::vector<ns3::Ptr<ns3::TeepSessionDriver>> brokers;
     std::vector<ns3::TeepBrokerBehaviour> behaviours; // from t0 on, by device id

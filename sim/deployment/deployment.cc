@@ -371,6 +371,7 @@ void Deployment::Build()
     }
 
     d.WireTraces();
+    d.WireFreshness(3'000'000'000);
     d.PreInstallCatalogue(); // after the traces: the recorder sees the installs at t = 0
     d.ScheduleScenarioEvents(2'000'000'000);
     Simulator::Stop(NanoSeconds(s.horizon_ns));

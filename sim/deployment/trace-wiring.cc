@@ -28,6 +28,8 @@ void Deployment::Impl::WireTraces()
 {
     recorder::Recorder* rec = &recorder;
     const bool passport = scenario.verifier.model == AttestationModel::Passport;
+    // Epoch or nonce freshness: WireFreshness reports what relying parties accept instead.
+    const bool expiry = scenario.verifier.freshness == Freshness::Timestamp;
     bytesSent.assign(brokers.size(), 0);
     bytesReceived.assign(brokers.size(), 0);
 
@@ -68,7 +70,7 @@ void Deployment::Impl::WireTraces()
             "Rejected", Callback<void, uint32_t, RejectReason, uint32_t>(
                             [rec](uint32_t, RejectReason r, uint32_t)
                             { rec->Count(std::string("agent_rejected_") + ToString(r)); }));
-        if (passport)
+        if (passport && expiry)
         {
             // Passport model: relying parties see the AR the device holds.
             agent->TraceConnectWithoutContext(
@@ -118,7 +120,7 @@ void Deployment::Impl::WireTraces()
         }
     }
 
-    if (!passport)
+    if (!passport && expiry)
     {
         // Background check: the relying party (the TAM here) holds what the Verifier issued.
         verifier->TraceConnectWithoutContext(

@@ -339,6 +339,7 @@ void CheckConsistency(const Scenario& s, DiagnosticSink& sink, bool with_warning
     }
     CheckTimes(s, sink);
     CheckMaliciousTa(s, sink);
+    CheckFreshness(s, sink, with_warnings);
     if (with_warnings)
     {
         WarnNoEffect(s, sink);

@@ -139,6 +139,9 @@ constexpr std::string_view kAlgorithm[] = {"esp256", "ed25519"};
 constexpr std::string_view kLaw[] = {"fixed", "uniform-jitter", "exponential"};
 constexpr std::string_view kStart[] = {"equilibrium", "synchronized"};
 constexpr std::string_view kCrypto[] = {"real", "modelled"};
+constexpr std::string_view kFreshness[] = {"timestamp", "epoch", "nonce"};
+constexpr std::string_view kDelayLaw[] = {"fixed", "uniform", "exponential"};
+constexpr std::string_view kCheckLaw[] = {"fixed", "uniform-jitter", "exponential"};
 
 using K = KnobKind;
 #define AT(expr)                                                                                   \
@@ -350,6 +353,47 @@ std::vector<Knob> BuildTable()
                       "Signature algorithm of evidence and ARs: esp256 (ECDSA P-256) or ed25519.",
                       AT(s.verifier.algorithm)),
                 kAlgorithm));
+    // -- freshness (issue 13; docs/THEORY-FRESHNESS.md) --
+    t.push_back(Choices(
+        Field("verifier.freshness", K::Choice, "timestamp",
+              "How a relying party judges an AR fresh (RFC 9334 10): timestamp (until iat + V), "
+              "epoch (while its epoch ID is among the last verifier.epoch.window epochs) or "
+              "nonce (until its own next challenge, every relying_party.check_interval).",
+              AT(s.verifier.freshness)),
+        kFreshness));
+    t.push_back(Section("verifier.epoch", "Epoch feed of epoch freshness (RFC 9334 10.3)."));
+    t.push_back(Range(Field("verifier.epoch.duration", K::Duration, "1h",
+                            "E: epoch length; epoch k is [kE, (k+1)E) at the Verifier, whose ARs "
+                            "carry the epoch ID current at appraisal.",
+                            AT(s.verifier.epoch.duration_ns)),
+                      1));
+    t.push_back(Range(Field("verifier.epoch.window", K::Integer, "1",
+                            "w: a relying party accepts an AR while its epoch is among its own "
+                            "last w epochs.",
+                            AT(s.verifier.epoch.window)),
+                      1, 1'000'000));
+    t.push_back(Range(Field("verifier.epoch.delivery_delay", K::Duration, "0s",
+                            "Mean delay with which each device's relying party receives the "
+                            "epoch ticks (drawn once per device: its skew).",
+                            AT(s.verifier.epoch.delivery_delay_ns)),
+                      0));
+    t.push_back(Choices(Field("verifier.epoch.delivery_law", K::Choice, "fixed",
+                              "Law of the per-device delivery delay: fixed (exactly the mean), "
+                              "uniform (U[0, 2 x mean]) or exponential.",
+                              AT(s.verifier.epoch.delivery_law)),
+                        kDelayLaw));
+    t.push_back(Section("relying_party",
+                        "The relying party of nonce freshness: it challenges each device."));
+    t.push_back(Range(Field("relying_party.check_interval", K::Duration, "1h",
+                            "C: (mean) interval between its challenges of one device (used with "
+                            "verifier.freshness: nonce).",
+                            AT(s.relying_party.check_interval_ns)),
+                      1));
+    t.push_back(Choices(Field("relying_party.check_law", K::Choice, "fixed",
+                              "Interval law of the challenges: fixed, uniform-jitter (with "
+                              "policy_check.jitter) or exponential; phases are stationary.",
+                              AT(s.relying_party.check_law)),
+                        kCheckLaw));
 
     // -- TA catalogue and the malicious-TA event --
     t.push_back(List("catalogue", 1,

@@ -111,6 +111,8 @@ void FillDerivedNames(Scenario& s);
 void FinalizeDerived(Scenario& s);
 // Cross-key consistency checks (errors, and optionally no-effect warnings).
 void CheckConsistency(const Scenario& s, DiagnosticSink& sink, bool with_warnings = true);
+// The freshness keys (verifier.freshness, verifier.epoch.*, relying_party.*): freshness-checks.cc.
+void CheckFreshness(const Scenario& s, DiagnosticSink& sink, bool with_warnings);
 // Expands the sweep into runs (build_runs) or only validates its points; errors go to sink.
 std::vector<SweepRun> ExpandPoints(const Scenario& base, DiagnosticSink& sink, bool build_runs);
 // Validates the sweep declaration and every point it expands to, one point at a time.

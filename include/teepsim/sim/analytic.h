@@ -19,6 +19,36 @@ enum class IntervalLaw
     Exponential,
 };
 
+/// Freshness mechanism of the relying party (docs/THEORY-FRESHNESS.md, sim/analytic/freshness.cc).
+enum class FreshnessKind
+{
+    Timestamp, // T_trust from the expiry iat + V (THEORY.md)
+    Epoch,     // epoch IDs: accepted while among the last w epochs
+    Nonce,     // the relying party's own challenges every C
+};
+
+/// Law of the per-device epoch-feed delay D with mean `delayMean`.
+enum class DelayDistribution
+{
+    Fixed,       // D = mean
+    Uniform,     // U[0, 2 mean]
+    Exponential, // Exp(mean)
+};
+
+/// Inputs of the epoch and nonce models, seconds (ignored for Timestamp).
+struct FreshnessInputs
+{
+    FreshnessKind kind = FreshnessKind::Timestamp;
+    double epochDuration = 3600; // E
+    int epochWindow = 1;         // w
+    /// φ: how far t0 + d_V lies into its epoch at the Verifier, in [0, E).
+    double epochPhase = 0;
+    DelayDistribution delayLaw = DelayDistribution::Fixed;
+    double delayMean = 0;
+    IntervalLaw challengeLaw = IntervalLaw::Fixed; // the relying party's challenges
+    double challengeInterval = 3600;               // C (mean)
+};
+
 /// Everything in seconds. Built from a Scenario by FromScenario (deployment) or by hand.
 struct Inputs
 {
@@ -91,6 +121,8 @@ struct Inputs
     // a fraction brokerDelayFraction of the devices have every relayed message held brokerDelay.
     double brokerDelayFraction = 0;
     double brokerDelay = 0;
+
+    FreshnessInputs freshness; // epoch or nonce freshness instead of the expiry iat + V
 };
 
 struct Quantiles
@@ -149,5 +181,10 @@ double NDD1Wait(size_t n, double period, double s);
 std::optional<double> ResidualTailIntegral(const Inputs& in, double L);
 /// E[residual] with push (d_T, δ and queueing excluded): E[Res] - r (1 - p) ∫_L^∞ S(u) du.
 std::optional<double> PushMeanResidual(const Inputs& in);
+/// P(T_trust <= t) under epoch or nonce freshness (THEORY-FRESHNESS §3, §4); nullopt where the
+/// law has no closed form here (timestamp freshness, nonce with d_V > 0, other laws).
+std::optional<double> FreshnessTrustCdf(const Inputs& in, double t);
+/// E[T_trust] under epoch freshness (THEORY-FRESHNESS §3); nullopt outside the model.
+std::optional<double> EpochMeanTtrust(const Inputs& in);
 
 } // namespace teepsim::analytic

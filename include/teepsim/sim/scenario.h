@@ -111,12 +111,39 @@ enum class SignatureAlgorithm
     Ed25519, // EdDSA Ed25519 (Ed25519 -19; EdDSA -8 in the legacy profile)
 };
 
+// How a relying party judges an attestation result fresh (RFC 9334 §10,
+// docs/THEORY-FRESHNESS.md): its expiry, its epoch ID, or the answer to its own nonce.
+enum class Freshness
+{
+    Timestamp, // accepted until iat + V
+    Epoch,     // accepted while its epoch is among the relying party's last w epochs
+    Nonce,     // accepted until the relying party's next challenge is answered
+};
+
+// Law of a per-device delay with mean `mean`: exactly it, U[0, 2 mean] or Exp(mean).
+enum class DelayLaw
+{
+    Fixed,
+    Uniform,
+    Exponential,
+};
+
+struct EpochConfig
+{
+    std::int64_t duration_ns = 0; // E
+    std::int64_t window = 1;      // w: epochs a relying party accepts
+    DelayLaw delivery_law = DelayLaw::Fixed;
+    std::int64_t delivery_delay_ns = 0; // mean delay of the feed at each device's relying party
+};
+
 struct VerifierConfig
 {
     std::int64_t validity_ns = 0;     // V: lifetime of an attestation result
     std::int64_t policy_delay_ns = 0; // d_V: t0 -> the Verifier knows the TA is malicious
     AttestationModel model = AttestationModel::BackgroundCheck;
     SignatureAlgorithm algorithm = SignatureAlgorithm::Esp256;
+    Freshness freshness = Freshness::Timestamp;
+    EpochConfig epoch;
 };
 
 struct TrustedApp
@@ -156,6 +183,13 @@ struct PolicyCheck
     PolicyCheckStart start = PolicyCheckStart::Equilibrium;
     std::int64_t retry_count = 0;      // immediate retries after a failed session
     std::int64_t retry_spacing_ns = 0; // b: time between retries
+};
+
+// The nonce relying party: challenges each device every check_interval (law as policy checks).
+struct RelyingPartyConfig
+{
+    std::int64_t check_interval_ns = 0; // C
+    PolicyCheckLaw check_law = PolicyCheckLaw::Fixed;
 };
 
 enum class Transport
@@ -242,6 +276,7 @@ struct Scenario
     std::vector<DeviceClass> fleet;
     TamConfig tam;
     VerifierConfig verifier;
+    RelyingPartyConfig relying_party;
     std::vector<TrustedApp> catalogue;
     MaliciousEvent malicious;
     PolicyCheck policy_check;
