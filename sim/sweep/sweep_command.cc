@@ -31,6 +31,7 @@
 
 #include "sim/cli/common/command_line.h"
 #include "sim/cli/common/progress.h"
+#include "sim/sweep/emit_slurm.h"
 
 extern char** environ;
 
@@ -47,6 +48,7 @@ struct SweepArgs
     bool force = false; // passed on to every run
     std::vector<std::string> overrides;
     cli::ProgressOptions progress;
+    SlurmOptions slurm; // --emit slurm, --resubmit (emit_slurm.h)
 };
 
 void DefineSweepOptions(cli::CommandLine& cl, SweepArgs& a, std::vector<std::string>& files)
@@ -67,6 +69,7 @@ void DefineSweepOptions(cli::CommandLine& cl, SweepArgs& a, std::vector<std::str
     cl.AddSet(a.overrides);
     cl.AddForce(a.force);
     cl.AddProgress(a.progress);
+    AddSlurmOptions(cl, a.slurm);
 }
 
 // The signal that asked the sweep to stop (SIGINT, SIGTERM, SIGHUP), 0 while none did.
@@ -190,7 +193,11 @@ int SweepCommand(const std::vector<std::string>& args, std::ostream& out, std::o
         return cl.UsageError(err, "missing scenario FILE");
     }
     a.file = files.front();
-    if (a.out.empty() && !a.dryRun)
+    if (auto bad = CheckSlurmOptions(a.slurm, a.out))
+    {
+        return cl.UsageError(err, *bad);
+    }
+    if (a.out.empty() && !a.dryRun && !SlurmModeRequested(a.slurm))
     {
         return cl.UsageError(err, "--out DB is required (or --dry-run)");
     }
@@ -211,6 +218,12 @@ int SweepCommand(const std::vector<std::string>& args, std::ostream& out, std::o
     if (!expansion.ok())
     {
         return 2;
+    }
+    if (SlurmModeRequested(a.slurm))
+    {
+        return RunSlurmMode(
+            a.slurm, MakeSlurmSweep(a.file, a.out, a.overrides, a.force, loaded.scenario.name),
+            expansion.runs, out, err);
     }
     if (a.dryRun)
     {
