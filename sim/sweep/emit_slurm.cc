@@ -68,11 +68,11 @@ run_task() {
   mkdir -p -- "$SHARD_DIR" || die "cannot create $SHARD_DIR"
   # The shard is written on node-local storage ($TMPDIR, else /tmp): SQLite locking is not
   # reliable on network file systems, and the copy back is one sequential write.
-  local work
-  work=$(mktemp -d "${TMPDIR:-/tmp}/teepsim-task-$t.XXXXXX") || die "cannot create a work directory"
-  trap 'rm -rf -- "$work"' EXIT
+  # Global, not local: the EXIT trap runs after this function has returned.
+  task_work=$(mktemp -d "${TMPDIR:-/tmp}/teepsim-task-$t.XXXXXX") || die "cannot create a work directory"
+  trap 'rm -rf -- "$task_work"' EXIT
   trap 'exit 143' TERM INT
-  local shard=$work/task-$t.db failed=0 i
+  local shard=$task_work/task-$t.db failed=0 i
   for ((i = first; i < end; i++)); do
     echo "task $t: run $i on $(hostname)"
     if ! "$TEEPSIM" sweep "$SCENARIO" "${SETS[@]}" "${FORCE[@]}" --index "$i" --out "$shard" \
