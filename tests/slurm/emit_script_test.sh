@@ -70,8 +70,8 @@ words=$(sh -c "set -- ${wrap#bash }; printf '%s|' \"\$@\"")
 SLURM_ARRAY_TASK_ID=1 TMPDIR=$work/tmp bash "$script" task >"$work/task.out" 2>&1 || fail "task 1: $(cat "$work/task.out")"
 shard=$out.shards/task-1.db
 [[ -f $shard ]] || fail "task 1 published no shard"
-ls -A "$work/tmp" | grep -q . && fail "task 1 left its work directory: $(ls -A "$work/tmp")"
-ls -A "$out.shards" | grep -q partial && fail "a .partial copy was left"
+[[ -z $(find "$work/tmp" -mindepth 1 -print -quit) ]] || fail "task 1 left its work directory: $(ls -A "$work/tmp")"
+[[ -z $(find "$out.shards" -name '*partial*' -print -quit) ]] || fail "a .partial copy was left"
 SLURM_ARRAY_TASK_ID=3 bash "$script" task 2>/dev/null && fail "task 3 of a 3-task array ran"
 
 # Resubmit: merges task-1.db, then submits tasks 0 and 2 only.
