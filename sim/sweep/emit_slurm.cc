@@ -220,9 +220,16 @@ bool SlurmModeRequested(const SlurmOptions& o)
     return !o.emit.empty() || !o.resubmit.empty();
 }
 
-std::optional<std::string> CheckSlurmOptions(const SlurmOptions& o, const std::string& outDb)
+std::optional<std::string> CheckSlurmOptions(const SlurmOptions& o, const std::string& outDb,
+                                             bool otherMode)
 {
     const bool emit = !o.emit.empty();
+    if (otherMode && SlurmModeRequested(o))
+    {
+        return std::string(emit ? "--emit" : "--resubmit") +
+               " writes a script or a task list: it takes none of --list, --dry-run, --index, "
+               "--shard";
+    }
     if (!emit)
     {
         const std::pair<const char*, bool> emitOnly[] = {{"--partition", !o.partition.empty()},
@@ -445,8 +452,8 @@ std::set<std::tuple<std::string, uint64_t, uint64_t>> CompletedRuns(const std::s
     return done;
 }
 
-int RunSlurmMode(const SlurmOptions& o, const SlurmSweep& sweep,
-                 const std::vector<sim::SweepRun>& runs, std::ostream& out, std::ostream& err)
+int RunSlurmMode(const SlurmOptions& o, const SlurmSweep& sweep, const sim::SweepPlan& plan,
+                 std::ostream& out, std::ostream& err)
 {
     std::vector<size_t> missingTasks;
     if (!o.resubmit.empty())
@@ -462,16 +469,17 @@ int RunSlurmMode(const SlurmOptions& o, const SlurmSweep& sweep,
             return 2;
         }
         size_t missing = 0;
-        for (size_t i = 0; i < runs.size(); ++i)
+        for (size_t i = 0; i < plan.size(); ++i)
         {
-            const sim::Scenario& s = runs[i].scenario;
+            const sim::SweepRun run = plan.Run(i);
+            const sim::Scenario& s = run.scenario;
             if (done.count({s.source.hash, s.seed, s.run}) != 0)
             {
                 continue;
             }
             if (missing < 20)
             {
-                err << "missing: run " << i << " (task " << i / o.runsPerTask << ") " << runs[i].key
+                err << "missing: run " << i << " (task " << i / o.runsPerTask << ") " << run.key
                     << "\n";
             }
             ++missing;
@@ -481,7 +489,7 @@ int RunSlurmMode(const SlurmOptions& o, const SlurmSweep& sweep,
                 missingTasks.push_back(task);
             }
         }
-        err << "teepsim sweep: " << missing << " of " << runs.size()
+        err << "teepsim sweep: " << missing << " of " << plan.size()
             << " runs missing or failed in " << o.resubmit
             << (std::filesystem::exists(o.resubmit) ? "" : " (no such file yet)") << ", in "
             << missingTasks.size() << " task(s) of " << o.runsPerTask << " run(s)\n";
@@ -499,16 +507,16 @@ int RunSlurmMode(const SlurmOptions& o, const SlurmSweep& sweep,
             return 0;
         }
     }
-    if (SlurmTaskCount(runs.size(), o.runsPerTask) > 1001)
+    if (SlurmTaskCount(plan.size(), o.runsPerTask) > 1001)
     {
-        err << "teepsim sweep: note: " << SlurmTaskCount(runs.size(), o.runsPerTask)
+        err << "teepsim sweep: note: " << SlurmTaskCount(plan.size(), o.runsPerTask)
             << " array tasks exceed Slurm's default MaxArraySize (1001); raise --runs-per-task "
                "unless your cluster allows more\n";
     }
     try
     {
         SlurmSweep all = sweep;
-        all.runs = runs.size();
+        all.runs = plan.size();
         out << SlurmScript(all, o, missingTasks);
     }
     catch (const std::invalid_argument& e)

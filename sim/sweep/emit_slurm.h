@@ -6,6 +6,7 @@
 #pragma once
 
 #include "teepsim/sim/scenario.h"
+#include "teepsim/sim/sweep.h"
 
 #include <cstdint>
 #include <iosfwd>
@@ -42,9 +43,11 @@ void AddSlurmOptions(CommandLine& cl, SlurmOptions& o);
 bool SlurmModeRequested(const SlurmOptions& o);
 
 /// The first problem with the options (one line, without the command name), or nothing: values
-/// Slurm would reject (--time, --mem, --partition), Slurm options without --emit/--resubmit, and
-/// --emit without --out.
-std::optional<std::string> CheckSlurmOptions(const SlurmOptions& o, const std::string& outDb);
+/// Slurm would reject (--time, --mem, --partition), Slurm options without --emit/--resubmit,
+/// --emit without --out, and --emit/--resubmit with another mode (`otherMode`: --list,
+/// --dry-run, --index or --shard given).
+std::optional<std::string> CheckSlurmOptions(const SlurmOptions& o, const std::string& outDb,
+                                             bool otherMode = false);
 
 /// What the script needs to know about the sweep besides the options.
 struct SlurmSweep
@@ -85,7 +88,7 @@ std::set<std::tuple<std::string, uint64_t, uint64_t>> CompletedRuns(const std::s
 /// Runs the Slurm mode after the sweep is expanded: --emit prints the script on `out`;
 /// --resubmit without --emit prints the array spec of the tasks with missing runs (one line,
 /// nothing when none) and the missing runs on `err`. Returns the exit code.
-int RunSlurmMode(const SlurmOptions& o, const SlurmSweep& sweep,
-                 const std::vector<sim::SweepRun>& runs, std::ostream& out, std::ostream& err);
+int RunSlurmMode(const SlurmOptions& o, const SlurmSweep& sweep, const sim::SweepPlan& plan,
+                 std::ostream& out, std::ostream& err);
 
 } // namespace teepsim::cli
