@@ -21,6 +21,10 @@ int Dispatch(const std::string& command, const std::vector<std::string>& args, s
     {
         return SweepCommand(args, out, err);
     }
+    if (command == "merge")
+    {
+        return MergeCommand(args, out, err);
+    }
     if (command == "validate")
     {
         return sim::ValidateCommand(args, out, err);

@@ -22,5 +22,6 @@ int Dispatch(const std::string& command, const std::vector<std::string>& args, s
 int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int AnalyticCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int SweepCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int MergeCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 } // namespace teepsim::cli
