@@ -90,9 +90,16 @@ std::optional<int> ParseSweepArgs(const std::vector<std::string>& args, SweepArg
         .add_option("--journal", a.journalText,
                     "journal mode the database is left in: wal, delete, or auto (WAL for the "
                     "local sweep database, DELETE for --index/--shard)")
-        ->type_name("MODE")
+        ->type_name("auto|wal|delete")
         ->default_str("auto")
-        ->check(CLI::IsMember({"auto", "wal", "delete"}));
+        ->check(CLI::Validator(
+            [](std::string& v) -> std::string
+            {
+                return v == "auto" || v == "wal" || v == "delete"
+                           ? ""
+                           : "needs auto, wal or delete, got '" + v + "'";
+            },
+            "")); // no description: CLI11 would append it to the value's name
     cl.AddSet(a.overrides);
     cl.AddForce(a.force);
     cl.AddProgress(a.progress);

@@ -158,7 +158,7 @@ TEST_F(ReadmeCommands, EverySubcommandOfTheHelpHasARowAndEveryRowIsASubcommand)
 TEST_F(ReadmeCommands, EachRowListsExactlyTheOptionsOfItsHelp)
 {
     const auto rows = ReadmeRows(CommandsSection());
-    ASSERT_EQ(rows.size(), 5u) << CommandsSection();
+    ASSERT_EQ(rows.size(), 6u) << CommandsSection();
     for (const auto& [cmd, row] : rows)
     {
         SCOPED_TRACE(cmd);
