@@ -74,7 +74,7 @@ run_task() {
   trap 'exit 143' TERM INT
   local shard=$task_work/task-$t.db failed=0 i
   for ((i = first; i < end; i++)); do
-    echo "task $t: run $i on $(hostname)"
+    echo "task $t: run $i on ${HOSTNAME:-?}"
     if ! "$TEEPSIM" sweep "$SCENARIO" "${SETS[@]}" "${FORCE[@]}" --index "$i" --out "$shard" \
       --journal delete --progress never; then
       failed=$((failed + 1))
