@@ -36,7 +36,10 @@ constexpr const char* kFooter =
     "journal modes:\n"
     "  --journal auto (default) leaves the local sweep database in WAL mode (parallel writers)\n"
     "  and a shard (--index, --shard) in DELETE mode: one file, nothing beside it, safe to copy\n"
-    "  and to keep on a network file system, where SQLite does not support WAL.\n"
+    "  and to keep on a network file system, where SQLite does not support WAL. A DELETE-mode\n"
+    "  shard is written through a staging copy in $TMPDIR (node-local) and reaches --out when\n"
+    "  its runs end (also when stopped by a signal): a new file appears complete at once, an\n"
+    "  existing one gets the new runs in one transaction.\n"
     "exit status: 0 every run ok, 1 a run failed, 2 bad input, 128+N stopped by signal N.";
 
 // "K/N" with 0 <= K < N.
