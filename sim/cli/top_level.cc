@@ -27,7 +27,7 @@ constexpr CommandInfo kCommands[] = {
      "simulate a scenario, compare with theory, add the run to a SQLite database"},
     {"sweep", "FILE --out DB [options]",
      "run every point x replication of the scenario's sweep, N processes at a time"},
-    {"merge", "OUT.db SHARD.db... [options]",
+    {"merge", "OUT.db SHARD.db...",
      "merge the shard databases of a sweep, de-duplicated; list the runs still missing"},
     {"validate", "FILE [options]", "check a scenario file and its overrides; run nothing"},
     {"analytic", "FILE [options]", "print the closed-form predictions for a scenario"},

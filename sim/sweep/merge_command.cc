@@ -277,16 +277,19 @@ int MergeCommand(const std::vector<std::string>& args, std::ostream& out, std::o
 {
     merge::MergeArgs a;
     std::vector<std::string> files;
-    cli::CommandLine cl("merge", "OUT.db SHARD.db... [options]", merge::kDescription);
+    cli::CommandLine cl("merge", "OUT.db SHARD.db... [--journal delete|wal]", merge::kDescription);
     cl.Positionals("DB", "OUT.db, the merged database (created if absent), then the SHARD.db files",
                    files, SIZE_MAX);
     cl.app()
         .add_option("--journal", a.journal,
                     "journal mode OUT is left in: delete (one file, for any SQLite client and "
                     "network file systems) or wal")
-        ->type_name("MODE")
+        ->type_name("delete|wal")
         ->default_str("delete")
-        ->check(CLI::IsMember({"delete", "wal"}));
+        ->check(CLI::Validator(
+            [](std::string& v) -> std::string
+            { return v == "delete" || v == "wal" ? "" : "needs delete or wal, got '" + v + "'"; },
+            "")); // no description: CLI11 would append it to the value's name
     cl.SetFooter(merge::kFooter);
     if (auto done = cl.Parse(args, out, err))
     {

@@ -122,8 +122,8 @@ std::string Describe(const RunId& id, const std::map<RunId, std::size_t>& indexO
 }
 
 // Copies run `from` of schema s into main; returns the new run id.
-int64_t CopyRun(sqlite3* out, const std::vector<RunTable>& tables,
-                const std::vector<std::string>& runColumns, int64_t from)
+int64_t CopyRunWith(sqlite3* out, const std::vector<RunTable>& tables,
+                    const std::vector<std::string>& runColumns, int64_t from)
 {
     std::vector<std::string> cols;
     for (const std::string& c : runColumns)
@@ -155,6 +155,11 @@ int64_t CopyRun(sqlite3* out, const std::vector<RunTable>& tables,
 }
 
 } // namespace
+
+int64_t CopyRun(sqlite3* out, const std::vector<RunTable>& tables, int64_t from)
+{
+    return CopyRunWith(out, tables, Columns(out, "runs"), from);
+}
 
 std::vector<RunTable> RunTables(sqlite3* db)
 {
@@ -288,7 +293,7 @@ CopyReport CopyShard(sqlite3* out, const std::vector<RunTable>& tables, const st
                     ++report.failedSkipped;
                     continue;
                 }
-                CopyRun(out, tables, runColumns, r.id);
+                CopyRunWith(out, tables, runColumns, r.id);
                 ++report.failedCopied;
                 continue;
             }
@@ -310,7 +315,7 @@ CopyReport CopyShard(sqlite3* out, const std::vector<RunTable>& tables, const st
                                 Describe(r.key, indexOf, plan), other, shardPath, shardPath);
                 break;
             }
-            CopyRun(out, tables, runColumns, r.id);
+            CopyRunWith(out, tables, runColumns, r.id);
             added.emplace(r.key, shardPath);
             ++report.copied;
         }

@@ -61,6 +61,10 @@ struct RunTable
 };
 std::vector<RunTable> RunTables(sqlite3* db);
 
+/// Copies run `from` of the database attached as `s` into main (all its tables, run id
+/// remapped) inside the caller's transaction; returns the new run id.
+int64_t CopyRun(sqlite3* out, const std::vector<RunTable>& tables, int64_t from);
+
 /// What copying one shard did.
 struct CopyReport
 {

@@ -7,6 +7,7 @@
 #include "teepsim/sim/scenario.h"
 #include "teepsim/sim/sweep.h"
 
+#include <optional>
 #include <ostream>
 
 #include "sim/sweep/sweep_steps.h"
@@ -77,14 +78,18 @@ std::vector<std::size_t> Missing(const SweepArgs& a, const SweepPlanned& planned
     return todo;
 }
 
-// After the runs: point summaries (unless stopped), then the journal mode the file is left in.
-int Summarize(const SweepArgs& a, const ChildrenOutcome& o, std::ostream& out)
+// After the runs: point summaries (unless stopped), then the journal mode the file is left in
+// (a staged shard gets DELETE mode when it is published).
+int Summarize(const SweepArgs& a, const ChildrenOutcome& o, bool staged, std::ostream& out)
 {
     if (o.stopSignal == 0)
     {
         sim::WritePointSummaries(a.out);
     }
-    SetJournalMode(a.out, a.UseWal());
+    if (!staged)
+    {
+        SetJournalMode(a.out, a.UseWal());
+    }
     if (o.stopSignal != 0)
     {
         return 128 + o.stopSignal;
@@ -108,6 +113,12 @@ int SweepCommand(const std::vector<std::string>& args, std::ostream& out, std::o
     {
         return *done;
     }
+    if (SlurmModeRequested(a.slurm))
+    {
+        return RunSlurmMode(a.slurm,
+                            MakeSlurmSweep(a.file, a.out, a.overrides, a.force, planned.base.name),
+                            planned.plan, out, err);
+    }
     if (a.list)
     {
         sweep::ListRuns(a, planned, out);
@@ -118,30 +129,55 @@ int SweepCommand(const std::vector<std::string>& args, std::ostream& out, std::o
         sweep::DryRun(a, planned, out);
         return 0;
     }
+    // A shard in DELETE mode is written through a local staging copy (sweep_stage.cc).
+    std::optional<sweep::Staging> staging;
+    sweep::SweepArgs run = a;
     std::vector<std::size_t> todo;
     std::size_t selected = 0;
     try
     {
-        todo = sweep::Missing(a, planned, selected);
+        if (a.IsShard() && !a.UseWal())
+        {
+            staging.emplace(a.out);
+            run.out = staging->path();
+        }
+        todo = sweep::Missing(run, planned, selected);
     }
     catch (const std::exception& e)
     {
-        err << "teepsim sweep: " << a.out << ": " << e.what() << "\n";
+        err << "teepsim sweep: " << a.out << ": "
+            << (staging ? staging->Explain(e.what()) : std::string(e.what())) << "\n";
         return 2;
     }
     out << "sweep: " << selected << " runs, " << selected - todo.size() << " already in " << a.out
         << ", " << todo.size() << " to run with " << a.jobs << " job(s)\n"
         << std::flush;
+    int code = 1;
     try
     {
-        const sweep::ChildrenOutcome o = sweep::RunChildren(a, planned, todo, out, err);
-        return sweep::Summarize(a, o, out);
+        const sweep::ChildrenOutcome o = sweep::RunChildren(run, planned, todo, out, err);
+        code = sweep::Summarize(run, o, staging.has_value(), out);
     }
     catch (const std::exception& e)
     {
-        err << "teepsim sweep: " << e.what() << "\n";
-        return 1;
+        err << "teepsim sweep: " << (staging ? staging->Explain(e.what()) : std::string(e.what()))
+            << "\n";
     }
+    if (staging)
+    {
+        // Whatever ended the runs, the completed ones reach --out.
+        try
+        {
+            staging->Publish();
+            sweep::MarkSweep(a.out, planned);
+        }
+        catch (const std::exception& e)
+        {
+            err << "teepsim sweep: " << a.out << ": " << staging->Explain(e.what()) << "\n";
+            return 1;
+        }
+    }
+    return code;
 }
 
 } // namespace teepsim::cli

@@ -36,7 +36,10 @@ constexpr const char* kFooter =
     "journal modes:\n"
     "  --journal auto (default) leaves the local sweep database in WAL mode (parallel writers)\n"
     "  and a shard (--index, --shard) in DELETE mode: one file, nothing beside it, safe to copy\n"
-    "  and to keep on a network file system, where SQLite does not support WAL.\n"
+    "  and to keep on a network file system, where SQLite does not support WAL. A DELETE-mode\n"
+    "  shard is written through a staging copy in $TMPDIR (node-local) and reaches --out when\n"
+    "  its runs end (also when stopped by a signal): a new file appears complete at once, an\n"
+    "  existing one gets the new runs in one transaction.\n"
     "exit status: 0 every run ok, 1 a run failed, 2 bad input, 128+N stopped by signal N.";
 
 // "K/N" with 0 <= K < N.
@@ -90,12 +93,20 @@ std::optional<int> ParseSweepArgs(const std::vector<std::string>& args, SweepArg
         .add_option("--journal", a.journalText,
                     "journal mode the database is left in: wal, delete, or auto (WAL for the "
                     "local sweep database, DELETE for --index/--shard)")
-        ->type_name("MODE")
+        ->type_name("auto|wal|delete")
         ->default_str("auto")
-        ->check(CLI::IsMember({"auto", "wal", "delete"}));
+        ->check(CLI::Validator(
+            [](std::string& v) -> std::string
+            {
+                return v == "auto" || v == "wal" || v == "delete"
+                           ? ""
+                           : "needs auto, wal or delete, got '" + v + "'";
+            },
+            "")); // no description: CLI11 would append it to the value's name
     cl.AddSet(a.overrides);
     cl.AddForce(a.force);
     cl.AddProgress(a.progress);
+    AddSlurmOptions(cl, a.slurm);
     cl.SetFooter(kFooter);
     if (auto done = cl.Parse(args, out, err))
     {
@@ -126,7 +137,11 @@ std::optional<int> ParseSweepArgs(const std::vector<std::string>& args, SweepArg
     {
         return cl.UsageError(err, "--index runs one run; --list/--dry-run take --shard instead");
     }
-    if (a.out.empty() && !a.dryRun && !a.list)
+    if (auto bad = CheckSlurmOptions(a.slurm, a.out, a.list || a.dryRun || a.IsShard()))
+    {
+        return cl.UsageError(err, *bad);
+    }
+    if (a.out.empty() && !a.dryRun && !a.list && !SlurmModeRequested(a.slurm))
     {
         return cl.UsageError(err, "--out DB is required (or --list, or --dry-run)");
     }

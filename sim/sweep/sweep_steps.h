@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sim/cli/common/progress.h"
+#include "sim/sweep/emit_slurm.h"
 
 namespace teepsim::cli::sweep
 {
@@ -38,6 +39,7 @@ struct SweepArgs
     bool force = false; // passed on to every run
     std::vector<std::string> overrides;
     cli::ProgressOptions progress;
+    SlurmOptions slurm; // --emit slurm, --resubmit DB (emit_slurm.h)
 
     /// --index or --shard: this process writes one shard of the sweep.
     bool IsShard() const { return index.has_value() || shardText.has_value(); }
@@ -92,6 +94,26 @@ void MarkSweep(const std::string& dbPath, const SweepPlanned& planned);
 
 /// Sets the journal mode of `dbPath` (no other connection open): DELETE leaves no -wal/-shm.
 void SetJournalMode(const std::string& dbPath, bool wal);
+
+/// The local staging copy a shard is written through (sweep_stage.cc): runs go to path(), and
+/// Publish() brings them to --out (new file: complete at once, DELETE mode; existing file: the
+/// new runs copied in one transaction). The staging directory is removed on destruction.
+class Staging
+{
+  public:
+    explicit Staging(const std::string& out);
+    ~Staging();
+    Staging(const Staging&) = delete;
+    Staging& operator=(const Staging&) = delete;
+    const std::string& path() const { return m_path; }
+    void Publish() const;
+    /// `message` with the staging path replaced by --out, for error messages.
+    std::string Explain(std::string message) const;
+
+  private:
+    std::string m_out, m_dir, m_path;
+    int64_t m_baseline = 0; // runs up to this id were already in --out
+};
 
 /// What running the children did.
 struct ChildrenOutcome

@@ -170,7 +170,8 @@ INSTANTIATE_TEST_SUITE_P(
         UsageCase{"RunMissingFile", "run --quiet", "missing scenario FILE"},
         UsageCase{"RunTwoFiles", "run a.yaml b.yaml",
                   "more than one FILE given ('a.yaml', 'b.yaml')"},
-        UsageCase{"SweepWithoutOut", "sweep " + kFile, "--out DB is required (or --dry-run)"}),
+        UsageCase{"SweepWithoutOut", "sweep " + kFile,
+                  "--out DB is required (or --list, or --dry-run)"}),
     [](const testing::TestParamInfo<UsageCase>& i) { return i.param.name; });
 
 TEST_F(TeepsimCommandLine, UnknownCommandOrTopLevelOptionExitsTwoWithOneLine)

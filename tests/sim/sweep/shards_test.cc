@@ -236,6 +236,37 @@ TEST_F(TeepsimShards, ShardsCoverEveryRunExactlyOnce)
     ExpectIntact(s);
 }
 
+TEST_F(TeepsimShards, TwoShardsPublishedIntoOneFileKeepBothAndLeaveNoStagingBehind)
+{
+    // Shards are written through a staging copy in TMPDIR and published into --out.
+    const fs::path tmp = m_dir / "tmp";
+    fs::create_directories(tmp);
+    const char* before = std::getenv("TMPDIR");
+    const std::string saved = before ? before : "";
+    setenv("TMPDIR", tmp.c_str(), 1);
+    const ProcessResult a = Teepsim("sweep " + kSweep + " --shard 0/2 --jobs 2 --out both.db");
+    const ProcessResult b = Teepsim("sweep " + kSweep + " --shard 1/2 --jobs 2 --out both.db");
+    const ProcessResult again = Teepsim("sweep " + kSweep + " --shard 1/2 --out both.db");
+    if (before)
+    {
+        setenv("TMPDIR", saved.c_str(), 1);
+    }
+    else
+    {
+        unsetenv("TMPDIR");
+    }
+    ASSERT_EQ(a.code, 0) << a.out << a.err;
+    ASSERT_EQ(b.code, 0) << b.out << b.err;
+    ASSERT_EQ(again.code, 0) << again.out << again.err;
+    EXPECT_NE(again.out.find("2 runs, 2 already in both.db, 0 to run"), std::string::npos)
+        << again.out;
+    EXPECT_TRUE(fs::is_empty(tmp)) << "staging left in " << tmp;
+    const std::string both = (m_dir / "both.db").string();
+    EXPECT_EQ(Count(both, "SELECT COUNT(*) FROM runs WHERE status = 'ok'"), 4);
+    ExpectSameRowsAsLocal(both);
+    ExpectIntact(both);
+}
+
 TEST_F(TeepsimShards, BadIndexOrShardIsAOneLineUsageError)
 {
     for (const char* bad :
