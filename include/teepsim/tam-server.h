@@ -10,12 +10,16 @@
 // TAs (SUIT envelopes from the TaCatalog, built once per TA) and lists malicious installed TAs
 // in unneeded-manifest-list. Invalid messages are dropped (HTTP 400) and traced; a validly
 // signed token-less TEEP Error (the Agent could not trust our message) is taken with 204.
-// Capacity: Workers (0 = unlimited, no queue) serve requests FIFO. A worker handles a request
-// when it takes it and holds the HTTP answer until its service time is over: ServiceTime, or
-// RemediationServiceTime (when non-zero) for the messages of a removal session (the device
-// reported a TA the TAM knows is malicious, so its Update carries unneeded-manifest-list).
-// QueueLimit (0 = unlimited): a request arriving when QueueLimit requests already wait is
-// turned away at once per OverloadResponse: HTTP 503 (the device sees a transport failure), or
+// Capacity: a TamWorkerQueue (attribute WorkerQueue; tam-worker-queue.h) in front of the
+// handlers; TamServer's Workers, ServiceTime, RemediationServiceTime, QueueLimit and Service
+// attributes are forwarded to it. Workers (0 = unlimited, no queue) serve requests FIFO. A
+// worker handles a request when it takes it and holds the HTTP answer until its service time is
+// over: ServiceTime, or RemediationServiceTime (when non-zero) for the messages of a removal
+// session (the device reported a TA the TAM knows is malicious, so its Update carries
+// unneeded-manifest-list); with Service = PerSession only a session's opening request queues,
+// for the whole session's service time. QueueLimit (0 = unlimited): a request arriving when
+// QueueLimit requests already wait is turned away at once per OverloadResponse: HTTP 503 (the
+// device sees a transport failure), or
 // HTTP 200 with a TEEP Error ERR_TEMPORARY_ERROR signed by the TAM, carrying the request's
 // token if it had one (the Agent verifies it; the session ends as TamBusy). Either way the
 // device retries per its policy. In modelled-crypto mode (teep-wire.h) each answer is also held
@@ -25,13 +29,15 @@
 //
 // Trace sources beyond the common list of teep-trace.h:
 //   QueueLength  (uint32_t queueLength, uint32_t busyWorkers)  whenever either changes
-//                (Workers > 0 only); callback type ns3::TamServer::QueueLengthTracedCallback
+//                (Workers > 0 only; the WorkerQueue's, repeated); callback type
+//                ns3::TamServer::QueueLengthTracedCallback
 //   Overload     (uint32_t deviceId or kUnknownDevice)  a request was turned away by
 //                QueueLimit (503 or TEEP Error); callback type ns3::TeepDeviceTracedCallback
 #pragma once
 
 #include "teepsim/codec/teep.h"
 #include "teepsim/ta-catalog.h"
+#include "teepsim/tam-worker-queue.h"
 #include "teepsim/teep-agent.h"
 #include "teepsim/teep-trace.h"
 #include "teepsim/teep-transport.h"
@@ -41,7 +47,6 @@
 #include "ns3/object-factory.h"
 #include "ns3/traced-callback.h"
 
-#include <deque>
 #include <functional>
 #include <map>
 #include <set>
@@ -95,6 +100,8 @@ class TamServer : public Application
     /// (queue length, busy workers)
     typedef void (*QueueLengthTracedCallback)(uint32_t queueLength, uint32_t busyWorkers);
     size_t GetOpenSessions() const { return m_sessions.size(); }
+    /// The capacity model in front of the handlers (never null).
+    Ptr<TamWorkerQueue> GetWorkerQueue() const { return m_workerQueue; }
 
   protected:
     void DoDispose() override;
@@ -132,22 +139,15 @@ class TamServer : public Application
     void StopApplication() override;
 
     void OnRequest(uint64_t requestId, uint64_t connectionId, const TeepHttpRequest& req);
-    struct QueuedRequest
-    {
-        Time queuedAt;
-        uint64_t requestId;
-        uint64_t connectionId;
-        TeepHttpRequest req;
-    };
-    void RunWorker(QueuedRequest q);
-    void ReleaseWorker();
+    /// The WorkerQueue's callbacks: handle a request (answers held), release its answers.
+    TamWorkerQueue::Work HandleInWorker(const TamWorkerQueue::Request& q);
+    void ReleaseAnswers(uint64_t requestId, Time ready, bool atOnceIfReady);
     /// Sends the answers held while handling a request, none before `ready` (nor before its
     /// worker's end); `atOnceIfReady` answers a ready one without a new event.
     void ReleaseHeld(Time ready, bool atOnceIfReady);
     void SendAnswer(uint64_t requestId, TeepHttpResponse rsp);
     void RejectOverload(uint64_t requestId, const TeepHttpRequest& req);
     uint32_t DeviceIdOfBody(const std::vector<uint8_t>& body) const;
-    void TraceQueue();
     void Serve(uint64_t requestId, uint64_t connectionId, const TeepHttpRequest& req);
     void StartSession(uint64_t requestId, uint64_t connectionId);
     void HandleMessage(uint64_t requestId, uint64_t connectionId, const std::vector<uint8_t>& body);
@@ -168,6 +168,17 @@ class TamServer : public Application
                  TeepMessageType type);
     Ptr<TeepClientTransport> TakeVerifierClient();
     const std::vector<std::string>& DesiredFor(const Device& d) const;
+    // Capacity attributes, forwarded to the WorkerQueue.
+    void SetWorkers(uint32_t n) { m_workerQueue->SetWorkers(n); }
+    uint32_t GetWorkers() const { return m_workerQueue->GetWorkers(); }
+    void SetServiceTime(Time t) { m_workerQueue->SetServiceTime(t); }
+    Time GetServiceTime() const { return m_workerQueue->GetServiceTime(); }
+    void SetRemediationServiceTime(Time t) { m_workerQueue->SetRemediationServiceTime(t); }
+    Time GetRemediationServiceTime() const { return m_workerQueue->GetRemediationServiceTime(); }
+    void SetQueueLimit(uint32_t n) { m_workerQueue->SetQueueLimit(n); }
+    uint32_t GetQueueLimit() const { return m_workerQueue->GetQueueLimit(); }
+    void SetService(TamServiceModel m) { m_workerQueue->SetService(m); }
+    TamServiceModel GetService() const { return m_workerQueue->GetService(); }
 
     // Attributes
     uint16_t m_port;
@@ -175,11 +186,8 @@ class TamServer : public Application
     uint64_t m_keySeed;
     TeepSignatureSuite m_suite;
     Time m_sessionTimeout;
-    uint32_t m_workers;
-    Time m_serviceTime;
-    Time m_remediationServiceTime;
-    uint32_t m_queueLimit;
     TamOverloadResponse m_overloadResponse;
+    Ptr<TamWorkerQueue> m_workerQueue; // created with the TamServer, replaceable (WorkerQueue)
 
     Ptr<TeepServerTransport> m_server;
     ObjectFactory m_verifierClientFactory;
@@ -197,8 +205,6 @@ class TamServer : public Application
     uint64_t m_nextSessionId = 1;
     uint64_t m_randomCounter = 0;
 
-    uint32_t m_busy = 0;
-    std::deque<QueuedRequest> m_queue;
     // While a worker runs a request: whether it belongs to a removal session (set by the
     // handlers). Per request: when its worker's service ends (the answer is held until then).
     bool m_servingRemoval = false;

@@ -1,7 +1,7 @@
-// TamServer capacity: a FIFO queue in front of Workers workers, the service time a worker
-// holds each answer for (plus the modelled CPU time of the signatures it made), and the answer
-// to a request that QueueLimit turns away (HTTP 503, or a TAM-signed TEEP Error with
-// ERR_TEMPORARY_ERROR).
+// TamServer's side of its capacity model (the queue and workers are a TamWorkerQueue): handling
+// a request a worker took, holding its answers until the worker's service (plus the modelled
+// CPU time of the signatures it made) is over, and the answer to a request that QueueLimit turns
+// away (HTTP 503, or a TAM-signed TEEP Error with ERR_TEMPORARY_ERROR).
 #include "teepsim/codec/cose.h"
 #include "teepsim/codec/crypto.h"
 #include "teepsim/codec/teep_signed.h"
@@ -50,79 +50,29 @@ std::optional<Bytes> TokenOfBody(const std::vector<uint8_t>& body)
 
 void TamServer::OnRequest(uint64_t requestId, uint64_t connectionId, const TeepHttpRequest& req)
 {
-    if (m_workers == 0)
-    {
-        // Unlimited: no queue and no service time, only the modelled signature time (if any).
-        m_inWorker = true;
-        const uint64_t ops = crypto::OperationCount();
-        Serve(requestId, connectionId, req);
-        m_inWorker = false;
-        const Time ready =
-            Simulator::Now() + teepwire::CryptoCharge(crypto::OperationCount() - ops);
-        const bool answered =
-            std::any_of(m_heldAnswers.begin(), m_heldAnswers.end(),
-                        [requestId](const auto& held) { return held.first == requestId; });
-        ReleaseHeld(ready, /*atOnceIfReady=*/true);
-        if (!answered && ready > Simulator::Now())
-        {
-            m_answerNotBefore[requestId] = ready; // answered after the Verifier
-        }
-        return;
-    }
-    QueuedRequest q{Simulator::Now(), requestId, connectionId, req};
-    if (m_busy < m_workers)
-    {
-        RunWorker(std::move(q));
-        return;
-    }
-    if (m_queueLimit != 0 && m_queue.size() >= m_queueLimit)
-    {
-        RejectOverload(requestId, req);
-        return;
-    }
-    m_queue.push_back(std::move(q));
-    TraceQueue();
+    m_workerQueue->Submit(requestId, connectionId, req);
 }
 
-void TamServer::TraceQueue()
+TamWorkerQueue::Work TamServer::HandleInWorker(const TamWorkerQueue::Request& q)
 {
-    m_queueLengthTrace(static_cast<uint32_t>(m_queue.size()), m_busy);
-}
-
-void TamServer::RunWorker(QueuedRequest q)
-{
-    ++m_busy;
-    TraceQueue();
-    m_queueDelayTrace(kUnknownDevice, Simulator::Now() - q.queuedAt);
-    // Handle the request now (which tells whether it belongs to a removal session) and hold
-    // its answer until the service time is over: the device sees the same timing as if the
-    // work took the whole service time.
     m_servingRemoval = false;
     m_inWorker = true;
     const uint64_t ops = crypto::OperationCount();
     Serve(q.requestId, q.connectionId, q.req);
     m_inWorker = false;
-    const Time service =
-        (m_servingRemoval && !m_remediationServiceTime.IsZero() ? m_remediationServiceTime
-                                                                : m_serviceTime) +
-        teepwire::CryptoCharge(crypto::OperationCount() - ops);
-    if (service.IsZero())
+    return {m_servingRemoval, teepwire::CryptoCharge(crypto::OperationCount() - ops)};
+}
+
+void TamServer::ReleaseAnswers(uint64_t requestId, Time ready, bool atOnceIfReady)
+{
+    const bool answered =
+        std::any_of(m_heldAnswers.begin(), m_heldAnswers.end(),
+                    [requestId](const auto& held) { return held.first == requestId; });
+    ReleaseHeld(ready, atOnceIfReady);
+    if (!answered && ready > Simulator::Now())
     {
-        // Nothing to wait for: answer and free the worker now instead of through two
-        // zero-delay events per request (the timing is the same, the event count is not).
-        ReleaseHeld(Simulator::Now(), /*atOnceIfReady=*/true);
-        ReleaseWorker();
-        return;
+        m_answerNotBefore[requestId] = ready; // answered later (after the Verifier): not before
     }
-    const bool answered = std::any_of(m_heldAnswers.begin(), m_heldAnswers.end(),
-                                      [&q](const auto& held) { return held.first == q.requestId; });
-    ReleaseHeld(Simulator::Now() + service, /*atOnceIfReady=*/false);
-    if (!answered)
-    {
-        // Answered later (after the Verifier): not before this worker is done.
-        m_answerNotBefore[q.requestId] = Simulator::Now() + service;
-    }
-    Simulator::Schedule(service, &TamServer::ReleaseWorker, this);
 }
 
 void TamServer::ReleaseHeld(Time ready, bool atOnceIfReady)
@@ -151,19 +101,6 @@ void TamServer::ReleaseHeld(Time ready, bool atOnceIfReady)
 void TamServer::SendAnswer(uint64_t requestId, TeepHttpResponse rsp)
 {
     m_server->Respond(requestId, rsp);
-}
-
-void TamServer::ReleaseWorker()
-{
-    --m_busy;
-    if (!m_queue.empty() && m_busy < m_workers)
-    {
-        QueuedRequest next = std::move(m_queue.front());
-        m_queue.pop_front();
-        RunWorker(std::move(next)); // one trace for the combined change (queue - 1)
-        return;
-    }
-    TraceQueue();
 }
 
 uint32_t TamServer::DeviceIdOfBody(const std::vector<uint8_t>& body) const

@@ -12,6 +12,7 @@
 #include "ns3/inet-socket-address.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/log.h"
+#include "ns3/pointer.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
@@ -64,22 +65,44 @@ TypeId TamServer::GetTypeId()
             .AddAttribute("SessionTimeout", "An unanswered session is dropped after this.",
                           TimeValue(Minutes(10)), MakeTimeAccessor(&TamServer::m_sessionTimeout),
                           MakeTimeChecker())
-            .AddAttribute("Workers", "Requests served in parallel (0 = unlimited, no queue).",
-                          UintegerValue(0), MakeUintegerAccessor(&TamServer::m_workers),
+            .AddAttribute("Workers",
+                          "Requests served in parallel (0 = unlimited, no queue); forwarded to "
+                          "the WorkerQueue.",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&TamServer::SetWorkers, &TamServer::GetWorkers),
                           MakeUintegerChecker<uint32_t>())
-            .AddAttribute("ServiceTime", "Time a worker spends on one request (Workers > 0).",
-                          TimeValue(Seconds(0)), MakeTimeAccessor(&TamServer::m_serviceTime),
+            .AddAttribute("ServiceTime",
+                          "Time a worker spends on one request (Workers > 0); forwarded to the "
+                          "WorkerQueue.",
+                          TimeValue(Seconds(0)),
+                          MakeTimeAccessor(&TamServer::SetServiceTime, &TamServer::GetServiceTime),
                           MakeTimeChecker())
             .AddAttribute("RemediationServiceTime",
                           "Service time per message of a session whose Update removes a TA "
-                          "(0 = ServiceTime).",
+                          "(0 = ServiceTime; PerRequest only); forwarded to the WorkerQueue.",
                           TimeValue(Seconds(0)),
-                          MakeTimeAccessor(&TamServer::m_remediationServiceTime), MakeTimeChecker())
-            .AddAttribute("QueueLimit",
-                          "Waiting requests beyond which a new one is turned away with "
-                          "OverloadResponse (0 = unlimited; Workers > 0).",
-                          UintegerValue(0), MakeUintegerAccessor(&TamServer::m_queueLimit),
-                          MakeUintegerChecker<uint32_t>())
+                          MakeTimeAccessor(&TamServer::SetRemediationServiceTime,
+                                           &TamServer::GetRemediationServiceTime),
+                          MakeTimeChecker())
+            .AddAttribute(
+                "QueueLimit",
+                "Waiting requests beyond which a new one is turned away with "
+                "OverloadResponse (0 = unlimited; Workers > 0); forwarded to the "
+                "WorkerQueue.",
+                UintegerValue(0),
+                MakeUintegerAccessor(&TamServer::SetQueueLimit, &TamServer::GetQueueLimit),
+                MakeUintegerChecker<uint32_t>())
+            .AddAttribute("Service",
+                          "What a worker charges: PerRequest (every request) or PerSession (the "
+                          "whole session at its opening request); forwarded to the WorkerQueue.",
+                          EnumValue(TAM_SERVICE_PER_REQUEST),
+                          MakeEnumAccessor(&TamServer::SetService, &TamServer::GetService),
+                          MakeEnumChecker(TAM_SERVICE_PER_REQUEST, "PerRequest",
+                                          TAM_SERVICE_PER_SESSION, "PerSession"))
+            .AddAttribute("WorkerQueue", "The TAM's capacity model (queue and workers).",
+                          TypeId::ATTR_GET, PointerValue(),
+                          MakePointerAccessor(&TamServer::GetWorkerQueue),
+                          MakePointerChecker<TamWorkerQueue>())
             .AddAttribute("OverloadResponse",
                           "Answer to a request QueueLimit turns away: HTTP 503, or HTTP 200 "
                           "with a TAM-signed TEEP Error ERR_TEMPORARY_ERROR.",
@@ -124,9 +147,20 @@ TypeId TamServer::GetTypeId()
 
 TamServer::TamServer()
     : m_port(8080), m_keySeed(1), m_suite(TEEP_SUITE_ED25519), m_sessionTimeout(Minutes(10)),
-      m_workers(0), m_serviceTime(Seconds(0)), m_remediationServiceTime(Seconds(0)),
-      m_queueLimit(0), m_overloadResponse(TAM_OVERLOAD_HTTP_503)
+      m_overloadResponse(TAM_OVERLOAD_HTTP_503), m_workerQueue(CreateObject<TamWorkerQueue>())
 {
+    // Before the attributes are set: the capacity attributes are forwarded to the queue.
+    m_workerQueue->SetCallbacks(
+        [this](const TamWorkerQueue::Request& q) { return HandleInWorker(q); },
+        [this](uint64_t id, Time ready, bool atOnce) { ReleaseAnswers(id, ready, atOnce); },
+        [this](const TamWorkerQueue::Request& q) { RejectOverload(q.requestId, q.req); });
+    // TamServer's own QueueDelay/QueueLength repeat the queue's (existing trace paths).
+    m_workerQueue->TraceConnectWithoutContext(
+        "QueueDelay",
+        MakeCallback(&TracedCallback<uint32_t, Time>::operator(), &m_queueDelayTrace));
+    m_workerQueue->TraceConnectWithoutContext(
+        "QueueLength",
+        MakeCallback(&TracedCallback<uint32_t, uint32_t>::operator(), &m_queueLengthTrace));
 }
 
 TamServer::~TamServer() = default;
@@ -139,7 +173,11 @@ void TamServer::DoDispose()
     }
     m_sessions.clear();
     m_sessionByToken.clear();
-    m_queue.clear();
+    if (m_workerQueue)
+    {
+        m_workerQueue->Dispose();
+    }
+    m_workerQueue = nullptr;
     m_answerNotBefore.clear();
     m_heldAnswers.clear();
     if (m_server)

@@ -99,7 +99,17 @@ Prediction Predict(const Inputs& in)
     // Queue waits + service of the removal session's requests before the Update, when known.
     bool shiftKnown = queue.removalShift.has_value();
     const double serviceShift = queue.removalShift.value_or(0.0);
-    if (push && in.serviceTime > 0 && shiftKnown)
+    // A per-session TAM pushed to every device: the push herd has a closed form (§6).
+    std::string pushHerdWhy;
+    const std::optional<HerdTimes> pushHerd =
+        push && plain && in.tamPerSession && in.serviceTime > 0 ? PushHerd(in, &pushHerdWhy)
+                                                                : std::nullopt;
+    if (pushHerd)
+    {
+        out.notes.push_back("push herd at a per-session TAM: FIFO behind the stationary "
+                            "workload (THEORY-EXTENSIONS 6)");
+    }
+    else if (push && in.serviceTime > 0 && shiftKnown)
     {
         // Reached devices all start a session at d_T + L: a herd of about rN sessions.
         const double herd = in.pushReach * static_cast<double>(in.devices) * in.serviceTime;
@@ -127,10 +137,13 @@ Prediction Predict(const Inputs& in)
     else if (in.synchronized)
     {
         std::string why;
-        if (const auto herd = SynchronizedHerdMeanR(in, &why))
+        if (const auto herd = SynchronizedHerd(in, &why))
         {
-            meanResidual = *herd - in.sessionDelay; // δ is added with the shift below
-            out.notes.push_back("synchronized herd: FIFO per request (THEORY-EXTENSIONS 5)");
+            meanResidual = herd->mean - in.sessionDelay; // δ is added with the shift below
+            out.fleetMaxR = in.tamDelay + herd->last;
+            out.notes.push_back(in.tamPerSession
+                                    ? "synchronized herd: FIFO per session (THEORY-EXTENSIONS 6)"
+                                    : "synchronized herd: FIFO per request (THEORY-EXTENSIONS 5)");
         }
         else
         {
@@ -169,8 +182,17 @@ Prediction Predict(const Inputs& in)
             out.notes.push_back("retries: only the fixed interval is modelled");
         }
     }
+    else if (pushHerd)
+    {
+        out.meanR = in.tamDelay + pushHerd->mean;
+        out.fleetMaxR = in.tamDelay + pushHerd->last;
+    }
     else if (push)
     {
+        if (!pushHerdWhy.empty() && in.tamPerSession)
+        {
+            out.notes.push_back(pushHerdWhy);
+        }
         meanResidual = PushMeanResidual(in);
         out.notes.push_back(meanResidual ? "push: E[Res] - r(1-p) * tail integral "
                                            "(THEORY-EXTENSIONS 1)"
@@ -180,17 +202,31 @@ Prediction Predict(const Inputs& in)
     {
         meanResidual = RenewalMeanResidualWithLoss(in);
     }
+    // Per-session TAM, fixed interval, random phases, no loss: a device's decision points (the
+    // Verifier's answer to its QueryResponse, when the TAM picks the Update) repeat every P at a
+    // uniform phase too, so R = U(0, P) + one latency exactly, whatever the queue (§6).
+    const bool decisionPeriodic = in.tamPerSession && in.law == IntervalLaw::Fixed && plain &&
+                                  !push && in.sessionLoss <= 0 && !in.brokerDropsAll &&
+                                  queue.utilisation && *queue.utilisation < 1;
+    if (decisionPeriodic)
+    {
+        shiftKnown = true;
+        out.notes.push_back("R: per-session TAM, fixed interval: d_T + U(0, P) to the next "
+                            "decision + one latency (THEORY-EXTENSIONS 6)");
+    }
+    const double removalShift =
+        decisionPeriodic ? in.tamDelay + in.sessionDelay / 4 : shift + serviceShift;
     if (meanResidual && (shiftKnown || in.synchronized))
     {
-        out.meanR = *meanResidual + shift + (in.synchronized ? 0 : serviceShift);
+        out.meanR = *meanResidual + (in.synchronized ? shift : removalShift);
     }
 
     // Distribution of R. With a TAM queue the curve is shifted by the mean waits + service: an
     // approximation (the wait's own spread is not modelled), negligible at low utilisation.
     // A push cuts the survival by 1 - r(1 - p) from L on.
-    if (!in.brokerDropsAll && plain && shiftKnown && ResidualSurvival(in, in.interval))
+    if (!in.brokerDropsAll && plain && shiftKnown && !pushHerd && ResidualSurvival(in, in.interval))
     {
-        const double curveShift = shift + serviceShift;
+        const double curveShift = removalShift;
         const double cut = 1 - in.pushReach * (1 - in.sessionLoss);
         auto survival = [&](double t)
         {
@@ -213,8 +249,14 @@ Prediction Predict(const Inputs& in)
         }
         auto residual = [&](double u)
         { return *ResidualSurvival(in, u) * (push && u >= in.pushLatency ? cut : 1.0); };
+        // Fixed P without loss: the maximum of N uniform residuals, P N/(N + 1), exactly (the
+        // grid integral is coarse against P/N for large fleets).
         out.fleetMaxR =
-            FleetMaxOf(residual, static_cast<double>(in.devices), in.interval) + curveShift;
+            decisionPeriodic
+                ? in.interval * static_cast<double>(in.devices) /
+                          (static_cast<double>(in.devices) + 1) +
+                      curveShift
+                : FleetMaxOf(residual, static_cast<double>(in.devices), in.interval) + curveShift;
     }
 
     // ---- stale trust and the coupled windows ----
@@ -241,6 +283,11 @@ Prediction Predict(const Inputs& in)
         if (in.brokerDropsAll)
         {
             out.meanWdanger = w->t; // R = ∞
+        }
+        else if (pushHerd)
+        {
+            out.notes.push_back("W_danger/W_clean: not modelled for a push herd (R is the herd's, "
+                                "the windows' R is not)");
         }
         else if (shiftKnown)
         {

@@ -74,6 +74,76 @@ namespace
 constexpr double kRelaxationPerRoundTrip = 0.25;
 } // namespace
 
+namespace
+{
+// tam.service per-session (THEORY-EXTENSIONS §6): one arrival per session, the opening request,
+// served for the whole session's S; the later requests never queue. So the session starts are
+// the queue's arrivals, exactly Poisson (M/D/1) or N periodic streams (N*D/D/1), with no
+// round-trip coupling and no remediation burst.
+TamQueue PredictSessionQueue(const Inputs& in, std::vector<std::string>& notes)
+{
+    TamQueue q;
+    const double S = in.serviceTime;
+    const int c = std::max(1, in.tamWorkers);
+    const double rho = static_cast<double>(in.devices) * S / (in.interval * c);
+    q.utilisation = rho;
+    if (rho >= 1)
+    {
+        notes.push_back("TAM overloaded (rho >= 1): no steady state");
+        return q;
+    }
+    if (in.synchronized)
+    {
+        notes.push_back("synchronized fleet: herd, see mean R; no stationary queue wait");
+        return q;
+    }
+    std::optional<double> wait;
+    if (c == 1 && in.law == IntervalLaw::Exponential)
+    {
+        wait = MD1Wait(rho, S);
+        notes.push_back("queue wait per session: M/D/1, lambda = N/P, service S (Poisson "
+                        "session starts; later requests not queued)");
+    }
+    else if (c == 1 && in.law == IntervalLaw::Fixed)
+    {
+        wait = NDD1Wait(in.devices, in.interval, S);
+        notes.push_back("queue wait per session: N*D/D/1 over the N devices (Roberts & "
+                        "Virtamo; mean over phase draws)");
+    }
+    else if (c == 1)
+    {
+        notes.push_back("queue wait: no closed form for jittered intervals");
+    }
+    else
+    {
+        notes.push_back("queue wait: no closed form for several workers (M/D/c)");
+    }
+    const bool steady = wait && in.retries == 0 && in.meanOff <= 0 && in.sessionLoss <= 0 &&
+                        !in.brokerDropsAll && in.pushReach <= 0;
+    if (wait)
+    {
+        q.stationaryWait = wait;
+        q.runAverage = steady;
+        if (!steady)
+        {
+            notes.push_back("queue wait over the run: NULL (loss, retries, availability, push or "
+                            "dropping Brokers change the session starts at t0)");
+        }
+    }
+    // R waits for the opening request only: one wait and the whole session's service.
+    const double bound = wait ? *wait : MD1Wait(rho, S);
+    if (wait || bound <= kNegligibleFraction * in.interval)
+    {
+        q.removalShift = (wait ? *wait : 0.0) + S;
+        if (!wait)
+        {
+            notes.push_back("R: TAM wait negligible against P (pooled-queue bound)");
+        }
+    }
+    return q;
+}
+} // namespace
+
 TamQueue PredictTamQueue(const Inputs& in, std::vector<std::string>& notes)
 {
     TamQueue q;
@@ -81,6 +151,10 @@ TamQueue PredictTamQueue(const Inputs& in, std::vector<std::string>& notes)
     {
         q.removalShift = 0.0; // infinite capacity: no wait, no service time
         return q;
+    }
+    if (in.tamPerSession)
+    {
+        return PredictSessionQueue(in, notes);
     }
     // Every TEEP message is a separate arrival: k requests per session, service s each, so
     // λ = kN/P and ρ = λ s / c = N (k s) / (P c).

@@ -59,6 +59,12 @@ analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* 
     in.interval = Seconds(pc.interval_ns);
     in.jitter = pc.jitter;
     in.synchronized = pc.start == PolicyCheckStart::Synchronized;
+    if (in.synchronized && pc.law == PolicyCheckLaw::Fixed && pc.interval_ns > 0)
+    {
+        // Synchronized devices poll at 0, P, 2P, ...: the next poll after d_T is φ later.
+        const int64_t dT = s.malicious.t0_ns + s.malicious.tam_delay_ns;
+        in.herdPhase = Seconds((pc.interval_ns - dT % pc.interval_ns) % pc.interval_ns);
+    }
     in.retries = static_cast<int>(pc.retry_count);
     in.retrySpacing = Seconds(pc.retry_spacing_ns);
     in.validity = Seconds(s.verifier.validity_ns);
@@ -70,7 +76,11 @@ analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* 
     const bool limited = s.tam.workers > 0;
     in.serviceTime = limited ? kTamRequestsPerSession * Seconds(s.tam.service_time_ns) : 0;
     in.tamMessagesPerSession = kTamRequestsPerSession;
-    in.remediationServiceTime = limited ? Seconds(s.tam.remediation_service_time_ns) : 0;
+    // Per session the whole session's service is charged at its opening request, which cannot
+    // know yet that the session removes a TA: no remediation service time (validation).
+    in.tamPerSession = s.tam.service == TamService::PerSession;
+    in.remediationServiceTime =
+        limited && !in.tamPerSession ? Seconds(s.tam.remediation_service_time_ns) : 0;
     // Requests arrive Poisson-like only when the devices' round trips differ by several
     // service times (docs/THEORY-EXTENSIONS.md §3): here, at least 5 classes whose latencies
     // are pairwise 2 service times apart (2 one-way latencies per round trip).

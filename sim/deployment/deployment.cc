@@ -289,6 +289,9 @@ void Deployment::Build()
                            TimeValue(NanoSeconds(s.tam.remediation_service_time_ns)));
     tamHelper.SetAttribute("SessionTimeout", TimeValue(NanoSeconds(SessionTimeoutNs(s))));
     tamHelper.SetAttribute("QueueLimit", UintegerValue(static_cast<uint32_t>(s.tam.queue_limit)));
+    tamHelper.SetAttribute("Service", EnumValue(s.tam.service == TamService::PerSession
+                                                    ? TAM_SERVICE_PER_SESSION
+                                                    : TAM_SERVICE_PER_REQUEST));
     tamHelper.SetAttribute("OverloadResponse",
                            EnumValue(s.tam.overload_response == OverloadResponse::TeepError
                                          ? TAM_OVERLOAD_TEEP_ERROR

@@ -14,6 +14,7 @@ constexpr int64_t kBaseSessionTimeoutNs = 600 * kNsPerSecond; // the TAM's forme
 constexpr int64_t kFramingBytes = 4096;                       // SUIT + COSE + TEEP + HTTP
 constexpr double kDeviceQueueBytes = 100.0 * 1500;            // ns-3 default device queue
 constexpr int64_t kSignatureOpsPerMessage = 4;                // verify + sign, AR, evidence
+constexpr int64_t kRequestsPerSession = 3;                    // empty POST, QueryResponse, Success
 
 int64_t TransferNs(double bytes, int64_t bandwidthBps)
 {
@@ -39,7 +40,10 @@ int64_t QueueWaitBoundNs(const Scenario& s)
     const int64_t waiting = s.tam.queue_limit == 0
                                 ? s.TotalDevices()
                                 : std::min<int64_t>(s.tam.queue_limit, s.TotalDevices());
-    int64_t perMessage = std::max(s.tam.service_time_ns, s.tam.remediation_service_time_ns);
+    // Per session only the opening requests queue, each for the whole session's service.
+    int64_t perMessage = s.tam.service == TamService::PerSession
+                             ? kRequestsPerSession * s.tam.service_time_ns
+                             : std::max(s.tam.service_time_ns, s.tam.remediation_service_time_ns);
     if (s.crypto.mode == CryptoMode::Modelled)
     {
         perMessage += kSignatureOpsPerMessage * s.crypto.op_time_ns;

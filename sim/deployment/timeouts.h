@@ -26,8 +26,9 @@ int64_t SessionTimeoutNs(const Scenario& s);
 
 /// The longest a message can wait for a TAM worker: the queue holds at most
 /// min(queue_limit, devices) messages (a device has one request outstanding at a time), served
-/// by `workers` in parallel at the slower of service_time and remediation_service_time (plus
-/// four modelled signature operations per message in crypto.mode modelled).
+/// by `workers` in parallel at the slower of service_time and remediation_service_time (with
+/// tam.service per-session: 3 x service_time per queued opening request), plus four modelled
+/// signature operations per message in crypto.mode modelled.
 int64_t QueueWaitBoundNs(const Scenario& s);
 
 /// An upper bound on the largest HTTP message of a session: every catalogue TA (image and

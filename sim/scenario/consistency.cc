@@ -157,6 +157,21 @@ void CheckTimes(const Scenario& s, DiagnosticSink& sink)
     }
 }
 
+// A per-session TAM charges the whole session at its opening request, before it can know that
+// the session removes a TA: a removal surcharge per message has no place to go.
+void CheckTamService(const Scenario& s, DiagnosticSink& sink)
+{
+    if (s.tam.service == TamService::PerSession && Given(s, "tam.remediation_service_time") &&
+        s.tam.remediation_service_time_ns != 0)
+    {
+        sink.ErrorAtKeys(s, {"tam.remediation_service_time", "tam.service"},
+                         "tam.remediation_service_time needs tam.service: per-request (a "
+                         "per-session TAM charges 3 x tam.service_time at a session's opening "
+                         "request, before it knows the session removes a TA); remove it or set "
+                         "it to 0s");
+    }
+}
+
 void CheckMaliciousTa(const Scenario& s, DiagnosticSink& sink)
 {
     if (s.catalogue.empty() || s.FindTa(s.malicious.ta) != nullptr)
@@ -340,6 +355,7 @@ void CheckConsistency(const Scenario& s, DiagnosticSink& sink, bool with_warning
     CheckTimes(s, sink);
     CheckMaliciousTa(s, sink);
     CheckFreshness(s, sink, with_warnings);
+    CheckTamService(s, sink);
     if (with_warnings)
     {
         WarnNoEffect(s, sink);

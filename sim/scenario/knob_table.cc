@@ -134,6 +134,7 @@ constexpr std::string_view kTransport[] = {"full", "message"};
 constexpr std::string_view kProfile[] = {"draft26", "legacy"};
 constexpr std::string_view kAvailability[] = {"always", "exponential", "fixed"};
 constexpr std::string_view kOverload[] = {"503", "teep-error"};
+constexpr std::string_view kTamService[] = {"per-request", "per-session"};
 constexpr std::string_view kAttestation[] = {"passport", "background-check"};
 constexpr std::string_view kAlgorithm[] = {"esp256", "ed25519"};
 constexpr std::string_view kLaw[] = {"fixed", "uniform-jitter", "exponential"};
@@ -285,6 +286,14 @@ std::vector<Knob> BuildTable()
                             "TAM CPU time per message of a session that removes a TA.",
                             AT(s.tam.remediation_service_time_ns)),
                       0));
+    t.push_back(Choices(
+        Field("tam.service", K::Choice, "per-request",
+              "What a worker charges: per-request (every TEEP message queues for service_time, "
+              "remediation_service_time in a removal session) or per-session (a session's "
+              "opening request queues for 3 x service_time, its later messages are not queued; "
+              "the TAM is then one queue of sessions, remediation_service_time does not apply).",
+              AT(s.tam.service)),
+        kTamService));
     t.push_back(Range(Field("tam.queue_limit", K::Integer, "1000",
                             "Messages that may wait for a worker; beyond it the TAM answers with "
                             "overload_response (0: unlimited, nothing is turned away).",

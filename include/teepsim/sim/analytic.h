@@ -99,6 +99,13 @@ struct Inputs
     int tamMessagesPerSession = 3; // empty POST, QueryResponse, Success
     /// Service time per request of a session that removes a TA (0 = the normal per-request time).
     double remediationServiceTime = 0;
+    /// tam.service per-session: a session's opening request queues for the whole serviceTime
+    /// and its later requests are not queued, so the TAM is one queue of sessions (M/D/1,
+    /// N*D/D/1 at session level; THEORY-EXTENSIONS §6). remediationServiceTime does not apply.
+    bool tamPerSession = false;
+    /// Synchronized fleet: the time φ from d_T to the fleet's next poll instant, when the
+    /// schedule fixes it (seconds); < 0: unknown, results are averaged over φ ~ U(0, P).
+    double herdPhase = -1;
     /// True when a session's follow-up requests reach the TAM after round trips that differ
     /// between devices by several service times (e.g. classes with distinct latencies), so that
     /// Poisson sessions give Poisson requests. With one fixed round trip for every device a
@@ -174,6 +181,25 @@ double MD1Wait(double rho, double s);
 /// + δ/4 (the Updates' way out); nullopt, with the reason in *why, where no closed form applies
 /// (loss, several workers, a herd longer than P, no fixed interval).
 std::optional<double> SynchronizedHerdMeanR(const Inputs& in, std::string* why = nullptr);
+/// Mean and expected last removal time, R - d_T, of the devices of a herd case
+/// (THEORY-EXTENSIONS §5, §6).
+struct HerdTimes
+{
+    double mean = 0; // E[R] - d_T
+    double last = 0; // E[max_i R_i] - d_T
+};
+/// A synchronized herd: per request (§5, the herd instant P/2 after d_T on average, the herd
+/// before it fully decided) or per session (§6: device i decides (φ + iS + 3ℓ) mod P after d_T
+/// and is clean one latency ℓ later, at φ = herdPhase, or averaged over φ ~ U(0, P) when it is
+/// unknown); nullopt with the reason where no closed form applies.
+std::optional<HerdTimes> SynchronizedHerd(const Inputs& in, std::string* why = nullptr);
+/// Per-session TAM, fixed interval, random phases, every device pushed at d_T + L
+/// (THEORY-EXTENSIONS §6): the herd of pushed sessions queues behind the stationary workload
+/// ρ(W + S/2); devices already in a session at the push (N D/P of them) or removed by their
+/// own poll before it (N L/P) shorten the herd. nullopt with the reason where it does not apply
+/// (per request, reach < 1, loss, retries, availability, several workers, Poisson or jittered
+/// polls, the herd N S not below P).
+std::optional<HerdTimes> PushHerd(const Inputs& in, std::string* why = nullptr);
 /// Mean wait in the N·D/D/1 queue (Roberts & Virtamo), N sources of period P, service s.
 double NDD1Wait(size_t n, double period, double s);
 /// ∫_L^∞ P(residual > u) du for the law and loss of `in` (closed forms, THEORY-EXTENSIONS §1):

@@ -70,6 +70,13 @@ enum class OverloadResponse
     TeepError, // TEEP Error with ERR_TEMPORARY_ERROR
 };
 
+/// What a TAM worker charges (tam.service).
+enum class TamService
+{
+    PerRequest, // every request: service_time (remediation_service_time in a removal session)
+    PerSession, // a session's opening request: 3 x service_time; its later requests unqueued
+};
+
 struct OutageWindow
 {
     std::int64_t start_ns = 0;
@@ -92,6 +99,7 @@ struct TamConfig
     std::int64_t workers = 1;
     std::int64_t service_time_ns = 0;             // per TEEP message
     std::int64_t remediation_service_time_ns = 0; // per message of a session that removes a TA
+    TamService service = TamService::PerRequest;
     std::int64_t queue_limit = 0;
     std::int64_t session_timeout_ns = kAutoDuration; // unanswered TAM session dropped after it
     OverloadResponse overload_response = OverloadResponse::Http503;

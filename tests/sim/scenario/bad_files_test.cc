@@ -87,6 +87,10 @@ const BadCase kCases[] = {
      "interval (1h)"},
     {"duplicate_class.yaml", "3:11: error: duplicate device class name 'phones'"},
     {"empty_fleet.yaml", "1:1: error: the fleet needs at least one device class"},
+    {"per_session_remediation.yaml",
+     "3:29: error: tam.remediation_service_time needs tam.service: per-request (a per-session "
+     "TAM charges 3 x tam.service_time at a session's opening request, before it knows the "
+     "session removes a TA); remove it or set it to 0s"},
     {"outage_overlap.yaml",
      "4:15: error: tam.outages.1 starts at 25h, before tam.outages.0 ends (26h): list outages "
      "in time order without overlap"},
