@@ -20,6 +20,7 @@
 #include "teepsim/teep-tee-session-driver.h"
 #include "teepsim/teep-trace.h"
 #include "teepsim/teep-transport.h"
+#include "teepsim/tree-routing.h"
 #include "teepsim/verifier.h"
 
 /// \namespace ns3

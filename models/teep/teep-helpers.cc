@@ -47,8 +47,7 @@ TamHelper::TamHelper(const TeepTransportHelper& transports) : m_transports(trans
     m_tam.Set("Suite", EnumValue(TeepHelperDefaults::kSuite));
     m_tam.Set("Workers", UintegerValue(TeepHelperDefaults::kTamWorkers));
     m_tam.Set("ServiceTime", TimeValue(TeepHelperDefaults::TamServiceTime()));
-    m_tam.Set("RemediationServiceTime",
-              TimeValue(TeepHelperDefaults::TamRemediationServiceTime()));
+    m_tam.Set("RemediationServiceTime", TimeValue(TeepHelperDefaults::TamRemediationServiceTime()));
     m_tam.Set("QueueLimit", UintegerValue(TeepHelperDefaults::kTamQueueLimit));
     m_tam.Set("SessionTimeout", TimeValue(TeepHelperDefaults::TamSessionTimeout()));
     // The TAM reaches its Verifier over the same kind of transport as everything else.
