@@ -28,7 +28,7 @@ struct Result
 
 // Three devices with the uniform law (the timer draws), installed in the given DeviceId order,
 // streams assigned from 1000 and 5000; records each device's first policy check.
-Result Run(const std::vector<uint32_t>& installOrder)
+Result RunDevices(const std::vector<uint32_t>& installOrder)
 {
     TeepTransportHelper transports;
     transports.SetClientType("ns3::teepsim::MessageClientTransport");
@@ -73,15 +73,15 @@ Result Run(const std::vector<uint32_t>& installOrder)
                                                        }));
     }
     Simulator::Stop(Hours(2));
-    Simulator::Run();
+    Simulator::RunDevices();
     Simulator::Destroy();
     return r;
 }
 
 TEST(AssignStreams, ScheduleDependsOnTheDeviceIdNotTheInstallOrder)
 {
-    const Result forward = Run({0, 1, 2});
-    const Result backward = Run({2, 1, 0});
+    const Result forward = RunDevices({0, 1, 2});
+    const Result backward = RunDevices({2, 1, 0});
     EXPECT_EQ(forward.driverStreams, 3 * TeepDeviceHelper::kDriverStreams);
     EXPECT_EQ(forward.transportStreams, 3 * TeepDeviceHelper::kTransportStreams);
     ASSERT_EQ(forward.firstCheck.size(), 3u);
@@ -93,7 +93,7 @@ TEST(AssignStreams, ScheduleDependsOnTheDeviceIdNotTheInstallOrder)
 
 TEST(AssignStreams, TheSameStreamsGiveTheSameSchedule)
 {
-    EXPECT_EQ(Run({0, 1, 2}).firstCheck, Run({0, 1, 2}).firstCheck);
+    EXPECT_EQ(RunDevices({0, 1, 2}).firstCheck, RunDevices({0, 1, 2}).firstCheck);
 }
 
 } // namespace
