@@ -73,7 +73,7 @@ Result RunDevices(const std::vector<uint32_t>& installOrder)
                                                        }));
     }
     Simulator::Stop(Hours(2));
-    Simulator::RunDevices();
+    Simulator::Run();
     Simulator::Destroy();
     return r;
 }
