@@ -1,7 +1,6 @@
 // Support code for the model tests (see teep_deployment_fixture.h); the file name ends in
 // _test.cc only because the test binary is globbed from tests/models/*.cc.
-#include "ns3/double.h"
-#include "ns3/enum.h"
+#include "ns3/abort.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
 
@@ -83,9 +82,16 @@ Deployment::Deployment(const DeploymentOptions& o)
     catalog->Add("bad-ta", 512);
 
     // The fixture keeps the TypeIds' protocol-level defaults (Ed25519, an unbounded TAM with no
-    // CPU cost, no jitter), not the scenario defaults the helpers start from.
+    // CPU cost, no jitter; or what a test set with Config::SetDefault), not the scenario
+    // defaults the helpers start from.
+    auto typeDefault = [](TypeId tid, const std::string& name)
+    {
+        TypeId::AttributeInformation info;
+        NS_ABORT_MSG_UNLESS(tid.LookupAttributeByName(name, &info), "no attribute " << name);
+        return info.initialValue;
+    };
     VerifierHelper vh(transports);
-    vh.SetAttribute("Suite", EnumValue(TEEP_SUITE_ED25519));
+    vh.SetAttribute("Suite", *typeDefault(Verifier::GetTypeId(), "Suite"));
     vh.SetAttribute("ArValidity", TimeValue(o.arValidity));
     verifier = DynamicCast<Verifier>(vh.Install(verifierNode, catalog).Get(0));
     const Address verifierAddress = InetSocketAddress(Ipv4Address::GetAny(), 8081);
@@ -95,18 +101,21 @@ Deployment::Deployment(const DeploymentOptions& o)
     th.SetVerifierClientType("ns3::teepsim::MessageClientTransport");
     th.SetVerifierClientAttribute("OneWayDelay", TimeValue(Seconds(0)));
     th.SetVerifierClientAttribute("Bandwidth", UintegerValue(0));
-    th.SetAttribute("Suite", EnumValue(TEEP_SUITE_ED25519));
-    th.SetAttribute("Workers", UintegerValue(0));
-    th.SetAttribute("ServiceTime", TimeValue(Seconds(0)));
-    th.SetAttribute("RemediationServiceTime", TimeValue(Seconds(0)));
-    th.SetAttribute("QueueLimit", UintegerValue(0));
+    for (const char* name : {"Suite", "Workers", "ServiceTime", "RemediationServiceTime",
+                             "QueueLimit", "SessionTimeout"})
+    {
+        th.SetAttribute(name, *typeDefault(TamServer::GetTypeId(), name));
+    }
     tam = DynamicCast<TamServer>(th.Install(tamNode, catalog, verifier, verifierAddress).Get(0));
     tam->SetDefaultDesiredTas({"good-ta", "bad-ta"});
 
     TeepDeviceHelper dh(transports);
     dh.SetRee(o.ree);
-    dh.SetAgentAttribute("Suite", EnumValue(TEEP_SUITE_ED25519));
-    dh.SetBrokerAttribute("Jitter", DoubleValue(0));
+    dh.SetAgentAttribute("Suite", *typeDefault(TeepAgent::GetTypeId(), "Suite"));
+    for (const char* name : {"Law", "Interval", "Jitter", "RetryCount", "RetrySpacing"})
+    {
+        dh.SetBrokerAttribute(name, *typeDefault(TeepBroker::GetTypeId(), name));
+    }
     dh.SetBrokerAttribute("Interval", TimeValue(o.interval));
     for (const auto& [name, value] : o.brokerAttributes)
     {
