@@ -5,7 +5,7 @@ PKGS=(cmake ninja-build g++ liblsan0 clang clang-format libclang-rt-14-dev
       libns3-dev ns3 libgsl-dev libboost-graph-dev libeigen3-dev libfmt-dev libsqlite3-dev sqlite3
       libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libyaml-cpp-dev
       python3-matplotlib python3-cbor2 python3-cryptography python3-pandas libcli11-dev pkg-config
-      chromium slurmctld slurmd slurm-client munge)
+      chromium slurmctld slurmd slurm-client munge doxygen)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

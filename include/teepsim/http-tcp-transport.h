@@ -27,6 +27,20 @@
 namespace ns3
 {
 
+/// TCP sizes of every connection, the same at both ends (one deployment); the defaults of the
+/// SegmentSize, SendBufferSize and ReceiveBufferSize attributes of both transports.
+struct HttpTcpSizing
+{
+    /// 1448 B: a 1500 B MTU less IPv4, TCP and timestamp headers (ns-3's own default is 536 B).
+    static constexpr uint32_t kSegmentSize = 1448;
+    /// Large enough that a whole TEEP message (a TA image included) goes to TCP at once instead
+    /// of being refilled on every ACK (memory is only used by queued bytes).
+    static constexpr uint32_t kSendBufferSize = 4 * 1024 * 1024;
+    /// Above the peer's send buffer: ns-3 3.37 TCP crashes when a sender has exactly the
+    /// receive window outstanding (a limit; only bytes held use memory).
+    static constexpr uint32_t kReceiveBufferSize = 8 * 1024 * 1024;
+};
+
 /// Client: a device's Broker (or a TAM asking its Verifier). Create, SetNode(node), then Post().
 /// The first Post opens a TCP connection to the server; later Posts to the same server reuse it
 /// (and may be pipelined) until CloseSession(), a failure or a "Connection: close" response.
@@ -93,9 +107,9 @@ class HttpTcpClientTransport : public TeepClientTransport
     Time m_lastProgress; // when the last response byte arrived
     uint16_t m_defaultPort = 80;
     uint32_t m_maxHeaderBytes = 8 * 1024;
-    uint32_t m_segmentSize = 1448;
-    uint32_t m_sendBufferSize = 4 * 1024 * 1024;
-    uint32_t m_receiveBufferSize = 8 * 1024 * 1024; // > the peer's send buffer
+    uint32_t m_segmentSize = HttpTcpSizing::kSegmentSize;
+    uint32_t m_sendBufferSize = HttpTcpSizing::kSendBufferSize;
+    uint32_t m_receiveBufferSize = HttpTcpSizing::kReceiveBufferSize;
     uint64_t m_bytesSent = 0;
     uint64_t m_bytesReceived = 0;
     uint64_t m_connectionsOpened = 0;
@@ -181,9 +195,9 @@ class HttpTcpServerTransport : public TeepServerTransport
     Time m_idleTimeout;
     uint32_t m_maxHeaderBytes = 8 * 1024;
     uint32_t m_maxBodyBytes = 16 * 1024 * 1024;
-    uint32_t m_segmentSize = 1448;
-    uint32_t m_sendBufferSize = 4 * 1024 * 1024;
-    uint32_t m_receiveBufferSize = 8 * 1024 * 1024; // > the peer's send buffer
+    uint32_t m_segmentSize = HttpTcpSizing::kSegmentSize;
+    uint32_t m_sendBufferSize = HttpTcpSizing::kSendBufferSize;
+    uint32_t m_receiveBufferSize = HttpTcpSizing::kReceiveBufferSize;
 
     TracedCallback<Ptr<const Packet>> m_txTrace;
     TracedCallback<Ptr<const Packet>> m_rxTrace;

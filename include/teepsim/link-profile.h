@@ -1,7 +1,8 @@
 // LinkProfile: the characteristics of one network path, shared by the full ns-3 topology
 // (point-to-point DataRate / Delay / packet error model) and by MessageTransport (message-level
 // delay and loss), so one scenario's link means the same in both transports.
-// Header-only on purpose: sim/topology links ns-3 but not teepsim_models.
+// A model-layer type (installed with the models): an ns-3 program describes its links with it
+// without the scenario layer. Header-only: nothing in it needs the models' archive.
 #pragma once
 
 #include "ns3/data-rate.h"
@@ -22,6 +23,8 @@
 namespace ns3
 {
 
+/// One network path's delay, rate and loss, the same in the ns-3 topology (point-to-point
+/// DataRate / Delay / receive error model) and in MessageTransport (delivery time and loss).
 struct LinkProfile
 {
     /// One-way propagation delay (the p2p channel Delay).

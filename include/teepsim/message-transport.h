@@ -51,7 +51,7 @@ class MessageClientTransport : public TeepClientTransport
     void SetAvailable(bool available);
     bool IsAvailable() const { return m_available; }
     /// Fixes the loss RNG stream; returns the number of streams used (1).
-    int64_t AssignStreams(int64_t stream);
+    int64_t AssignStreams(int64_t stream) override;
 
   private:
     friend class MessageServerTransport;

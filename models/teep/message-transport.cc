@@ -93,7 +93,7 @@ MessageServerTransport* MessageTransportRegistry::Find(const Address& address) c
 TypeId MessageClientTransport::GetTypeId()
 {
     static TypeId tid =
-        TypeId("ns3::MessageClientTransport")
+        TypeId("ns3::teepsim::MessageClientTransport")
             .SetParent<TeepClientTransport>()
             .SetGroupName("Teep")
             .AddConstructor<MessageClientTransport>()
@@ -386,7 +386,7 @@ void MessageClientTransport::EndSession(const char* reason, bool timedOut)
 TypeId MessageServerTransport::GetTypeId()
 {
     static TypeId tid =
-        TypeId("ns3::MessageServerTransport")
+        TypeId("ns3::teepsim::MessageServerTransport")
             .SetParent<TeepServerTransport>()
             .SetGroupName("Teep")
             .AddConstructor<MessageServerTransport>()

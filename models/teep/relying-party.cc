@@ -17,7 +17,7 @@ namespace eat = teepsim::eat;
 TypeId RelyingParty::GetTypeId()
 {
     static TypeId tid =
-        TypeId("ns3::RelyingParty")
+        TypeId("ns3::teepsim::RelyingParty")
             .SetParent<Object>()
             .SetGroupName("Teep")
             .AddConstructor<RelyingParty>()

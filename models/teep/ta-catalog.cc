@@ -31,7 +31,7 @@ Bytes FirstBytes(const std::string& label, size_t n)
 TypeId TaCatalog::GetTypeId()
 {
     static TypeId tid =
-        TypeId("ns3::TaCatalog")
+        TypeId("ns3::teepsim::TaCatalog")
             .SetParent<Object>()
             .SetGroupName("Teep")
             .AddConstructor<TaCatalog>()

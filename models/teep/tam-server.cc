@@ -45,7 +45,7 @@ const char* const kResultFormat = teepsim::http::kEarMediaType.data();
 TypeId TamServer::GetTypeId()
 {
     static TypeId tid =
-        TypeId("ns3::TamServer")
+        TypeId("ns3::teepsim::TamServer")
             .SetParent<Application>()
             .SetGroupName("Teep")
             .AddConstructor<TamServer>()

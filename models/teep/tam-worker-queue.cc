@@ -15,7 +15,7 @@ NS_OBJECT_ENSURE_REGISTERED(TamWorkerQueue);
 TypeId TamWorkerQueue::GetTypeId()
 {
     static TypeId tid =
-        TypeId("ns3::TamWorkerQueue")
+        TypeId("ns3::teepsim::TamWorkerQueue")
             .SetParent<Object>()
             .SetGroupName("Teep")
             .AddConstructor<TamWorkerQueue>()

@@ -63,7 +63,7 @@ const char* ToString(AgentVerdict v)
 TypeId TeepAgent::GetTypeId()
 {
     static TypeId tid =
-        TypeId("ns3::TeepAgent")
+        TypeId("ns3::teepsim::TeepAgent")
             .SetParent<Object>()
             .SetGroupName("Teep")
             .AddConstructor<TeepAgent>()

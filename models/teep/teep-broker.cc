@@ -14,7 +14,7 @@ NS_OBJECT_ENSURE_REGISTERED(TeepBroker);
 TypeId TeepBroker::GetTypeId()
 {
     static TypeId tid =
-        TypeId("ns3::TeepBroker")
+        TypeId("ns3::teepsim::TeepBroker")
             .SetParent<TeepSessionDriver>()
             .SetGroupName("Teep")
             .AddConstructor<TeepBroker>()

@@ -5,9 +5,13 @@
 
 #include "ns3/abort.h"
 #include "ns3/address.h"
+#include "ns3/double.h"
+#include "ns3/enum.h"
 #include "ns3/log.h"
+#include "ns3/nstime.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -19,6 +23,8 @@ NS_LOG_COMPONENT_DEFINE("TeepHelpers");
 VerifierHelper::VerifierHelper(const TeepTransportHelper& transports) : m_transports(transports)
 {
     m_verifier.SetTypeId(Verifier::GetTypeId());
+    m_verifier.Set("Suite", EnumValue(TeepHelperDefaults::kSuite));
+    m_verifier.Set("ArValidity", TimeValue(TeepHelperDefaults::ArValidity()));
 }
 
 void VerifierHelper::SetAttribute(const std::string& name, const AttributeValue& value)
@@ -38,7 +44,14 @@ ApplicationContainer VerifierHelper::Install(Ptr<Node> node, Ptr<TaCatalog> cata
 TamHelper::TamHelper(const TeepTransportHelper& transports) : m_transports(transports)
 {
     m_tam.SetTypeId(TamServer::GetTypeId());
-    m_verifierClient.SetTypeId("ns3::HttpTcpClientTransport");
+    m_tam.Set("Suite", EnumValue(TeepHelperDefaults::kSuite));
+    m_tam.Set("Workers", UintegerValue(TeepHelperDefaults::kTamWorkers));
+    m_tam.Set("ServiceTime", TimeValue(TeepHelperDefaults::TamServiceTime()));
+    m_tam.Set("RemediationServiceTime", TimeValue(TeepHelperDefaults::TamRemediationServiceTime()));
+    m_tam.Set("QueueLimit", UintegerValue(TeepHelperDefaults::kTamQueueLimit));
+    m_tam.Set("SessionTimeout", TimeValue(TeepHelperDefaults::TamSessionTimeout()));
+    // The TAM reaches its Verifier over the same kind of transport as everything else.
+    m_verifierClient = transports.GetClientFactory();
 }
 
 void TamHelper::SetAttribute(const std::string& name, const AttributeValue& value)
@@ -75,6 +88,15 @@ TeepDeviceHelper::TeepDeviceHelper(const TeepTransportHelper& transports) : m_tr
     m_agent.SetTypeId(TeepAgent::GetTypeId());
     m_broker.SetTypeId(TeepBroker::GetTypeId());
     m_teeDriver.SetTypeId(TeepTeeSessionDriver::GetTypeId());
+    m_agent.Set("Suite", EnumValue(TeepHelperDefaults::kSuite));
+    for (ObjectFactory* driver : {&m_broker, &m_teeDriver})
+    {
+        driver->Set("Law", EnumValue(TeepHelperDefaults::kPolicyCheckLaw));
+        driver->Set("Interval", TimeValue(TeepHelperDefaults::PolicyCheckInterval()));
+        driver->Set("Jitter", DoubleValue(TeepHelperDefaults::kPolicyCheckJitter));
+        driver->Set("RetryCount", UintegerValue(TeepHelperDefaults::kRetryCount));
+        driver->Set("RetrySpacing", TimeValue(TeepHelperDefaults::RetrySpacing()));
+    }
 }
 
 void TeepDeviceHelper::SetAgentAttribute(const std::string& name, const AttributeValue& value)
@@ -131,9 +153,69 @@ ApplicationContainer TeepDeviceHelper::Install(Ptr<Node> node, Ptr<TamServer> ta
     }
     driver->SetAgent(agent);
     driver->SetTransport(m_transports.CreateClient(node));
-    driver->AssignStreams(m_streamBase + 2 * static_cast<int64_t>(id));
     node->AddApplication(driver);
     return ApplicationContainer(driver);
+}
+
+namespace
+{
+/// The session drivers among the applications of `nodes`.
+ApplicationContainer DriversOn(const NodeContainer& nodes)
+{
+    ApplicationContainer drivers;
+    for (auto it = nodes.Begin(); it != nodes.End(); ++it)
+    {
+        for (uint32_t i = 0; i < (*it)->GetNApplications(); ++i)
+        {
+            if (DynamicCast<TeepSessionDriver>((*it)->GetApplication(i)))
+            {
+                drivers.Add((*it)->GetApplication(i));
+            }
+        }
+    }
+    return drivers;
+}
+
+/// Calls assign(driver, stream + perDevice * DeviceId) for every driver; returns the span.
+template<typename F>
+int64_t AssignByDeviceId(const ApplicationContainer& apps, int64_t stream, int64_t perDevice,
+                         F assign)
+{
+    int64_t span = 0;
+    for (auto it = apps.Begin(); it != apps.End(); ++it)
+    {
+        Ptr<TeepSessionDriver> driver = DynamicCast<TeepSessionDriver>(*it);
+        NS_ABORT_MSG_IF(!driver || !driver->GetAgent(),
+                        "AssignStreams: application is not an installed TEEP session driver");
+        const int64_t id = driver->GetAgent()->GetDeviceId();
+        const int64_t used = assign(driver, stream + perDevice * id);
+        NS_ABORT_MSG_IF(used > perDevice, "device " << id << " draws " << used
+                                                    << " streams, more than the " << perDevice
+                                                    << " reserved per device");
+        span = std::max(span, perDevice * (id + 1));
+    }
+    return span;
+}
+} // namespace
+
+int64_t TeepDeviceHelper::AssignStreams(const ApplicationContainer& drivers, int64_t stream) const
+{
+    return AssignByDeviceId(drivers, stream, kDriverStreams,
+                            [](Ptr<TeepSessionDriver> d, int64_t s)
+                            { return d->AssignStreams(s); });
+}
+
+int64_t TeepDeviceHelper::AssignStreams(const NodeContainer& nodes, int64_t stream) const
+{
+    return AssignStreams(DriversOn(nodes), stream);
+}
+
+int64_t TeepDeviceHelper::AssignTransportStreams(const NodeContainer& nodes, int64_t stream) const
+{
+    return AssignByDeviceId(DriversOn(nodes), stream, kTransportStreams,
+                            [](Ptr<TeepSessionDriver> d, int64_t s) {
+                                return d->GetTransport() ? d->GetTransport()->AssignStreams(s) : 0;
+                            });
 }
 
 size_t WriteTeepPublicKeys(const std::string& dir, Ptr<TamServer> tam, Ptr<Verifier> verifier,

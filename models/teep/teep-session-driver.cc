@@ -22,7 +22,7 @@ NS_OBJECT_ENSURE_REGISTERED(TeepSessionDriver);
 TypeId TeepSessionDriver::GetTypeId()
 {
     static TypeId tid =
-        TypeId("ns3::TeepSessionDriver")
+        TypeId("ns3::teepsim::TeepSessionDriver")
             .SetParent<Application>()
             .SetGroupName("Teep")
             .AddAttribute("Law", "Interval law of the RequestPolicyCheck timer.",

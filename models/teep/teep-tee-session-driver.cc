@@ -7,7 +7,7 @@ NS_OBJECT_ENSURE_REGISTERED(TeepTeeSessionDriver);
 
 TypeId TeepTeeSessionDriver::GetTypeId()
 {
-    static TypeId tid = TypeId("ns3::TeepTeeSessionDriver")
+    static TypeId tid = TypeId("ns3::teepsim::TeepTeeSessionDriver")
                             .SetParent<TeepSessionDriver>()
                             .SetGroupName("Teep")
                             .AddConstructor<TeepTeeSessionDriver>();

@@ -13,13 +13,20 @@ NS_OBJECT_ENSURE_REGISTERED(TeepServerTransport);
 
 TypeId TeepClientTransport::GetTypeId()
 {
-    static TypeId tid = TypeId("ns3::TeepClientTransport").SetParent<Object>().SetGroupName("Teep");
+    static TypeId tid =
+        TypeId("ns3::teepsim::TeepClientTransport").SetParent<Object>().SetGroupName("Teep");
     return tid;
+}
+
+int64_t TeepClientTransport::AssignStreams(int64_t /* stream */)
+{
+    return 0;
 }
 
 TypeId TeepServerTransport::GetTypeId()
 {
-    static TypeId tid = TypeId("ns3::TeepServerTransport").SetParent<Object>().SetGroupName("Teep");
+    static TypeId tid =
+        TypeId("ns3::teepsim::TeepServerTransport").SetParent<Object>().SetGroupName("Teep");
     return tid;
 }
 
@@ -45,8 +52,8 @@ std::string TeepHostHeader(const Address& server)
 
 TeepTransportHelper::TeepTransportHelper()
 {
-    m_client.SetTypeId("ns3::HttpTcpClientTransport");
-    m_server.SetTypeId("ns3::HttpTcpServerTransport");
+    m_client.SetTypeId("ns3::teepsim::HttpTcpClientTransport");
+    m_server.SetTypeId("ns3::teepsim::HttpTcpServerTransport");
 }
 
 void TeepTransportHelper::SetClientType(const std::string& typeId)

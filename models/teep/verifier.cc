@@ -28,7 +28,7 @@ namespace eat = teepsim::eat;
 TypeId Verifier::GetTypeId()
 {
     static TypeId tid =
-        TypeId("ns3::Verifier")
+        TypeId("ns3::teepsim::Verifier")
             .SetParent<Application>()
             .SetGroupName("Teep")
             .AddConstructor<Verifier>()

@@ -20,8 +20,10 @@
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <limits>
 #include <stdexcept>
 
 #include "codec-settings.h"
@@ -205,84 +207,116 @@ recorder::RecorderConfig Deployment::Impl::RecorderConfigFor(const Scenario& s)
 void Deployment::Build()
 {
     Impl& d = *m_impl;
-    const Scenario& s = d.scenario;
-    RngSeedManager::SetSeed(s.seed);
-    RngSeedManager::SetRun(s.run);
-    ApplyCodecSettings(s); // wire profile and crypto mode are process-wide (GlobalValues)
+    d.SeedAndCodec();
+    const Impl::Servers servers = d.BuildNodes();
+    const TeepTransportHelper transports = d.Transports();
+    d.BuildCatalogue();
+    d.InstallVerifier(transports, servers.verifierNode);
+    d.InstallTam(transports, servers.tamNode, servers.verifierAddress);
+    d.InstallDevices(transports, servers.tamAddress);
+    d.AssignDeviceStreams();
+    d.WireTraces();
+    d.WireFreshness(StreamPlan::kFreshness);
+    d.PreInstallCatalogue(); // after the traces: the recorder sees the installs at t = 0
+    d.CheckStreamBlock("scenario events", StreamPlan::kEvents, StreamPlan::kFreshness,
+                       d.ScheduleScenarioEvents(StreamPlan::kEvents));
+    Simulator::Stop(NanoSeconds(d.scenario.horizon_ns));
+}
 
-    const bool full = s.transport == Transport::Full;
-    const std::string clientType =
-        full ? "ns3::HttpTcpClientTransport" : "ns3::MessageClientTransport";
-    const std::string serverType =
-        full ? "ns3::HttpTcpServerTransport" : "ns3::MessageServerTransport";
-    const TeepSignatureSuite suite = SuiteOf(s.verifier.algorithm);
+void Deployment::Impl::SeedAndCodec()
+{
+    RngSeedManager::SetSeed(scenario.seed);
+    RngSeedManager::SetRun(scenario.run);
+    ApplyCodecSettings(scenario); // wire profile and crypto mode are process-wide (GlobalValues)
+}
 
-    // ---- nodes and addresses ----
-    Ptr<Node> tamNode;
-    Ptr<Node> verifierNode;
+bool Deployment::Impl::FullTransport() const
+{
+    return scenario.transport == Transport::Full;
+}
+
+Deployment::Impl::Servers Deployment::Impl::BuildNodes()
+{
+    const Scenario& s = scenario;
+    Servers out;
     Ipv4Address tamIp;
     Ipv4Address verifierIp;
-    if (full)
+    if (FullTransport())
     {
         topology::TopologyParams params;
         for (const DeviceClass& c : s.fleet)
         {
             params.classes.push_back({c.name, static_cast<uint32_t>(c.count), ToLink(c.link)});
         }
-        d.network = std::make_unique<topology::Network>(
-            topology::BuildNetwork(topology::BuildGraph(params)));
-        d.deviceNodes = d.network->devices;
-        tamNode = d.network->tams.Get(0);
-        tamIp = d.network->tamAddresses[0];
-        verifierNode = d.network->verifier;
-        verifierIp = d.network->verifierAddress;
+        network = std::make_unique<topology::Network>(
+            topology::BuildNetwork(topology::BuildGraph(params), StreamPlan::kNetwork));
+        CheckStreamBlock("link error models", StreamPlan::kNetwork, StreamPlan::kTransports,
+                         network->randomStreamsUsed);
+        deviceNodes = network->devices;
+        out.tamNode = network->tams.Get(0);
+        tamIp = network->tamAddresses[0];
+        out.verifierNode = network->verifier;
+        verifierIp = network->verifierAddress;
     }
     else
     {
         // Message level: nodes carry the applications only; addresses just name the servers.
-        d.deviceNodes.Create(static_cast<uint32_t>(s.TotalDevices()));
-        tamNode = CreateObject<Node>();
-        verifierNode = CreateObject<Node>();
+        deviceNodes.Create(static_cast<uint32_t>(s.TotalDevices()));
+        out.tamNode = CreateObject<Node>();
+        out.verifierNode = CreateObject<Node>();
         // Servers listen on Any:port; the message-level registry resolves exactly that address.
         tamIp = Ipv4Address::GetAny();
         verifierIp = Ipv4Address::GetAny();
     }
-    const Address tamAddress = InetSocketAddress(tamIp, kTamPort);
-    const Address verifierAddress = InetSocketAddress(verifierIp, kVerifierPort);
+    out.tamAddress = InetSocketAddress(tamIp, kTamPort);
+    out.verifierAddress = InetSocketAddress(verifierIp, kVerifierPort);
+    return out;
+}
 
-    // ---- catalogue, Verifier, TAM ----
-    d.catalog = CreateObject<TaCatalog>();
-    d.catalog->SetAttribute("KeySeed", UintegerValue(s.seed));
-    d.catalog->SetAttribute("Suite", EnumValue(suite));
-    std::vector<std::string> desired;
-    bool anyPersonalized = false;
-    for (const TrustedApp& ta : s.catalogue)
+TeepTransportHelper Deployment::Impl::Transports() const
+{
+    TeepTransportHelper transports;
+    transports.SetClientType(FullTransport() ? "ns3::teepsim::HttpTcpClientTransport"
+                                             : "ns3::teepsim::MessageClientTransport");
+    transports.SetServerType(FullTransport() ? "ns3::teepsim::HttpTcpServerTransport"
+                                             : "ns3::teepsim::MessageServerTransport");
+    return transports;
+}
+
+void Deployment::Impl::BuildCatalogue()
+{
+    catalog = CreateObject<TaCatalog>();
+    catalog->SetAttribute("KeySeed", UintegerValue(scenario.seed));
+    catalog->SetAttribute("Suite", EnumValue(SuiteOf(scenario.verifier.algorithm)));
+    for (const TrustedApp& ta : scenario.catalogue)
     {
-        d.catalog->Add(ta.name, static_cast<uint32_t>(ta.image_size));
+        catalog->Add(ta.name, static_cast<uint32_t>(ta.image_size));
         if (ta.personalization)
         {
-            anyPersonalized = true;
-            d.catalog->SetPersonalization(ta.name, static_cast<uint32_t>(ta.personalization_size));
+            catalog->SetPersonalization(ta.name, static_cast<uint32_t>(ta.personalization_size));
         }
-        desired.push_back(ta.name);
     }
+}
 
-    TeepTransportHelper transports;
-    transports.SetClientType(clientType);
-    transports.SetServerType(serverType);
-
+void Deployment::Impl::InstallVerifier(const TeepTransportHelper& transports, Ptr<Node> node)
+{
+    const Scenario& s = scenario;
     VerifierHelper verifierHelper(transports);
     verifierHelper.SetAttribute("Port", UintegerValue(kVerifierPort));
     verifierHelper.SetAttribute("KeySeed", UintegerValue(s.seed));
-    verifierHelper.SetAttribute("Suite", EnumValue(suite));
+    verifierHelper.SetAttribute("Suite", EnumValue(SuiteOf(s.verifier.algorithm)));
     verifierHelper.SetAttribute("ArValidity", TimeValue(NanoSeconds(s.verifier.validity_ns)));
-    d.verifier = DynamicCast<Verifier>(verifierHelper.Install(verifierNode, d.catalog).Get(0));
+    verifier = DynamicCast<Verifier>(verifierHelper.Install(node, catalog).Get(0));
+}
 
+void Deployment::Impl::InstallTam(const TeepTransportHelper& transports, Ptr<Node> node,
+                                  const Address& verifierAddress)
+{
+    const Scenario& s = scenario;
     TamHelper tamHelper(transports);
-    tamHelper.SetVerifierClientType(clientType);
     tamHelper.SetAttribute("Port", UintegerValue(kTamPort));
     tamHelper.SetAttribute("KeySeed", UintegerValue(s.seed));
-    tamHelper.SetAttribute("Suite", EnumValue(suite));
+    tamHelper.SetAttribute("Suite", EnumValue(SuiteOf(s.verifier.algorithm)));
     tamHelper.SetAttribute("Workers", UintegerValue(static_cast<uint32_t>(s.tam.workers)));
     tamHelper.SetAttribute("ServiceTime", TimeValue(NanoSeconds(s.tam.service_time_ns)));
     tamHelper.SetAttribute("RemediationServiceTime",
@@ -296,88 +330,125 @@ void Deployment::Build()
                            EnumValue(s.tam.overload_response == OverloadResponse::TeepError
                                          ? TAM_OVERLOAD_TEEP_ERROR
                                          : TAM_OVERLOAD_HTTP_503));
-    d.tam = DynamicCast<TamServer>(
-        tamHelper.Install(tamNode, d.catalog, d.verifier, verifierAddress).Get(0));
-    d.tam->SetDefaultDesiredTas(desired);
-
-    // ---- devices, one helper per class; Broker behaviours assigned per device; a class
-    // without an REE gets TeepTeeSessionDriver (same timer and retries, no Broker) ----
-    uint32_t nextDevice = 0;
-    constexpr int64_t kTransportStreamBase = 100'000'000; // brokers use 1000 + 2 id (helper)
-    for (size_t ci = 0; ci < s.fleet.size(); ++ci)
+    tam =
+        DynamicCast<TamServer>(tamHelper.Install(node, catalog, verifier, verifierAddress).Get(0));
+    std::vector<std::string> desired;
+    for (const TrustedApp& ta : s.catalogue)
     {
-        const DeviceClass& c = s.fleet[ci];
-        TeepTransportHelper classTransports = transports;
-        // response_timeout (auto: scaled with the TAM queue, the access link and, on the
-        // message transport, the largest message; see timeouts.h).
-        const Time responseTimeout = NanoSeconds(ResponseTimeoutNs(s, c));
-        if (!full)
-        {
-            classTransports.SetClientAttribute("OneWayDelay",
-                                               TimeValue(NanoSeconds(c.link.latency_ns)));
-            classTransports.SetClientAttribute(
-                "Bandwidth", UintegerValue(static_cast<uint64_t>(c.link.bandwidth_bps)));
-            classTransports.SetClientAttribute("LossProbability", DoubleValue(c.link.loss));
-            classTransports.SetClientAttribute("Timeout", TimeValue(responseTimeout));
-        }
-        else
-        {
-            classTransports.SetClientAttribute("ResponseTimeout", TimeValue(responseTimeout));
-        }
-        TeepDeviceHelper helper(classTransports);
-        helper.SetFirstDeviceId(nextDevice);
-        helper.SetRee(c.ree);
-        helper.SetAgentAttribute("KeySeed", UintegerValue(s.seed));
-        helper.SetAgentAttribute("Suite", EnumValue(suite));
-        helper.SetBrokerAttribute("Law", EnumValue(LawOf(s.policy_check.law)));
-        helper.SetBrokerAttribute("Interval", TimeValue(NanoSeconds(s.policy_check.interval_ns)));
-        helper.SetBrokerAttribute("Jitter", DoubleValue(s.policy_check.jitter));
-        helper.SetBrokerAttribute(
-            "Start", EnumValue(s.policy_check.start == sim::PolicyCheckStart::Synchronized
-                                   ? POLICY_START_SYNCHRONIZED
-                                   : POLICY_START_EQUILIBRIUM));
-        helper.SetBrokerAttribute("RetryCount",
-                                  UintegerValue(static_cast<uint32_t>(s.policy_check.retry_count)));
-        helper.SetBrokerAttribute("RetrySpacing",
-                                  TimeValue(NanoSeconds(s.policy_check.retry_spacing_ns)));
-        helper.SetBrokerAttribute("DropProbability", DoubleValue(c.broker.drop_probability));
-        helper.SetBrokerAttribute("Delay", TimeValue(NanoSeconds(c.broker.delay_by_ns)));
-        NodeContainer classNodes;
-        for (int64_t k = 0; k < c.count; ++k)
-        {
-            classNodes.Add(d.deviceNodes.Get(nextDevice + static_cast<uint32_t>(k)));
-        }
-        ApplicationContainer apps =
-            helper.Install(classNodes, d.tam, tamAddress, d.verifier, d.catalog);
-        // No REE: the Agent drives its own sessions, so there is no Broker to compromise.
-        const std::vector<TeepBrokerBehaviour> behaviours =
-            AssignBehaviours(c.ree ? c.broker : BrokerMix{}, c.count);
-        for (uint32_t k = 0; k < apps.GetN(); ++k, ++nextDevice)
-        {
-            Ptr<TeepSessionDriver> broker = DynamicCast<TeepSessionDriver>(apps.Get(k));
-            // A compromised REE turns bad at t0 (THEORY §3.4: "dropped from t0"); before that it
-            // is honest, so the TA gets installed and the device is affected at all.
-            d.behaviours.push_back(behaviours[k]);
-            // Personalization data is encrypted to each device's own key (RFC 9397 §4.4).
-            if (anyPersonalized)
-            {
-                d.tam->SetDeviceEncryptionKey(nextDevice, broker->GetAgent()->GetEncryptionKey());
-            }
-            if (auto mt = DynamicCast<MessageClientTransport>(broker->GetTransport()))
-            {
-                mt->AssignStreams(kTransportStreamBase + 4 * static_cast<int64_t>(nextDevice));
-            }
-            d.brokers.push_back(broker);
-            d.recorder.RegisterDevice(nextDevice, c.name, c.ree,
-                                      BehaviourName(behaviours[k], c.ree));
-        }
+        desired.push_back(ta.name);
     }
+    tam->SetDefaultDesiredTas(desired);
+}
 
-    d.WireTraces();
-    d.WireFreshness(3'000'000'000);
-    d.PreInstallCatalogue(); // after the traces: the recorder sees the installs at t = 0
-    d.ScheduleScenarioEvents(2'000'000'000);
-    Simulator::Stop(NanoSeconds(s.horizon_ns));
+// One helper per class; Broker behaviours assigned per device; a class without an REE gets
+// TeepTeeSessionDriver (same timer and retries, no Broker).
+void Deployment::Impl::AssignDeviceStreams()
+{
+    TeepDeviceHelper streams{TeepTransportHelper()};
+    // Drivers sit below the network block on the full transport; the message transport has no
+    // network block, so they may reach up to the transports.
+    CheckStreamBlock("session drivers", StreamPlan::kDrivers,
+                     FullTransport() ? StreamPlan::kNetwork : StreamPlan::kTransports,
+                     streams.AssignStreams(deviceNodes, StreamPlan::kDrivers));
+    CheckStreamBlock("client transports", StreamPlan::kTransports, StreamPlan::kEvents,
+                     streams.AssignTransportStreams(deviceNodes, StreamPlan::kTransports));
+}
+
+void Deployment::Impl::CheckStreamBlock(const char* what, int64_t first, int64_t next, int64_t used)
+{
+    if (used > next - first)
+    {
+        throw std::runtime_error(std::string("random streams of the ") + what + " (" +
+                                 std::to_string(used) + " from " + std::to_string(first) +
+                                 ") overlap the next block at " + std::to_string(next) +
+                                 ": the fleet is too large for the stream plan (deployment.cc)");
+    }
+}
+
+void Deployment::Impl::InstallDevices(const TeepTransportHelper& transports,
+                                      const Address& tamAddress)
+{
+    uint32_t nextDevice = 0;
+    for (const DeviceClass& c : scenario.fleet)
+    {
+        InstallDeviceClass(c, transports, tamAddress, nextDevice);
+        nextDevice += static_cast<uint32_t>(c.count);
+    }
+}
+
+TeepTransportHelper Deployment::Impl::ClassTransports(const TeepTransportHelper& transports,
+                                                      const DeviceClass& c) const
+{
+    TeepTransportHelper classTransports = transports;
+    // response_timeout (auto: scaled with the TAM queue, the access link and, on the message
+    // transport, the largest message; see timeouts.h).
+    const Time responseTimeout = NanoSeconds(ResponseTimeoutNs(scenario, c));
+    if (!FullTransport())
+    {
+        classTransports.SetClientAttribute("OneWayDelay",
+                                           TimeValue(NanoSeconds(c.link.latency_ns)));
+        classTransports.SetClientAttribute(
+            "Bandwidth", UintegerValue(static_cast<uint64_t>(c.link.bandwidth_bps)));
+        classTransports.SetClientAttribute("LossProbability", DoubleValue(c.link.loss));
+        classTransports.SetClientAttribute("Timeout", TimeValue(responseTimeout));
+    }
+    else
+    {
+        classTransports.SetClientAttribute("ResponseTimeout", TimeValue(responseTimeout));
+    }
+    return classTransports;
+}
+
+void Deployment::Impl::InstallDeviceClass(const DeviceClass& c,
+                                          const TeepTransportHelper& transports,
+                                          const Address& tamAddress, uint32_t firstDevice)
+{
+    const Scenario& s = scenario;
+    TeepDeviceHelper helper(ClassTransports(transports, c));
+    helper.SetFirstDeviceId(firstDevice);
+    helper.SetRee(c.ree);
+    helper.SetAgentAttribute("KeySeed", UintegerValue(s.seed));
+    helper.SetAgentAttribute("Suite", EnumValue(SuiteOf(s.verifier.algorithm)));
+    helper.SetBrokerAttribute("Law", EnumValue(LawOf(s.policy_check.law)));
+    helper.SetBrokerAttribute("Interval", TimeValue(NanoSeconds(s.policy_check.interval_ns)));
+    helper.SetBrokerAttribute("Jitter", DoubleValue(s.policy_check.jitter));
+    helper.SetBrokerAttribute("Start",
+                              EnumValue(s.policy_check.start == sim::PolicyCheckStart::Synchronized
+                                            ? POLICY_START_SYNCHRONIZED
+                                            : POLICY_START_EQUILIBRIUM));
+    helper.SetBrokerAttribute("RetryCount",
+                              UintegerValue(static_cast<uint32_t>(s.policy_check.retry_count)));
+    helper.SetBrokerAttribute("RetrySpacing",
+                              TimeValue(NanoSeconds(s.policy_check.retry_spacing_ns)));
+    helper.SetBrokerAttribute("DropProbability", DoubleValue(c.broker.drop_probability));
+    helper.SetBrokerAttribute("Delay", TimeValue(NanoSeconds(c.broker.delay_by_ns)));
+    NodeContainer classNodes;
+    for (int64_t k = 0; k < c.count; ++k)
+    {
+        classNodes.Add(deviceNodes.Get(firstDevice + static_cast<uint32_t>(k)));
+    }
+    ApplicationContainer apps = helper.Install(classNodes, tam, tamAddress, verifier, catalog);
+    // No REE: the Agent drives its own sessions, so there is no Broker to compromise.
+    const std::vector<TeepBrokerBehaviour> assigned =
+        AssignBehaviours(c.ree ? c.broker : BrokerMix{}, c.count);
+    const bool anyPersonalized =
+        std::any_of(s.catalogue.begin(), s.catalogue.end(),
+                    [](const TrustedApp& ta) { return ta.personalization; });
+    uint32_t device = firstDevice;
+    for (uint32_t k = 0; k < apps.GetN(); ++k, ++device)
+    {
+        Ptr<TeepSessionDriver> broker = DynamicCast<TeepSessionDriver>(apps.Get(k));
+        // A compromised REE turns bad at t0 (THEORY §3.4: "dropped from t0"); before that it is
+        // honest, so the TA gets installed and the device is affected at all.
+        behaviours.push_back(assigned[k]);
+        // Personalization data is encrypted to each device's own key (RFC 9397 §4.4).
+        if (anyPersonalized)
+        {
+            tam->SetDeviceEncryptionKey(device, broker->GetAgent()->GetEncryptionKey());
+        }
+        brokers.push_back(broker);
+        recorder.RegisterDevice(device, c.name, c.ree, BehaviourName(assigned[k], c.ree));
+    }
 }
 
 void Deployment::Run(const std::function<void(const Progress&)>& progress)

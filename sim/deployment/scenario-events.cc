@@ -72,8 +72,9 @@ void Deployment::Impl::SetTamAvailable(bool up)
     recorder.Count(up ? "tam_outage_end" : "tam_outage_start");
 }
 
-void Deployment::Impl::ScheduleScenarioEvents(int64_t firstStream)
+int64_t Deployment::Impl::ScheduleScenarioEvents(int64_t firstStream)
 {
+    const int64_t stream0 = firstStream;
     const Scenario& s = scenario;
     const std::string ta = s.malicious.ta;
     const Time t0 = NanoSeconds(s.malicious.t0_ns);
@@ -166,6 +167,7 @@ void Deployment::Impl::ScheduleScenarioEvents(int64_t firstStream)
                                 device, !on);
         }
     }
+    return firstStream - stream0;
 }
 
 void Deployment::Impl::Toggle(uint32_t device, bool nowOn)

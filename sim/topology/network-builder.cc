@@ -52,7 +52,7 @@ class Builder
     std::vector<LinkSlot> m_up;         ///< per vertex: its link to the parent
     std::vector<uint32_t> m_subtreeEnd; ///< per vertex: one past its subtree's last block
     std::vector<std::vector<uint32_t>> m_children;
-    std::vector<ns3::Ptr<ns3::TeepsimTreeRouting>> m_routing;
+    std::vector<ns3::Ptr<ns3::TeepTreeRouting>> m_routing;
     uint32_t m_blocks = 0;
     ns3::PointToPointHelper m_p2p;
 };
@@ -122,7 +122,7 @@ Network Builder::Run()
 
     ns3::InternetStackHelper stack;
     stack.SetIpv6StackInstall(false);
-    stack.SetRoutingHelper(ns3::TeepsimTreeRoutingHelper());
+    stack.SetRoutingHelper(ns3::TeepTreeRoutingHelper());
     stack.Install(m_net.nodes);
 
     m_up.resize(n);
@@ -133,7 +133,7 @@ Network Builder::Run()
     {
         auto ipv4 = m_net.nodes.Get(v)->GetObject<ns3::Ipv4>();
         ipv4->SetAttribute("WeakEsModel", ns3::BooleanValue(false));
-        m_routing[v] = ns3::DynamicCast<ns3::TeepsimTreeRouting>(ipv4->GetRoutingProtocol());
+        m_routing[v] = ns3::DynamicCast<ns3::TeepTreeRouting>(ipv4->GetRoutingProtocol());
         if (v != m_topo.core)
         {
             m_children[m_g[v].parent].push_back(v);

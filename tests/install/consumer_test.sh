@@ -50,6 +50,16 @@ echo "--- every installed header compiles against the prefix alone"
 "$cxx" -std=c++20 -fsyntax-only -I"$prefix/include" "$tmp/all_headers.cc" ||
   { echo "consumer_test: an installed header does not compile on its own (private include?)" >&2; exit 1; }
 
+echo "--- the umbrella header teepsim/teepsim-module.h names every installed model header"
+[[ -f $prefix/include/teepsim/teepsim-module.h ]] ||
+  { echo "consumer_test: teepsim/teepsim-module.h not installed" >&2; exit 1; }
+for h in "$prefix"/include/teepsim/*.h; do
+  name=teepsim/$(basename "$h")
+  [[ $name == teepsim/teepsim-module.h ]] && continue
+  grep -qxF "#include \"$name\"" "$prefix/include/teepsim/teepsim-module.h" ||
+    { echo "consumer_test: teepsim/teepsim-module.h does not include $name" >&2; exit 1; }
+done
+
 echo "--- CMake consumer (find_package(teepsim), teepsim::models)"
 cmake -S "$consumer" -B "$tmp/cmake-build" "${generator[@]}" -DCMAKE_PREFIX_PATH="$prefix" \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$cxx" \
@@ -59,7 +69,7 @@ cmake -S "$consumer" -B "$tmp/cmake-build" "${generator[@]}" -DCMAKE_PREFIX_PATH
 cmake --build "$tmp/cmake-build" >"$tmp/build.log" 2>&1 ||
   { cat "$tmp/build.log" >&2; echo "consumer_test: building $consumer failed" >&2; exit 1; }
 "$tmp/cmake-build/teepsim_consumer" "$vector" | tee "$tmp/cmake.out"
-expect "$tmp/cmake.out" "models: created ns3::TamServer and ns3::TeepAgent"
+expect "$tmp/cmake.out" "models: created ns3::teepsim::TamServer and ns3::teepsim::TeepAgent"
 expect "$tmp/cmake.out" "codec: QueryRequest"
 
 echo "--- pkg-config consumer (teepsim: codec only)"

@@ -29,8 +29,9 @@ namespace cbor = teepsim::cbor;
 namespace crypto = teepsim::crypto;
 namespace teep = teepsim::teep;
 
-constexpr const char* kSuiteAttributes[] = {"ns3::TamServer::Suite", "ns3::TeepAgent::Suite",
-                                            "ns3::Verifier::Suite", "ns3::TaCatalog::Suite"};
+constexpr const char* kSuiteAttributes[] = {
+    "ns3::teepsim::TamServer::Suite", "ns3::teepsim::TeepAgent::Suite",
+    "ns3::teepsim::Verifier::Suite", "ns3::teepsim::TaCatalog::Suite"};
 
 /// The legacy numbering with only the legacy algorithms: what a libteep-era peer understands.
 const teep::Profile& LegacyOnlyDecoder()

@@ -1,5 +1,6 @@
 // Support code for the model tests (see teep_deployment_fixture.h); the file name ends in
 // _test.cc only because the test binary is globbed from tests/models/*.cc.
+#include "ns3/abort.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
 
@@ -68,39 +69,61 @@ Deployment::Deployment(const DeploymentOptions& o)
 
     TeepTransportHelper transports;
     transports.SetClientType(o.recordTraffic ? "teepsim_test::RecordingClientTransport"
-                                             : "ns3::MessageClientTransport");
+                                             : "ns3::teepsim::MessageClientTransport");
     if (!o.recordTraffic)
     {
         transports.SetClientAttribute("OneWayDelay", TimeValue(Seconds(0)));
         transports.SetClientAttribute("Bandwidth", UintegerValue(0));
     }
-    transports.SetServerType("ns3::MessageServerTransport");
+    transports.SetServerType("ns3::teepsim::MessageServerTransport");
 
     catalog = CreateObject<TaCatalog>();
     catalog->Add("good-ta", 512);
     catalog->Add("bad-ta", 512);
 
+    // The fixture keeps the TypeIds' protocol-level defaults (Ed25519, an unbounded TAM with no
+    // CPU cost, no jitter; or what a test set with Config::SetDefault), not the scenario
+    // defaults the helpers start from.
+    auto typeDefault = [](TypeId tid, const std::string& name)
+    {
+        TypeId::AttributeInformation info;
+        NS_ABORT_MSG_UNLESS(tid.LookupAttributeByName(name, &info), "no attribute " << name);
+        return info.initialValue;
+    };
     VerifierHelper vh(transports);
+    vh.SetAttribute("Suite", *typeDefault(Verifier::GetTypeId(), "Suite"));
     vh.SetAttribute("ArValidity", TimeValue(o.arValidity));
     verifier = DynamicCast<Verifier>(vh.Install(verifierNode, catalog).Get(0));
     const Address verifierAddress = InetSocketAddress(Ipv4Address::GetAny(), 8081);
     const Address tamAddress = InetSocketAddress(Ipv4Address::GetAny(), 8080);
 
     TamHelper th(transports);
-    th.SetVerifierClientType("ns3::MessageClientTransport");
+    th.SetVerifierClientType("ns3::teepsim::MessageClientTransport");
     th.SetVerifierClientAttribute("OneWayDelay", TimeValue(Seconds(0)));
     th.SetVerifierClientAttribute("Bandwidth", UintegerValue(0));
+    for (const char* name : {"Suite", "Workers", "ServiceTime", "RemediationServiceTime",
+                             "QueueLimit", "SessionTimeout"})
+    {
+        th.SetAttribute(name, *typeDefault(TamServer::GetTypeId(), name));
+    }
     tam = DynamicCast<TamServer>(th.Install(tamNode, catalog, verifier, verifierAddress).Get(0));
     tam->SetDefaultDesiredTas({"good-ta", "bad-ta"});
 
     TeepDeviceHelper dh(transports);
     dh.SetRee(o.ree);
+    dh.SetAgentAttribute("Suite", *typeDefault(TeepAgent::GetTypeId(), "Suite"));
+    for (const char* name : {"Law", "Interval", "Jitter", "RetryCount", "RetrySpacing"})
+    {
+        dh.SetBrokerAttribute(name, *typeDefault(TeepBroker::GetTypeId(), name));
+    }
     dh.SetBrokerAttribute("Interval", TimeValue(o.interval));
     for (const auto& [name, value] : o.brokerAttributes)
     {
         dh.SetBrokerAttribute(name, StringValue(value));
     }
     brokers = dh.Install(devices, tam, tamAddress, verifier, catalog);
+    // Fixed timer streams, so a fixture run does not depend on what ran before it in the process.
+    dh.AssignStreams(brokers, 1000);
 
     Timeline* t = &timeline;
     for (uint32_t i = 0; i < devices.GetN(); ++i)

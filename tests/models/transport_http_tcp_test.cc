@@ -474,8 +474,8 @@ TEST(TransportEventsTest, MessageTransportCostsAtLeast10TimesFewerEventsPerSessi
     const int sessions = 20;
     TeepTransportHelper tcp;
     TeepTransportHelper msg;
-    msg.SetClientType("ns3::MessageClientTransport");
-    msg.SetServerType("ns3::MessageServerTransport");
+    msg.SetClientType("ns3::teepsim::MessageClientTransport");
+    msg.SetServerType("ns3::teepsim::MessageServerTransport");
     double tcpPerSession = double(EventsForSessions(tcp, sessions)) / sessions;
     double msgPerSession = double(EventsForSessions(msg, sessions)) / sessions;
     std::cout << "events per TEEP session (3 exchanges): HttpTcpTransport " << tcpPerSession

@@ -8,11 +8,9 @@
 #pragma once
 
 #include "teepsim/link-profile.h"
+#include "teepsim/tree-routing.h"
 
 #include "ns3/ipv4-address.h"
-#include "ns3/ipv4-route.h"
-#include "ns3/ipv4-routing-helper.h"
-#include "ns3/ipv4-routing-protocol.h"
 #include "ns3/node-container.h"
 
 #include <boost/graph/adjacency_list.hpp>
@@ -133,60 +131,6 @@ struct Network
 /// per edge with its profile (RateErrorModel on both ends of links with loss > 0, streams
 /// assigned deterministically from `firstStream`), /30 addresses from 10.0.0.0/8 in depth-first
 /// order (so every subtree owns one contiguous address block) and TreeRouting at every node.
-Network BuildNetwork(const TopologyGraph& topo, int64_t firstStream = 1'000'000);
+Network BuildNetwork(const TopologyGraph& topo, int64_t firstStream);
 
 } // namespace teepsim::topology
-
-namespace ns3
-{
-
-/// Routing for a tree: a hash map from destination host address to the output interface (every
-/// address in a child's subtree, and the node's own addresses for local delivery), otherwise the
-/// default route to the parent. Constant time per packet, unlike Ipv4StaticRouting's linear scan.
-class TeepsimTreeRouting : public Ipv4RoutingProtocol
-{
-  public:
-    static TypeId GetTypeId();
-
-    /// Packets to `dst` leave through `interface` (towards the peer address of that p2p link).
-    void AddHostRoute(Ipv4Address dst, uint32_t interface);
-    /// Packets with no host route leave through `interface` (0 = none: the core).
-    void SetDefaultInterface(uint32_t interface);
-    size_t GetNHostRoutes() const { return m_hostRoutes.size(); }
-
-    Ptr<Ipv4Route> RouteOutput(Ptr<Packet> p, const Ipv4Header& header, Ptr<NetDevice> oif,
-                               Socket::SocketErrno& sockerr) override;
-    bool RouteInput(Ptr<const Packet> p, const Ipv4Header& header, Ptr<const NetDevice> idev,
-                    UnicastForwardCallback ucb, MulticastForwardCallback mcb,
-                    LocalDeliverCallback lcb, ErrorCallback ecb) override;
-    void NotifyInterfaceUp(uint32_t interface) override;
-    void NotifyInterfaceDown(uint32_t interface) override;
-    void NotifyAddAddress(uint32_t interface, Ipv4InterfaceAddress address) override;
-    void NotifyRemoveAddress(uint32_t interface, Ipv4InterfaceAddress address) override;
-    void SetIpv4(Ptr<Ipv4> ipv4) override;
-    void PrintRoutingTable(Ptr<OutputStreamWrapper> stream,
-                           Time::Unit unit = Time::S) const override;
-
-  protected:
-    void DoDispose() override;
-
-  private:
-    static constexpr uint32_t kLocal = 0xffffffffu;
-    Ptr<Ipv4Route> RouteVia(uint32_t interface);
-    uint32_t Lookup(Ipv4Address dst) const;
-
-    Ptr<Ipv4> m_ipv4;
-    std::unordered_map<uint32_t, uint32_t> m_hostRoutes; ///< dst -> interface (kLocal: ours)
-    uint32_t m_defaultInterface = 0;
-    std::vector<Ptr<Ipv4Route>> m_routeCache; ///< per interface, built on first use
-};
-
-/// Ipv4RoutingHelper for InternetStackHelper::SetRoutingHelper.
-class TeepsimTreeRoutingHelper : public Ipv4RoutingHelper
-{
-  public:
-    TeepsimTreeRoutingHelper* Copy() const override { return new TeepsimTreeRoutingHelper(*this); }
-    Ptr<Ipv4RoutingProtocol> Create(Ptr<Node> node) const override;
-};
-
-} // namespace ns3

@@ -1,15 +1,17 @@
-// teep-fleet-example: one TAM node, one Verifier node, a core router, access routers with
-// bounded fan-out and N devices, all speaking real TEEP over HTTP. Every device gets a TA at
-// its first policy check; the TA is declared malicious at t0 (the TAM learns at t0 + d_T, the
-// Verifier at t0 + d_V); the run lasts --hours and then continues until every device removed
-// it. Prints per device the removal time R (from t0) and T_trust (expiry of the last affirming
-// attestation result, from t0), then wall time, events and events/s.
+// teep-fleet-example: TEEP attached to an existing ns-3 network. The network is built the way
+// any ns-3 program builds one (InternetStackHelper, PointToPointHelper, Ipv4AddressHelper,
+// static routes): a core router with the TAM and Verifier nodes, access routers with bounded
+// fan-out and N devices. The TEEP helpers then only add applications to its nodes and address
+// the servers by their interface addresses. Every device gets a TA at its first policy check;
+// the TA is declared malicious at t0 (the TAM learns at t0 + d_T, the Verifier at t0 + d_V);
+// the run lasts --hours and then continues until every device removed it. R (removal time)
+// and T_trust (how long relying parties kept trusting the device) come from the Recorder that
+// `teepsim run` uses, fed by the same trace sources, so they mean exactly what a scenario's
+// results mean. Prints them per device, then wall time, events and events/s.
 //
-//   teep-fleet-example --devices=1000 --hours=24 --interval=3600 [--transport=tcp|message]
+//   teep-fleet-example --devices=1000 --hours=24 --t0=6 --interval=3600 [--transport=tcp|message]
 //                      [--ree=false]   (devices without an REE: no Broker)
-#include "teepsim/http-tcp-transport.h"
-#include "teepsim/message-transport.h"
-#include "teepsim/teep-helpers.h"
+#include "teepsim/teepsim-module.h"
 
 #include "ns3/boolean.h"
 #include "ns3/command-line.h"
@@ -34,40 +36,14 @@
 #include <map>
 #include <vector>
 
+#include "teep-example-recorder.h"
+
 using namespace ns3;
 
 namespace
 {
 
-struct DeviceRecord
-{
-    Time removed = Time::Max();
-    Time lastGoodExpBeforeDv; // expiry of the last affirming AR issued before t0 + d_V
-    bool hasGood = false;
-};
-
-std::vector<DeviceRecord> g_records;
-uint32_t g_removed = 0;
-Time g_t0, g_dV;
-
-void OnRemoved(uint32_t device, const std::string& ta, uint64_t)
-{
-    if (ta == "ta-1" && g_records[device].removed == Time::Max())
-    {
-        g_records[device].removed = Simulator::Now();
-        ++g_removed;
-    }
-}
-
-void OnArIssued(uint32_t device, AttestationStatus status, Time, Time exp)
-{
-    if (status == AttestationStatus::Affirming && Simulator::Now() < g_t0 + g_dV &&
-        device < g_records.size())
-    {
-        g_records[device].lastGoodExpBeforeDv = exp;
-        g_records[device].hasGood = true;
-    }
-}
+namespace rec = teepsim::recorder;
 
 /// Static route helper: the Ipv4StaticRouting of a node.
 Ptr<Ipv4StaticRouting> StaticRoutingOf(Ptr<Node> n)
@@ -117,8 +93,6 @@ int main(int argc, char* argv[])
     RngSeedManager::SetRun(seed);
     Config::SetDefault("ns3::Ipv4::WeakEsModel", BooleanValue(false));
     Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1400));
-    g_t0 = Hours(t0H);
-    g_dV = Seconds(dVs);
     const auto wallStart = std::chrono::steady_clock::now();
 
     // ---- topology: devices -> access routers (bounded fan-out) -> core <- TAM, Verifier ----
@@ -194,8 +168,8 @@ int main(int argc, char* argv[])
     TeepTransportHelper transports;
     if (transport == "message")
     {
-        transports.SetClientType("ns3::MessageClientTransport");
-        transports.SetServerType("ns3::MessageServerTransport");
+        transports.SetClientType("ns3::teepsim::MessageClientTransport");
+        transports.SetServerType("ns3::teepsim::MessageServerTransport");
     }
     else if (transport != "tcp")
     {
@@ -209,9 +183,7 @@ int main(int argc, char* argv[])
     Ptr<Verifier> verifier = DynamicCast<Verifier>(vh.Install(verifierNode, catalog).Get(0));
     const Address verifierAddress = InetSocketAddress(verIfs.GetAddress(1), 8081);
 
-    TamHelper th(transports);
-    th.SetVerifierClientType(transport == "message" ? "ns3::MessageClientTransport"
-                                                    : "ns3::HttpTcpClientTransport");
+    TamHelper th(transports); // reaches the Verifier over the same transport
     Ptr<TamServer> tam =
         DynamicCast<TamServer>(th.Install(tamNode, catalog, verifier, verifierAddress).Get(0));
     tam->SetDefaultDesiredTas({"ta-1"});
@@ -222,16 +194,12 @@ int main(int argc, char* argv[])
     dh.SetBrokerAttribute("Interval", TimeValue(Seconds(intervalS)));
     dh.SetBrokerAttribute("Law", StringValue(law));
     ApplicationContainer brokers = dh.Install(devices, tam, tamAddress, verifier, catalog);
+    dh.AssignStreams(brokers, 1000);
 
-    g_records.assign(nDevices, DeviceRecord{});
-    for (uint32_t i = 0; i < nDevices; ++i)
-    {
-        devices.Get(i)->GetObject<TeepAgent>()->TraceConnectWithoutContext(
-            "TaRemoved", MakeCallback(&OnRemoved));
-    }
-    verifier->TraceConnectWithoutContext("ArIssued", MakeCallback(&OnArIssued));
-    Simulator::Schedule(g_t0 + Seconds(dTs), &TamServer::DeclareMalicious, tam, "ta-1");
-    Simulator::Schedule(g_t0 + g_dV, &Verifier::DeclareMalicious, verifier, "ta-1");
+    rec::Recorder recorder;
+    teepsim_example::ConnectRecorder(recorder, brokers, verifier, "devices", ree);
+    teepsim_example::ScheduleMalicious(recorder, tam, verifier, "ta-1", Hours(t0H), Seconds(dTs),
+                                       Seconds(dVs));
 
     if (!keysDir.empty())
     {
@@ -243,61 +211,34 @@ int main(int argc, char* argv[])
     }
 
     const auto setupDone = std::chrono::steady_clock::now();
-    // Run the requested time, then on until every device is clean (bounded by 10 intervals
-    // after the requested end, so a misconfiguration cannot run forever).
     Simulator::Stop(Hours(hours));
     Simulator::Run();
-    const Time hardEnd = Hours(hours) + Seconds(10 * intervalS) + Seconds(dTs);
-    while (g_removed < nDevices && Simulator::Now() < hardEnd && g_t0 < Hours(hours))
-    {
-        Simulator::Stop(Seconds(intervalS / 4));
-        Simulator::Run();
-    }
+    recorder.Finish(Hours(hours).GetNanoSeconds());
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
     const double runWall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - setupDone).count();
     const uint64_t events = Simulator::GetEventCount();
 
-    double sumR = 0, maxR = 0, sumT = 0, maxT = 0;
-    uint32_t clean = 0, withAr = 0;
     if (perDevice)
     {
-        std::printf("device,removal_after_t0_s,last_affirming_ar_expiry_after_t0_s\n");
+        teepsim_example::PrintExposures(recorder);
     }
-    for (uint32_t i = 0; i < nDevices; ++i)
+    uint64_t removed = 0;
+    for (const rec::Exposure& e : recorder.Exposures())
     {
-        const DeviceRecord& r = g_records[i];
-        const double R = r.removed == Time::Max() ? -1 : (r.removed - g_t0).GetSeconds();
-        const double T =
-            r.hasGood ? std::max(0.0, (r.lastGoodExpBeforeDv - g_t0).GetSeconds()) : -1;
-        if (perDevice)
-        {
-            std::printf("%u,%.6f,%.0f\n", i, R, T);
-        }
-        if (R >= 0)
-        {
-            ++clean;
-            sumR += R;
-            maxR = std::max(maxR, R);
-        }
-        if (T >= 0)
-        {
-            ++withAr;
-            sumT += T;
-            maxT = std::max(maxT, T);
-        }
+        removed += e.r.has_value();
     }
     std::fprintf(stderr,
-                 "devices %u (clean %u) transport %s interval %.0fs law %s simulated %.2f h\n"
-                 "R: mean %.1f s max %.1f s (fixed-P theory: mean P/2 = %.1f s)\n"
-                 "T_trust: mean %.1f s max %.1f s over %u devices\n"
+                 "devices %u (TA removed on %llu of %zu exposed) transport %s interval %.0fs law "
+                 "%s simulated %.2f h\n"
                  "wall %.2f s (run %.2f s), events %llu, %.0f events/s, sessions at TAM %llu\n",
-                 nDevices, clean, transport.c_str(), intervalS, law.c_str(),
-                 Simulator::Now().GetHours(), clean ? sumR / clean : 0.0, maxR, intervalS / 2,
-                 withAr ? sumT / withAr : 0.0, maxT, withAr, wall, runWall,
-                 static_cast<unsigned long long>(events), runWall > 0 ? events / runWall : 0.0,
+                 nDevices, static_cast<unsigned long long>(removed), recorder.Exposures().size(),
+                 transport.c_str(), intervalS, law.c_str(), Simulator::Now().GetHours(), wall,
+                 runWall, static_cast<unsigned long long>(events),
+                 runWall > 0 ? events / runWall : 0.0,
                  static_cast<unsigned long long>(tam->GetSessionsCompleted()));
     Simulator::Destroy();
-    return clean == nDevices ? 0 : 1;
+    // Every exposed device removed the TA by the horizon, and someone was exposed.
+    return !recorder.Exposures().empty() && removed == recorder.Exposures().size() ? 0 : 1;
 }

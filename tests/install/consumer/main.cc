@@ -4,8 +4,7 @@
 // kept by linking the archive whole), the public headers compile on their own, and the codec
 // decodes a TEEP vector. Prints one line per check; exits 1 on the first failure.
 #include "teepsim/codec/teep.h"
-#include "teepsim/tam-server.h"
-#include "teepsim/teep-agent.h"
+#include "teepsim/teepsim-module.h" // the umbrella header, as an ns-3 user includes it
 
 #include "ns3/object-factory.h"
 #include "ns3/simulator.h"
@@ -23,9 +22,10 @@ int main(int argc, char** argv)
         return 2;
     }
     // By name only: the transports are what the helpers and scenarios pick with a string.
-    for (const char* name : {"ns3::TamServer", "ns3::TeepAgent", "ns3::Verifier",
-                             "ns3::HttpTcpClientTransport", "ns3::HttpTcpServerTransport",
-                             "ns3::MessageClientTransport", "ns3::MessageServerTransport"})
+    for (const char* name :
+         {"ns3::teepsim::TamServer", "ns3::teepsim::TeepAgent", "ns3::teepsim::Verifier",
+          "ns3::teepsim::HttpTcpClientTransport", "ns3::teepsim::HttpTcpServerTransport",
+          "ns3::teepsim::MessageClientTransport", "ns3::teepsim::MessageServerTransport"})
     {
         ns3::TypeId tid;
         if (!ns3::TypeId::LookupByNameFailSafe(name, &tid))
@@ -34,9 +34,9 @@ int main(int argc, char** argv)
             return 1;
         }
     }
-    ns3::ObjectFactory tamFactory("ns3::TamServer");
+    ns3::ObjectFactory tamFactory("ns3::teepsim::TamServer");
     ns3::Ptr<ns3::TamServer> tam = tamFactory.Create<ns3::TamServer>();
-    ns3::ObjectFactory agentFactory("ns3::TeepAgent");
+    ns3::ObjectFactory agentFactory("ns3::teepsim::TeepAgent");
     ns3::Ptr<ns3::TeepAgent> agent = agentFactory.Create<ns3::TeepAgent>();
     if (!tam || !agent)
     {

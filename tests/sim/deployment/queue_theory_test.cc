@@ -59,7 +59,7 @@ Waits RunAndMeasure(const Scenario& s, double skip, int batches)
     Deployment d(s);
     d.Build();
     ns3::Config::ConnectWithoutContext(
-        "/NodeList/*/ApplicationList/*/$ns3::TamServer/QueueDelay",
+        "/NodeList/*/ApplicationList/*/$ns3::teepsim::TamServer/QueueDelay",
         ns3::Callback<void, uint32_t, ns3::Time>(
             [&waits](uint32_t, ns3::Time wait)
             { waits.emplace_back(ns3::Simulator::Now().GetSeconds(), wait.GetSeconds()); }));

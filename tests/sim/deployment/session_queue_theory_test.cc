@@ -56,7 +56,7 @@ std::vector<std::pair<double, double>> RunWaits(const Scenario& s)
     Deployment d(s);
     d.Build();
     ns3::Config::ConnectWithoutContext(
-        "/NodeList/*/ApplicationList/*/$ns3::TamServer/WorkerQueue/QueueDelay",
+        "/NodeList/*/ApplicationList/*/$ns3::teepsim::TamServer/WorkerQueue/QueueDelay",
         ns3::Callback<void, uint32_t, ns3::Time>(
             [&waits](uint32_t, ns3::Time wait)
             { waits.emplace_back(ns3::Simulator::Now().GetSeconds(), wait.GetSeconds()); }));

@@ -23,6 +23,9 @@ using namespace teepsim::topology;
 namespace
 {
 
+// Error-model streams of the networks built here (the deployment's network block).
+constexpr int64_t kFirstStream = 1'000'000;
+
 TopologyParams Fleet(uint32_t devices, uint32_t fanout, double loss = 0.0)
 {
     TopologyParams p;
@@ -158,7 +161,7 @@ TEST(TopologyGraph, RejectsImpossibleParameters)
 TEST(TopologyNetwork, EveryDeviceReachesTheServersAndBack)
 {
     const auto t = BuildGraph(Fleet(300, 4));
-    const auto net = BuildNetwork(t);
+    const auto net = BuildNetwork(t, kFirstStream);
     std::set<uint32_t> addrs;
     size_t total = 0;
     for (uint32_t v = 0; v < net.nodes.GetN(); ++v)
@@ -178,9 +181,9 @@ TEST(TopologyNetwork, EveryDeviceReachesTheServersAndBack)
     EXPECT_EQ(total, 2 * (net.nodes.GetN() - 1));
     EXPECT_EQ(EchoFrom(net, EveryKth(300, 1), net.tams.Get(0), net.tamAddresses[0]), 300u);
 
-    const auto net2 = BuildNetwork(t);
+    const auto net2 = BuildNetwork(t, kFirstStream);
     EXPECT_EQ(EchoFrom(net2, EveryKth(300, 7), net2.verifier, net2.verifierAddress), 43u);
-    const auto net3 = BuildNetwork(t);
+    const auto net3 = BuildNetwork(t, kFirstStream);
     EXPECT_EQ(EchoFrom(net3, EveryKth(300, 7), net3.contentServer, net3.contentServerAddress), 43u);
 }
 
@@ -195,15 +198,15 @@ TEST(TopologyNetwork, LinkLossIsAppliedAndDeterministic)
     {
         iot.push_back(i);
     }
-    const auto a = BuildNetwork(t);
+    const auto a = BuildNetwork(t, kFirstStream);
     EXPECT_EQ(a.randomStreamsUsed, 200);
     const uint32_t phoneReplies = EchoFrom(a, phones, a.tams.Get(0), a.tamAddresses[0]);
     // Two packets per echo, each crossing one lossy link: P(reply) = 0.7^2 = 0.49.
     EXPECT_GT(phoneReplies, 30u);
     EXPECT_LT(phoneReplies, 70u);
-    const auto b = BuildNetwork(t);
+    const auto b = BuildNetwork(t, kFirstStream);
     EXPECT_EQ(EchoFrom(b, phones, b.tams.Get(0), b.tamAddresses[0]), phoneReplies);
-    const auto c = BuildNetwork(t);
+    const auto c = BuildNetwork(t, kFirstStream);
     EXPECT_EQ(EchoFrom(c, iot, c.tams.Get(0), c.tamAddresses[0]), 100u);
     EXPECT_EQ(a.DevicesOfClass(1).GetN(), 100u);
 }
@@ -215,7 +218,7 @@ TEST(TopologyNetwork, TenThousandDevicesBuildAndRoute)
     const long rss0 = RssKib();
     const auto t0 = std::chrono::steady_clock::now();
     const auto graph = BuildGraph(Fleet(10'000, 64));
-    const auto net = BuildNetwork(graph);
+    const auto net = BuildNetwork(graph, kFirstStream);
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const long rss1 = RssKib();
@@ -240,10 +243,10 @@ TEST(TopologyNetwork, RoutesFollowTheGraph)
     auto p = Fleet(40, 4);
     p.tamCount = 2;
     const auto t = BuildGraph(p);
-    const auto net = BuildNetwork(t);
+    const auto net = BuildNetwork(t, kFirstStream);
     auto routing = [&](uint32_t v)
     {
-        return ns3::DynamicCast<ns3::TeepsimTreeRouting>(
+        return ns3::DynamicCast<ns3::TeepTreeRouting>(
             net.nodes.Get(v)->GetObject<ns3::Ipv4>()->GetRoutingProtocol());
     };
     ASSERT_TRUE(routing(t.core));

@@ -1,7 +1,7 @@
-// TeepsimTreeRouting: constant-time routing for the fleet tree (host-route hash map + default
+// TeepTreeRouting: constant-time routing for the fleet tree (host-route hash map + default
 // route to the parent). Route objects are built once per interface and shared: forwarding a
 // packet allocates nothing here.
-#include "teepsim/sim/topology.h"
+#include "teepsim/tree-routing.h"
 
 #include "ns3/channel.h"
 #include "ns3/ipv4.h"
@@ -16,35 +16,35 @@
 namespace ns3
 {
 
-NS_LOG_COMPONENT_DEFINE("TeepsimTreeRouting");
-NS_OBJECT_ENSURE_REGISTERED(TeepsimTreeRouting);
+NS_LOG_COMPONENT_DEFINE("TeepTreeRouting");
+NS_OBJECT_ENSURE_REGISTERED(TeepTreeRouting);
 
-TypeId TeepsimTreeRouting::GetTypeId()
+TypeId TeepTreeRouting::GetTypeId()
 {
-    static TypeId tid = TypeId("ns3::TeepsimTreeRouting")
+    static TypeId tid = TypeId("ns3::teepsim::TeepTreeRouting")
                             .SetParent<Ipv4RoutingProtocol>()
-                            .SetGroupName("Teepsim")
-                            .AddConstructor<TeepsimTreeRouting>();
+                            .SetGroupName("Teep")
+                            .AddConstructor<TeepTreeRouting>();
     return tid;
 }
 
-void TeepsimTreeRouting::AddHostRoute(Ipv4Address dst, uint32_t interface)
+void TeepTreeRouting::AddHostRoute(Ipv4Address dst, uint32_t interface)
 {
     m_hostRoutes[dst.Get()] = interface;
 }
 
-void TeepsimTreeRouting::SetDefaultInterface(uint32_t interface)
+void TeepTreeRouting::SetDefaultInterface(uint32_t interface)
 {
     m_defaultInterface = interface;
 }
 
-uint32_t TeepsimTreeRouting::Lookup(Ipv4Address dst) const
+uint32_t TeepTreeRouting::Lookup(Ipv4Address dst) const
 {
     const auto it = m_hostRoutes.find(dst.Get());
     return it != m_hostRoutes.end() ? it->second : m_defaultInterface;
 }
 
-Ptr<Ipv4Route> TeepsimTreeRouting::RouteVia(uint32_t interface)
+Ptr<Ipv4Route> TeepTreeRouting::RouteVia(uint32_t interface)
 {
     if (interface >= m_routeCache.size())
     {
@@ -80,8 +80,8 @@ Ptr<Ipv4Route> TeepsimTreeRouting::RouteVia(uint32_t interface)
     return route;
 }
 
-Ptr<Ipv4Route> TeepsimTreeRouting::RouteOutput(Ptr<Packet> p, const Ipv4Header& header,
-                                               Ptr<NetDevice> oif, Socket::SocketErrno& sockerr)
+Ptr<Ipv4Route> TeepTreeRouting::RouteOutput(Ptr<Packet> p, const Ipv4Header& header,
+                                            Ptr<NetDevice> oif, Socket::SocketErrno& sockerr)
 {
     const Ipv4Address dst = header.GetDestination();
     uint32_t out = Lookup(dst);
@@ -111,10 +111,10 @@ Ptr<Ipv4Route> TeepsimTreeRouting::RouteOutput(Ptr<Packet> p, const Ipv4Header& 
     return RouteVia(out);
 }
 
-bool TeepsimTreeRouting::RouteInput(Ptr<const Packet> p, const Ipv4Header& header,
-                                    Ptr<const NetDevice> idev, UnicastForwardCallback ucb,
-                                    MulticastForwardCallback mcb, LocalDeliverCallback lcb,
-                                    ErrorCallback ecb)
+bool TeepTreeRouting::RouteInput(Ptr<const Packet> p, const Ipv4Header& header,
+                                 Ptr<const NetDevice> idev, UnicastForwardCallback ucb,
+                                 MulticastForwardCallback mcb, LocalDeliverCallback lcb,
+                                 ErrorCallback ecb)
 {
     const Ipv4Address dst = header.GetDestination();
     const int32_t iif = m_ipv4->GetInterfaceForDevice(idev);
@@ -147,11 +147,11 @@ bool TeepsimTreeRouting::RouteInput(Ptr<const Packet> p, const Ipv4Header& heade
     return true;
 }
 
-void TeepsimTreeRouting::NotifyInterfaceUp(uint32_t interface)
+void TeepTreeRouting::NotifyInterfaceUp(uint32_t interface)
 {
 }
 
-void TeepsimTreeRouting::NotifyInterfaceDown(uint32_t interface)
+void TeepTreeRouting::NotifyInterfaceDown(uint32_t interface)
 {
     // Routes are static (computed from the graph); only drop the cached route object so that a
     // re-addressed interface is picked up again.
@@ -161,25 +161,25 @@ void TeepsimTreeRouting::NotifyInterfaceDown(uint32_t interface)
     }
 }
 
-void TeepsimTreeRouting::NotifyAddAddress(uint32_t interface, Ipv4InterfaceAddress address)
+void TeepTreeRouting::NotifyAddAddress(uint32_t interface, Ipv4InterfaceAddress address)
 {
     NotifyInterfaceDown(interface);
 }
 
-void TeepsimTreeRouting::NotifyRemoveAddress(uint32_t interface, Ipv4InterfaceAddress address)
+void TeepTreeRouting::NotifyRemoveAddress(uint32_t interface, Ipv4InterfaceAddress address)
 {
     NotifyInterfaceDown(interface);
 }
 
-void TeepsimTreeRouting::SetIpv4(Ptr<Ipv4> ipv4)
+void TeepTreeRouting::SetIpv4(Ptr<Ipv4> ipv4)
 {
     m_ipv4 = ipv4;
 }
 
-void TeepsimTreeRouting::PrintRoutingTable(Ptr<OutputStreamWrapper> stream, Time::Unit unit) const
+void TeepTreeRouting::PrintRoutingTable(Ptr<OutputStreamWrapper> stream, Time::Unit unit) const
 {
     std::ostream& os = *stream->GetStream();
-    os << "TeepsimTreeRouting: " << m_hostRoutes.size() << " host routes, default interface "
+    os << "TeepTreeRouting: " << m_hostRoutes.size() << " host routes, default interface "
        << m_defaultInterface << "\n";
     // Sorted so that the printout is deterministic (hash map order is not).
     std::map<uint32_t, uint32_t> sorted(m_hostRoutes.begin(), m_hostRoutes.end());
@@ -197,7 +197,7 @@ void TeepsimTreeRouting::PrintRoutingTable(Ptr<OutputStreamWrapper> stream, Time
     }
 }
 
-void TeepsimTreeRouting::DoDispose()
+void TeepTreeRouting::DoDispose()
 {
     m_routeCache.clear();
     m_hostRoutes.clear();
@@ -205,9 +205,9 @@ void TeepsimTreeRouting::DoDispose()
     Ipv4RoutingProtocol::DoDispose();
 }
 
-Ptr<Ipv4RoutingProtocol> TeepsimTreeRoutingHelper::Create(Ptr<Node> node) const
+Ptr<Ipv4RoutingProtocol> TeepTreeRoutingHelper::Create(Ptr<Node> node) const
 {
-    return CreateObject<TeepsimTreeRouting>();
+    return CreateObject<TeepTreeRouting>();
 }
 
 } // namespace ns3

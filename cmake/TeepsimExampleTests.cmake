@@ -1,0 +1,12 @@
+# ctest: both examples run with small arguments, and each prints the R / T_trust that
+# `teepsim run` gives for its equivalent scenario (tests/examples/*.yaml).
+add_test(NAME example_hand_built_runs
+         COMMAND teep-hand-built-example --devices=3 --hours=6 --t0=3)
+add_test(NAME example_fleet_runs
+         COMMAND teep-fleet-example --devices=4 --fanout=2 --hours=8 --t0=3 --validity=4)
+add_test(NAME example_hand_built_matches_teepsim_run
+         COMMAND ${PROJECT_SOURCE_DIR}/tests/examples/compare_with_run.sh
+                 $<TARGET_FILE:teep-hand-built-example> $<TARGET_FILE:teepsim>
+                 ${PROJECT_SOURCE_DIR}/tests/examples/hand_built.yaml)
+set_tests_properties(example_hand_built_runs example_fleet_runs
+                     example_hand_built_matches_teepsim_run PROPERTIES TIMEOUT 120 LABELS example)
