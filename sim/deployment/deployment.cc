@@ -370,6 +370,7 @@ void Deployment::Build()
         }
     }
 
+    d.WireAuthorization(tamNode, tamIp);
     d.WireTraces();
     d.PreInstallCatalogue(); // after the traces: the recorder sees the installs at t = 0
     d.ScheduleScenarioEvents(2'000'000'000);

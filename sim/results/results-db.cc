@@ -64,6 +64,9 @@ CREATE TABLE exposures (
   w_clean_ns       INTEGER,
   r_censored       INTEGER NOT NULL CHECK (r_censored IN (0, 1)),
   t_trust_censored INTEGER NOT NULL CHECK (t_trust_censored IN (0, 1)),
+  exec_end_ns      INTEGER,
+  x_ns             INTEGER,
+  x_censored       INTEGER NOT NULL CHECK (x_censored IN (0, 1)),
   PRIMARY KEY (run_id, device, ta)
 ) WITHOUT ROWID;
 CREATE TABLE summaries (
@@ -406,8 +409,8 @@ int64_t ResultsDb::WriteRun(const RunRecord& run, const recorder::Recorder& rec,
         {
             Stmt s(m_db, "INSERT INTO exposures (run_id, device, ta, t0_ns, removed_ns, "
                          "trust_end_ns, r_ns, t_trust_ns, w_danger_ns, w_clean_ns, r_censored, "
-                         "t_trust_censored) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                         "?12)");
+                         "t_trust_censored, exec_end_ns, x_ns, x_censored) VALUES (?1, ?2, ?3, "
+                         "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
             for (const auto& x : rec.Exposures())
             {
                 s.Bind(1, id)
@@ -421,7 +424,10 @@ int64_t ResultsDb::WriteRun(const RunRecord& run, const recorder::Recorder& rec,
                     .Bind(9, x.wDanger)
                     .Bind(10, x.wClean)
                     .Bind(11, int64_t{x.rCensored})
-                    .Bind(12, int64_t{x.tTrustCensored});
+                    .Bind(12, int64_t{x.tTrustCensored})
+                    .Bind(13, x.execEnd)
+                    .Bind(14, x.x)
+                    .Bind(15, int64_t{x.xCensored});
                 s.Run("writing exposures");
             }
         }
