@@ -86,6 +86,9 @@ const BadCase kCases[] = {
      "5:14: error: retries take 4 x 15m = 1h, not less than the policy-check "
      "interval (1h)"},
     {"duplicate_class.yaml", "3:11: error: duplicate device class name 'phones'"},
+    {"status_validity_differs.yaml",
+     "5:59: error: execution-time classes share one status service: tee.status_validity must "
+     "equal fleet.0.tee.status_validity's"},
     {"empty_fleet.yaml", "1:1: error: the fleet needs at least one device class"},
     {"outage_overlap.yaml",
      "4:15: error: tam.outages.1 starts at 25h, before tam.outages.0 ends (26h): list outages "
