@@ -13,9 +13,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <functional>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -74,8 +74,7 @@ class AuthorizationTheory : public testing::TestWithParam<AuthorizationCase>
 TEST_P(AuthorizationTheory, MeanXAndDangerWithinThreeSeAndXPassesKs)
 {
     const AuthorizationCase& c = GetParam();
-    std::vector<std::string> overrides = {"fleet.0.tee.authorization=execution-time",
-                                          "horizon=8h"};
+    std::vector<std::string> overrides = {"fleet.0.tee.authorization=execution-time", "horizon=8h"};
     overrides.insert(overrides.end(), c.overrides.begin(), c.overrides.end());
     const auto s = theory::LoadFixture(overrides);
     ASSERT_TRUE(s);
@@ -89,8 +88,8 @@ TEST_P(AuthorizationTheory, MeanXAndDangerWithinThreeSeAndXPassesKs)
     const theory::RunResult run = theory::Run(*s, c.name);
     ASSERT_GT(run.exposures.size(), 1900u); // every device had the TA at t0
     EXPECT_GT(run.Counter("authorization_revoked"), 0);
-    theory::ExpectWithinThreeSe(c.name + " X", theory::SampleOf(run.exposures, &recorder::Exposure::x),
-                                *p.meanX);
+    theory::ExpectWithinThreeSe(c.name + " X",
+                                theory::SampleOf(run.exposures, &recorder::Exposure::x), *p.meanX);
     theory::ExpectWithinThreeSe(c.name + " W_danger",
                                 theory::SampleOf(run.exposures, &recorder::Exposure::wDanger),
                                 *p.meanWdanger);
