@@ -129,7 +129,11 @@ def plot(points, out):
                                 color=colour)
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("status validity V_a (h), refreshed every V_a / 2")
+    validities = sorted({k[1] for k in points})
+    ax.set_xticks([v / 3600 for v in validities])
+    ax.set_xticklabels([label(v) for v in validities])
+    ax.minorticks_off()
+    ax.set_xlabel("status validity V_a (refreshed every V_a / 2)")
     ax.set_ylabel("mean W_danger (min)")
     ax.set_title("Issue #158: W_danger = min(X, T_trust) under the two TEE definitions\n"
                  "(simulated with 95 % CI; theory dashed, its value beside each point)")
