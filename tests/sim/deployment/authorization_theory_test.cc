@@ -106,7 +106,10 @@ TEST_P(AuthorizationTheory, MeanXAndDangerWithinThreeSeAndXPassesKs)
     {
         ASSERT_TRUE(e.x) << "X censored for device " << e.device;
         EXPECT_TRUE(e.executionTime);
-        EXPECT_LE(*e.x, *e.r) << "the TA ran after its removal on device " << e.device;
+        if (e.r) // R may be censored (lossy cases); X is known once revoked and run out
+        {
+            EXPECT_LE(*e.x, *e.r) << "the TA ran after its removal on device " << e.device;
+        }
         xs.push_back(theory::Seconds(*e.x));
     }
     EXPECT_GT(KsOneSamplePValue(xs, cdf), 0.01) << c.name;
