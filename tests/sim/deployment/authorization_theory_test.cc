@@ -46,10 +46,18 @@ double KsOneSamplePValue(std::vector<double> sample, const std::function<double(
     std::sort(sample.begin(), sample.end());
     const double n = static_cast<double>(sample.size());
     double d = 0;
-    for (size_t i = 0; i < sample.size(); ++i)
+    // Over distinct values: ties (the atom of X at 0) compare the empirical CDF before and after
+    // the whole block with F's left limit and value.
+    for (size_t i = 0; i < sample.size();)
     {
-        const double f = cdf(sample[i]);
-        d = std::max({d, std::abs((i + 1) / n - f), std::abs(f - i / n)});
+        size_t j = i;
+        while (j < sample.size() && sample[j] == sample[i])
+        {
+            ++j;
+        }
+        d = std::max({d, std::abs(static_cast<double>(j) / n - cdf(sample[i])),
+                      std::abs(static_cast<double>(i) / n - cdf(sample[i] - 1e-6))});
+        i = j;
     }
     const double lambda = (std::sqrt(n) + 0.12 + 0.11 / std::sqrt(n)) * d;
     double sum = 0, sign = 1;
