@@ -389,6 +389,14 @@ void ApplyFreshness(const Inputs& in, Prediction& out)
     {
         ApplyEpoch(in, out);
     }
+    // The freshness windows assume the TA runs until removal; with execution-time
+    // authorization W_danger = min(X, T_trust) has no closed form combining both.
+    if (in.executionTime && out.meanWdanger)
+    {
+        out.meanWdanger.reset();
+        out.notes.push_back("W_danger: no closed form for execution-time authorization together "
+                            "with epoch or nonce freshness (only each alone)");
+    }
 }
 
 } // namespace detail

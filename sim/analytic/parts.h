@@ -3,6 +3,7 @@
 
 #include "teepsim/sim/analytic.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,9 +15,34 @@ namespace teepsim::analytic::detail
 constexpr double kNegligibleFraction = 1e-4;
 
 /// Expectations over the affected devices of R, R², T_trust, W_danger = min, W_clean = max.
+class AuthorizationCap;
+
 struct Windows
 {
     double r = 0, t = 0, danger = 0, clean = 0, r2 = 0;
+    /// Execution time: E[min(R, T_trust, X_a)] (X_a independent of R and T_trust), accumulated
+    /// through `cap` when it is set (docs/THEORY-AUTHORIZATION.md §3).
+    double dangerExec = 0;
+    std::shared_ptr<const AuthorizationCap> cap;
+};
+
+/// The law of X_a (THEORY-AUTHORIZATION §2) as a mixture over the length-biased interval Y*
+/// between the successful refreshes around d_T: X_a | Y* = max(0, d_T + min(V_a, Y*) - B),
+/// B ~ U(0, Y*). Integral(w) = E[min(w, X_a)] = ∫_0^w P(X_a > u) du, tabulated.
+class AuthorizationCap
+{
+  public:
+    explicit AuthorizationCap(const Inputs& in);
+    double Survival(double t) const;
+    double Mean() const { return mean_; }
+    double Integral(double w) const;
+    /// Windows with this cap set when `in` is execution time, plain Windows otherwise.
+    static Windows Start(const Inputs& in);
+
+  private:
+    std::vector<std::pair<double, double>> atoms_; // (y, probability)
+    double tamDelay_ = 0, validity_ = 0, mean_ = 0, step_ = 0;
+    std::vector<double> integral_; // Integral on the grid k * step_
 };
 
 /// The coupled windows for the cases with a closed form (THEORY §3.4 and §1 of
@@ -35,6 +61,12 @@ struct TamQueue
     std::optional<double> removalShift;
 };
 TamQueue PredictTamQueue(const Inputs& in, std::vector<std::string>& notes);
+
+/// Execution time (THEORY-AUTHORIZATION §3): E[X] = ∫ P(R > t) P(X_a > t) dt where R's
+/// curve is known (`rShift`: R = rShift + the policy-check residual), and W_danger = min(X,
+/// T_trust) from the coupled windows `w`; both NULL with a note otherwise.
+void PredictAuthorization(const Inputs& in, std::optional<double> rShift,
+                          const std::optional<Windows>& w, Prediction& out);
 
 /// Predict() for inputs with Broker delay (THEORY-EXTENSIONS §2): the delayed devices are the
 /// same model with shifted d_T, δ and push latency; a mixed fleet mixes the two predictions.

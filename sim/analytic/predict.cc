@@ -300,6 +300,13 @@ Prediction Predict(const Inputs& in)
             out.sdR = std::sqrt(std::max(0.0, w->r2 - w->r * w->r));
         }
     }
+    if (in.executionTime)
+    {
+        const bool rCurve = !in.brokerDropsAll && plain && shiftKnown && !push &&
+                            ResidualSurvival(in, in.interval).has_value();
+        detail::PredictAuthorization(
+            in, rCurve ? std::optional(shift + serviceShift) : std::nullopt, w, out);
+    }
     detail::ApplyFreshness(in, out);
     return out;
 }

@@ -17,6 +17,10 @@ void Accumulate(Windows& acc, double weight, double r, double t)
     acc.r2 += weight * r * r;
     acc.t += weight * t;
     acc.danger += weight * std::min(r, t);
+    if (acc.cap)
+    {
+        acc.dangerExec += weight * acc.cap->Integral(std::min(r, t)); // E[min(r, t, X_a)]
+    }
     acc.clean += weight * std::max(r, t);
 }
 
@@ -43,7 +47,7 @@ Windows FixedPhaseIntegral(const Inputs& in)
 {
     const double P = in.interval;
     const int steps = 4000;
-    Windows acc;
+    Windows acc = AuthorizationCap::Start(in);
     for (int i = 0; i < steps; ++i)
     {
         const double phi = (i + 0.5) / steps * P;
@@ -65,7 +69,7 @@ Windows FixedLossSum(const Inputs& in)
     const int steps = 400;
     const int kMax =
         static_cast<int>(std::ceil(std::log(1e-13) / std::log(std::max(std::max(p, pA), 1e-300))));
-    Windows acc;
+    Windows acc = AuthorizationCap::Start(in);
     for (int i = 0; i < steps; ++i)
     {
         const double u = (i + 0.5) / steps * P;
@@ -98,7 +102,7 @@ Windows IndependentExponential(const Inputs& in)
     const double tailAtL = std::exp(-L / Pp);
     const double meanX = Pp * (1 - q * tailAtL);
     const double meanX2 = 2 * Pp * Pp - 2 * q * tailAtL * (Pp * L + Pp * Pp);
-    Windows w;
+    Windows w = AuthorizationCap::Start(in);
     w.r = meanX + d;
     w.r2 = meanX2 + 2 * d * meanX + d * d;
     w.t = V - PA * (1 - std::exp(-V / PA));
@@ -115,6 +119,7 @@ Windows IndependentExponential(const Inputs& in)
         }
         const double st = 1 - std::exp(-(V - t) / PA);
         danger += sr * st * h;
+        w.dangerExec += w.cap ? sr * st * w.cap->Survival(t) * h : 0.0;
     }
     w.danger = danger;
     w.clean = w.r + w.t - w.danger;
@@ -128,7 +133,7 @@ Windows UniformCovering(const Inputs& in)
     const double a = in.interval * (1 - in.jitter);
     const double b = in.interval * (1 + in.jitter);
     const int nx = 600, ny = 600;
-    Windows acc;
+    Windows acc = AuthorizationCap::Start(in);
     for (int i = 0; i < nx; ++i)
     {
         const double x = a + (i + 0.5) / nx * (b - a);

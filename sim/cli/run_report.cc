@@ -25,6 +25,7 @@ constexpr AnalyticMetric kAnalyticMetrics[] = {
     {"W_danger", &analytic::Prediction::meanWdanger},
     {"W_clean", &analytic::Prediction::meanWclean},
     {"tam_queue_delay", &analytic::Prediction::meanQueueWait},
+    {"X", &analytic::Prediction::meanX}, // execution-time authorization only
 };
 
 const recorder::Summary* SimSummary(const recorder::Recorder& rec, const std::string& metric)
@@ -152,7 +153,7 @@ void PrintSummary(std::ostream& out, const Scenario& s, const recorder::Recorder
                        record.peakRssKib / 1024);
     out << fmt::format("{:<16}{:>7}{:>9}{:>24}{:>11}{:>11}{:>11}{:>12}{:>8}\n", "metric", "n",
                        "censored", "mean [95% CI]", "p50", "p95", "max", "theory", "z");
-    for (const char* metric : {"R", "T_trust", "W_danger", "W_clean"})
+    for (const char* metric : {"R", "T_trust", "W_danger", "W_clean", "X"})
     {
         const recorder::Summary* sm = SimSummary(rec, metric);
         if (!sm)
@@ -263,7 +264,7 @@ int PrintTheoryWarnings(std::ostream& err, const recorder::Recorder& rec,
         err << fmt::format("warning: {} [{}]\n", w.text, w.code);
         ++warnings;
     }
-    for (const char* metric : {"R", "T_trust", "W_danger", "W_clean"})
+    for (const char* metric : {"R", "T_trust", "W_danger", "W_clean", "X"})
     {
         const recorder::Summary* sm = SimSummary(rec, metric);
         const std::optional<double> theory = AnalyticMean(prediction, metric);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <vector>
 
+#include "authorization-inputs.h"
 #include "freshness-inputs.h"
 #include "timeouts.h"
 
@@ -187,6 +188,7 @@ analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* 
         in.unmodelled = true;
         note("TAM outages: no closed form");
     }
+    AuthorizationInputsFor(s, c, in, note);
     return in;
 }
 

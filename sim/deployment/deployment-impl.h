@@ -1,6 +1,7 @@
 // Private state of a Deployment, shared by its translation units (build, traces, events).
 #pragma once
 
+#include "teepsim/authorization-status.h"
 #include "teepsim/relying-party.h"
 #include "teepsim/sim/deployment.h"
 #include "teepsim/sim/topology.h"
@@ -45,6 +46,7 @@ struct Deployment::Impl
     {
         ns3::Ptr<ns3::Node> tamNode;
         ns3::Ptr<ns3::Node> verifierNode;
+        ns3::Ipv4Address tamIp; // the status service of execution-time authorization listens here
         ns3::Address tamAddress;
         ns3::Address verifierAddress;
     };
@@ -90,6 +92,10 @@ struct Deployment::Impl
     /// Whether a device can reach the network now (availability model).
     void SetDeviceAvailable(uint32_t device, bool up);
     void SetTamAvailable(bool up);
+    /// Execution-time authorization (authorization-wiring.cc): the status service on the TAM's
+    /// node, one gate per device of an execution-time class, the revocation at t0 + d_T, and
+    /// their traces to the recorder. Nothing at all for install-time classes.
+    void WireAuthorization(ns3::Ptr<ns3::Node> tamNode, ns3::Ipv4Address tamIp);
 
     Scenario scenario;
     recorder::Recorder recorder;
@@ -101,9 +107,11 @@ struct Deployment::Impl
     ns3::Ptr<ns3::RelyingParty> relyingParty; // nonce freshness only
     // By device id: the session driver, a TeepBroker or (ree: false) a TeepTeeSessionDriver.
     std::vector<ns3::Ptr<ns3::TeepSessionDriver>> brokers;
-    std::vector<ns3::TeepBrokerBehaviour> behaviours; // from t0 on, by device id
-    std::vector<uint8_t> deviceUp;                    // availability state by device id
-    std::vector<uint64_t> bytesSent, bytesReceived;   // per device, at the last session end
+    std::vector<ns3::TeepBrokerBehaviour> behaviours;      // from t0 on, by device id
+    std::vector<uint8_t> deviceUp;                         // availability state by device id
+    std::vector<uint64_t> bytesSent, bytesReceived;        // per device, at the last session end
+    ns3::Ptr<ns3::TaStatusService> statusService;          // execution-time classes only
+    std::vector<ns3::Ptr<ns3::TaAuthorizationGate>> gates; // by device id; null: install-time
 
     struct AvailabilityProcess
     {

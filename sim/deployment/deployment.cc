@@ -215,6 +215,7 @@ void Deployment::Build()
     d.InstallTam(transports, servers.tamNode, servers.verifierAddress);
     d.InstallDevices(transports, servers.tamAddress);
     d.AssignDeviceStreams();
+    d.WireAuthorization(servers.tamNode, servers.tamIp);
     d.WireTraces();
     d.WireFreshness(StreamPlan::kFreshness);
     d.PreInstallCatalogue(); // after the traces: the recorder sees the installs at t = 0
@@ -268,6 +269,7 @@ Deployment::Impl::Servers Deployment::Impl::BuildNodes()
         tamIp = Ipv4Address::GetAny();
         verifierIp = Ipv4Address::GetAny();
     }
+    out.tamIp = tamIp;
     out.tamAddress = InetSocketAddress(tamIp, kTamPort);
     out.verifierAddress = InetSocketAddress(verifierIp, kVerifierPort);
     return out;

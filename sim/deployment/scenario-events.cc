@@ -48,6 +48,10 @@ void Deployment::Impl::SetDeviceAvailable(uint32_t device, bool up)
     else
     {
         brokers[device]->GetTransport()->SetAttribute("Available", BooleanValue(up));
+        if (device < gates.size() && gates[device])
+        {
+            gates[device]->GetClientTransport()->SetAttribute("Available", BooleanValue(up));
+        }
     }
     recorder.Count(up ? "device_reconnect" : "device_disconnect");
 }

@@ -335,6 +335,7 @@ void Recorder::BuildExposures()
                 // The censored side exceeds H - t0, which bounds the known side.
                 x.wDanger = x.r ? *x.r : *x.tTrust;
             }
+            FillExecution(x, m, e); // X; W_danger = min(X, T_trust) at execution time
             m_exposures.push_back(x);
         }
     }
@@ -382,12 +383,17 @@ void Recorder::BuildSummaries()
     const std::pair<const char*, Field> metrics[] = {{"R", &Exposure::r},
                                                      {"T_trust", &Exposure::tTrust},
                                                      {"W_danger", &Exposure::wDanger},
-                                                     {"W_clean", &Exposure::wClean}};
+                                                     {"W_clean", &Exposure::wClean},
+                                                     {"X", &Exposure::x}};
     std::vector<double> values;
     for (const auto& scope : scopes)
     {
         for (const auto& [metric, field] : metrics)
         {
+            if (field == &Exposure::x && !m_anyExecutionTime)
+            {
+                continue; // X = R everywhere: no row, so install-time runs keep their summaries
+            }
             values.clear();
             uint64_t censored = 0;
             for (const Exposure* x : scope.members)

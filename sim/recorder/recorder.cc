@@ -45,6 +45,7 @@ TaId Recorder::InternTa(std::string_view ta)
     const auto id = static_cast<TaId>(m_taNames.size());
     m_taNames.emplace_back(ta);
     m_verifierKnows.push_back(kNever);
+    m_revoked.push_back(kNever);
     m_taIds.emplace(std::string(ta), id);
     return id;
 }
@@ -213,6 +214,7 @@ void Recorder::OnMaliciousDeclared(std::string_view ta, TimeNs t0)
     m.ta = id;
     m.t0 = t0;
     m.verifierKnows = m_verifierKnows[id];
+    m.revoked = m_revoked[id];
     m.byDevice.assign(m_state.size(), kNone);
     for (DeviceId d = 0; d < m_state.size(); ++d)
     {
@@ -223,6 +225,10 @@ void Recorder::OnMaliciousDeclared(std::string_view ta, TimeNs t0)
             OpenExposure e;
             e.device = d;
             e.trustEnd = st.maxAffirmingExp; // every AR so far was issued before t0 <= tV
+            for (const auto& [ta, until] : st.authorizedUntil)
+            {
+                e.authEnd = ta == id ? until : e.authEnd; // the authorization held at t0
+            }
             m.open.push_back(e);
         }
     }

@@ -11,7 +11,6 @@
 #include <set>
 
 #include "sim/results/schema.h"
-
 #include "sim/results/statement.h"
 
 namespace teepsim::results
@@ -19,7 +18,6 @@ namespace teepsim::results
 
 namespace
 {
-
 
 int64_t AsInt(uint64_t v)
 {
@@ -230,8 +228,8 @@ void ResultsDb::InsertExposures(int64_t id, const recorder::Recorder& rec)
     Hook("exposures");
     Stmt s(m_db, "INSERT INTO exposures (run_id, device, ta, t0_ns, removed_ns, "
                  "trust_end_ns, r_ns, t_trust_ns, w_danger_ns, w_clean_ns, r_censored, "
-                 "t_trust_censored) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                 "?12)");
+                 "t_trust_censored, exec_end_ns, x_ns, x_censored) VALUES (?1, ?2, ?3, ?4, ?5, "
+                 "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
     for (const auto& x : rec.Exposures())
     {
         s.Bind(1, id)
@@ -245,7 +243,10 @@ void ResultsDb::InsertExposures(int64_t id, const recorder::Recorder& rec)
             .Bind(9, x.wDanger)
             .Bind(10, x.wClean)
             .Bind(11, int64_t{x.rCensored})
-            .Bind(12, int64_t{x.tTrustCensored});
+            .Bind(12, int64_t{x.tTrustCensored})
+            .Bind(13, x.execEnd)
+            .Bind(14, x.x)
+            .Bind(15, int64_t{x.xCensored});
         s.Run("writing exposures");
     }
 }

@@ -65,6 +65,9 @@ CREATE TABLE exposures (
   w_clean_ns       INTEGER,
   r_censored       INTEGER NOT NULL CHECK (r_censored IN (0, 1)),
   t_trust_censored INTEGER NOT NULL CHECK (t_trust_censored IN (0, 1)),
+  exec_end_ns      INTEGER,
+  x_ns             INTEGER,
+  x_censored       INTEGER NOT NULL CHECK (x_censored IN (0, 1)),
   PRIMARY KEY (run_id, device, ta)
 ) WITHOUT ROWID;
 CREATE TABLE summaries (

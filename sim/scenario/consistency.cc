@@ -356,6 +356,26 @@ void CheckConsistency(const Scenario& s, DiagnosticSink& sink, bool with_warning
     CheckMaliciousTa(s, sink);
     CheckFreshness(s, sink, with_warnings);
     CheckTamService(s, sink);
+    // One status service signs every statement with one validity V_a.
+    for (std::size_t i = 0, first = s.fleet.size(); i < s.fleet.size(); ++i)
+    {
+        const TeeConfig& tee = s.fleet[i].tee;
+        if (tee.authorization != TaAuthorization::ExecutionTime)
+        {
+            continue;
+        }
+        if (first == s.fleet.size())
+        {
+            first = i;
+        }
+        else if (tee.status_validity_ns != s.fleet[first].tee.status_validity_ns)
+        {
+            sink.ErrorAtKeys(s, {ClassKey(i, "tee.status_validity"), ClassKey(i)},
+                             fmt::format("execution-time classes share one status service: "
+                                         "tee.status_validity must equal {}'s",
+                                         ClassKey(first, "tee.status_validity")));
+        }
+    }
     if (with_warnings)
     {
         WarnNoEffect(s, sink);

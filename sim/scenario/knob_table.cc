@@ -143,6 +143,7 @@ constexpr std::string_view kCrypto[] = {"real", "modelled"};
 constexpr std::string_view kFreshness[] = {"timestamp", "epoch", "nonce"};
 constexpr std::string_view kDelayLaw[] = {"fixed", "uniform", "exponential"};
 constexpr std::string_view kCheckLaw[] = {"fixed", "uniform-jitter", "exponential"};
+constexpr std::string_view kAuthorization[] = {"install-time", "execution-time"};
 
 using K = KnobKind;
 #define AT(expr)                                                                                   \
@@ -270,6 +271,29 @@ std::vector<Knob> BuildTable()
               "detected (session tampered-rejected); a byte outside the signature (unprotected "
               "header) may pass (tampered-accepted). Counted per message by verdict.",
               AT(s.fleet[i[0]].broker.tamper)));
+
+    // -- TEE authorization of TAs (issue #158, docs/THEORY-AUTHORIZATION.md) --
+    t.push_back(Section("fleet.*.tee", "How the class's TEE authorizes the TAs it runs."));
+    t.push_back(Choices(
+        Field("fleet.*.tee.authorization", K::Choice, "install-time",
+              "install-time: a TA runs until it is removed; execution-time: it runs only while "
+              "the TEE holds a valid signed status for it (revoked from t0 + d_T), so X = t0 -> "
+              "the TA can no longer execute = min(removal, status end).",
+              AT(s.fleet[i[0]].tee.authorization)),
+        kAuthorization));
+    t.push_back(Range(Field("fleet.*.tee.status_validity", K::Duration, "1h",
+                            "V_a: a good status authorizes execution until its issue time + V_a "
+                            "(execution-time only).",
+                            AT(s.fleet[i[0]].tee.status_validity_ns)),
+                      1'000'000'000));
+    t.push_back(Auto(Field("fleet.*.tee.status_refresh", K::Duration, "auto",
+                           "R_a: mean time between status refreshes, over the device's link like "
+                           "any message (loss, delay, availability); a failed refresh extends "
+                           "nothing. auto: V_a / 2.",
+                           AT(s.fleet[i[0]].tee.status_refresh_ns))));
+    t.push_back(Field("fleet.*.tee.status_refresh_jitter", K::Probability, "0",
+                      "j: refresh intervals ~ U[R_a(1-j), R_a(1+j)]; 0 = every R_a exactly.",
+                      AT(s.fleet[i[0]].tee.status_refresh_jitter)));
 
     // -- TAM --
     t.push_back(Section("tam", "Trusted Application Manager(s) and their capacity."));

@@ -130,6 +130,15 @@ struct Inputs
     double brokerDelay = 0;
 
     FreshnessInputs freshness; // epoch or nonce freshness instead of the expiry iat + V
+    // Execution-time TA authorization (docs/THEORY-AUTHORIZATION.md): the TA runs only while the
+    // TEE holds a valid status (validity V_a, refreshed every R_a, each refresh failing with
+    // probability statusLoss; "revoked" from d_T). false: install time, X = R.
+    bool executionTime = false;
+    double statusValidity = 3600;  // V_a
+    double statusRefresh = 1800;   // R_a (the mean with jitter)
+    double statusJitter = 0;       // j: refresh intervals ~ U[R_a(1-j), R_a(1+j)]
+    double statusLoss = 0;         // q: a refresh gets no statement
+    bool statusUnmodelled = false; // e.g. device availability: X has no closed form here
 };
 
 struct Quantiles
@@ -145,6 +154,7 @@ struct Prediction
     std::optional<double> meanTtrust;
     std::optional<double> meanWdanger;
     std::optional<double> meanWclean;
+    std::optional<double> meanX; // X = t0 -> the TA can no longer execute (= R at install time)
     std::optional<double> utilisation; // ρ = N s / (P c), s per session
     /// Mean wait for a TAM worker per request (each TEEP message is one arrival), over the run:
     /// the quantity the recorder's tam_queue_delay measures.
@@ -205,6 +215,11 @@ double NDD1Wait(size_t n, double period, double s);
 /// ∫_L^∞ P(residual > u) du for the law and loss of `in` (closed forms, THEORY-EXTENSIONS §1):
 /// what a push after latency L saves a reached device; nullopt where S has no closed form.
 std::optional<double> ResidualTailIntegral(const Inputs& in, double L);
+/// P(X_a > t): X_a = the end of the TA's last authorization - t0 (docs/THEORY-AUTHORIZATION.md
+/// §2), for the refresh law and loss of `in`; X = min(R, X_a) with R independent of X_a.
+double AuthorizationSurvival(const Inputs& in, double t);
+/// E[X_a] (THEORY-AUTHORIZATION §2).
+double AuthorizationMean(const Inputs& in);
 /// E[residual] with push (d_T, δ and queueing excluded): E[Res] - r (1 - p) ∫_L^∞ S(u) du.
 std::optional<double> PushMeanResidual(const Inputs& in);
 /// P(T_trust <= t) under epoch or nonce freshness (THEORY-FRESHNESS §3, §4); nullopt where the

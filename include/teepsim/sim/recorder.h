@@ -16,6 +16,14 @@
 //              this is the expiry of the last such AR.
 //   R = removed - t0;  T_trust = max(0, trust_end - t0) (0 if no affirming AR at all)
 //   W_danger = min(R, T_trust);  W_clean = max(R, T_trust)
+// Execution-time authorization (docs/THEORY-AUTHORIZATION.md): for a device marked with
+// MarkExecutionTime the TA runs only while its TEE holds a valid status;
+//   auth_end   the end of the last authorization the device received for m before removal (a good
+//              status: its expiry; a revoked one cuts the current authorization at its arrival);
+//              none held at all: t0
+//   exec_end = min(removed, auth_end);  X = max(0, exec_end - t0);  W_danger = min(X, T_trust)
+// X is known when removed by H, or when the status service revoked m by H (OnAuthorizationRevoked)
+// and auth_end <= H. For install-time devices the TA runs until removed: X = R, exec_end = removed.
 // Censoring at the horizon H: R is censored if not removed by H; T_trust is censored if
 // trust_end > H, or if neither removal nor tV happened by H (more ARs could still count).
 // W_danger is known when either side is (the censored side exceeds H - t0 >= the known one);
@@ -135,6 +143,10 @@ struct Exposure
     std::optional<TimeNs> r, tTrust, wDanger, wClean;
     bool rCensored = false;
     bool tTrustCensored = false;
+    bool executionTime = false;    ///< the device authorizes TAs at execution time
+    std::optional<TimeNs> execEnd; ///< when the TA could no longer execute; nullopt: censored
+    std::optional<TimeNs> x;       ///< X = exec_end - t0 (= R for install-time devices)
+    bool xCensored = false;
 };
 
 struct SeriesPoint
@@ -181,6 +193,14 @@ class Recorder
     void OnMaliciousDeclared(std::string_view ta, TimeNs t0);
     /// The Verifier's policy now contraindicates `ta` (t0 + d_V).
     void OnVerifierLearned(std::string_view ta, TimeNs t);
+    /// `device` runs TAs only while it holds a valid authorization status (execution time).
+    void MarkExecutionTime(DeviceId device);
+    /// The device's authorization of `ta` changed at t: good (valid until `validUntil`) or
+    /// revoked (validUntil = t).
+    void OnAuthorizationStatus(DeviceId device, std::string_view ta, bool good, TimeNs validUntil,
+                               TimeNs t);
+    /// The status service answers "revoked" for `ta` from t on (t0 + d_T).
+    void OnAuthorizationRevoked(std::string_view ta, TimeNs t);
     /// A session of `device` starts; it must end (OnSessionEnd) before the next one starts.
     void OnSessionStart(DeviceId device, TimeNs t);
     void OnSessionEnd(DeviceId device, std::string_view outcome, uint64_t bytesUp,
@@ -223,19 +243,23 @@ class Recorder
     {
         TimeNs maxAffirmingExp = kNoAr;
         std::vector<TaId> installed; ///< small: a device holds a handful of TAs
+        bool executionTime = false;
+        std::vector<std::pair<TaId, TimeNs>> authorizedUntil; ///< execution time: per TA
     };
     struct OpenExposure
     {
         DeviceId device;
         TimeNs removed = kNever;
         TimeNs trustEnd = kNoAr;
-        bool frozen = false; ///< removed: later ARs no longer count
+        bool frozen = false;    ///< removed: later ARs no longer count
+        TimeNs authEnd = kNoAr; ///< execution time: end of the last authorization held
     };
     struct Malicious
     {
         TaId ta;
         TimeNs t0;
         TimeNs verifierKnows = kNever;
+        TimeNs revoked = kNever;        ///< the status service says "revoked" from then on
         std::vector<uint32_t> byDevice; ///< device -> index into open, or kNone
         std::vector<OpenExposure> open;
     };
@@ -277,6 +301,10 @@ class Recorder
     std::unordered_map<std::string, TaId, StringHash, std::equal_to<>> m_taIds;
     std::vector<std::string> m_taNames;
     std::vector<TimeNs> m_verifierKnows; ///< per TA, learned before/after declaration
+    std::vector<TimeNs> m_revoked;       ///< per TA: status service revocation time
+    bool m_anyExecutionTime = false;
+    /// Execution-time columns of one exposure (recorder-authorization.cc).
+    void FillExecution(Exposure& x, const Malicious& m, const OpenExposure& e) const;
     std::vector<Malicious> m_malicious;
 
     // Session accounting: counts per group (0 = "all") and interned cause.

@@ -18,7 +18,8 @@
 //             'bool'; NULL for text), swept 1 for the sweep's axes
 //   devices(run_id, device, class, ree 0|1, broker)
 //   exposures(run_id, device, ta, t0_ns, removed_ns, trust_end_ns, r_ns, t_trust_ns,
-//             w_danger_ns, w_clean_ns, r_censored 0|1, t_trust_censored 0|1)
+//             w_danger_ns, w_clean_ns, r_censored 0|1, t_trust_censored 0|1, exec_end_ns,
+//             x_ns, x_censored 0|1)
 //             one row per affected device and malicious TA (PK run_id, device, ta)
 //   summaries(run_id, metric, scope, source 'sim'|'analytic', unit, n, n_censored, mean, sd, se,
 //             p50, p90, p95, p99, max, z_score)   z_score on analytic rows only:

@@ -54,6 +54,21 @@ struct BrokerMix
     std::int64_t delay_by_ns = 0;
 };
 
+enum class TaAuthorization
+{
+    InstallTime,   // a TA runs until it is removed (TEEP architecture -08 and later)
+    ExecutionTime, // a TA runs only while the TEE holds a valid signed status (-07, issue #158)
+};
+
+// The TEE's authorization of TAs (docs/THEORY-AUTHORIZATION.md).
+struct TeeConfig
+{
+    TaAuthorization authorization = TaAuthorization::InstallTime;
+    std::int64_t status_validity_ns = 3'600'000'000'000; // V_a (1h)
+    std::int64_t status_refresh_ns = -1; // R_a; -1 (kAutoDuration, declared below): V_a / 2
+    double status_refresh_jitter = 0;    // j: U[R_a(1-j), R_a(1+j)]
+};
+
 struct DeviceClass
 {
     std::string name;
@@ -62,6 +77,7 @@ struct DeviceClass
     LinkProfile link;
     Availability availability;
     BrokerMix broker;
+    TeeConfig tee;
 };
 
 enum class OverloadResponse

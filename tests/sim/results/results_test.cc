@@ -384,3 +384,37 @@ TEST(ResultsDb, WritesALargeRun)
     EXPECT_EQ(One(path, "SELECT count(*) FROM exposures WHERE r_censored = 0"), "10000");
     EXPECT_GT(rows, 6 * 43200);
 }
+
+// Execution-time authorization (docs/THEORY-AUTHORIZATION.md): exposures carry exec_end_ns, x_ns
+// and x_censored: an install-time device stores X = R; an execution-time one stops when a
+// revoked status arrives (10 min after t0) or, hearing nothing, when its last status expires.
+TEST(ResultsDb, WritesTheExecutionWindowColumns)
+{
+    const auto path = FreshPath("execution-window");
+    constexpr int64_t kMin = kH / 60;
+    Recorder r;
+    for (recorder::DeviceId d = 0; d < 3; ++d)
+    {
+        r.RegisterDevice(d, "phone", true, "honest");
+        if (d > 0)
+        {
+            r.MarkExecutionTime(d);
+            r.OnAuthorizationStatus(d, "bad", true, 2 * kH, 0);
+        }
+        r.OnTaInstalled(d, "bad", 0);
+    }
+    r.OnMaliciousDeclared("bad", kH);
+    r.OnAuthorizationRevoked("bad", kH);
+    r.OnAuthorizationStatus(1, "bad", false, kH + 10 * kMin, kH + 10 * kMin);
+    r.OnTaRemoved(0, "bad", 3 * kH / 2);
+    r.Finish(3 * kH);
+    auto db = ResultsDb::Open(path);
+    db.WriteRun(MakeRun(), r, kParams);
+    EXPECT_EQ(Query(path, "SELECT device, exec_end_ns, x_ns, x_censored FROM exposures ORDER BY "
+                          "device"),
+              (Rows{{"0", std::to_string(3 * kH / 2), std::to_string(kH / 2), "0"},
+                    {"1", std::to_string(kH + 10 * kMin), std::to_string(10 * kMin), "0"},
+                    {"2", std::to_string(2 * kH), std::to_string(kH), "0"}}));
+    EXPECT_EQ(One(path, "SELECT count(*) FROM summaries WHERE metric = 'X' AND source = 'sim'"),
+              "1");
+}

@@ -86,6 +86,9 @@ const BadCase kCases[] = {
      "5:14: error: retries take 4 x 15m = 1h, not less than the policy-check "
      "interval (1h)"},
     {"duplicate_class.yaml", "3:11: error: duplicate device class name 'phones'"},
+    {"status_validity_differs.yaml",
+     "5:59: error: execution-time classes share one status service: tee.status_validity must "
+     "equal fleet.0.tee.status_validity's"},
     {"empty_fleet.yaml", "1:1: error: the fleet needs at least one device class"},
     {"per_session_remediation.yaml",
      "3:29: error: tam.remediation_service_time needs tam.service: per-request (a per-session "

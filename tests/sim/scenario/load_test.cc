@@ -294,3 +294,35 @@ TEST(ScenarioLoad, MergeOfANonMapIsAnError)
 
 } // namespace
 } // namespace teepsim::sim
+
+namespace teepsim::sim
+{
+namespace
+{
+
+// fleet.<class>.tee (docs/THEORY-AUTHORIZATION.md): install-time by default; execution-time
+// with its validity, refresh (auto = V_a / 2, kept as kAutoDuration for the deployment) and
+// jitter read with their units.
+TEST(ScenarioLoad, TeeAuthorizationKeysParseWithTheirUnitsAndDefaults)
+{
+    const LoadResult d = LoadScenarioText("fleet:\n  - name: phones\n", "tee.yaml");
+    ASSERT_TRUE(d.ok()) << Dump(d);
+    EXPECT_EQ(d.scenario.fleet[0].tee.authorization, TaAuthorization::InstallTime);
+    EXPECT_EQ(d.scenario.fleet[0].tee.status_validity_ns, kH);
+    EXPECT_EQ(d.scenario.fleet[0].tee.status_refresh_ns, kAutoDuration);
+    EXPECT_EQ(d.scenario.fleet[0].tee.status_refresh_jitter, 0.0);
+
+    const LoadResult r = LoadScenarioText(
+        "fleet:\n  - name: phones\n    tee: {authorization: execution-time, status_validity: 2h, "
+        "status_refresh: 15m, status_refresh_jitter: 0.25}\n",
+        "tee.yaml");
+    ASSERT_TRUE(r.ok()) << Dump(r);
+    const TeeConfig& tee = r.scenario.fleet[0].tee;
+    EXPECT_EQ(tee.authorization, TaAuthorization::ExecutionTime);
+    EXPECT_EQ(tee.status_validity_ns, 2 * kH);
+    EXPECT_EQ(tee.status_refresh_ns, 15 * 60 * kS);
+    EXPECT_EQ(tee.status_refresh_jitter, 0.25);
+}
+
+} // namespace
+} // namespace teepsim::sim
