@@ -5,13 +5,17 @@
 // belong here too (tests/install/consumer_test.sh checks that none is left out).
 #pragma once
 
+#include "teepsim/authorization-status.h"
+#include "teepsim/freshness-policy.h"
 #include "teepsim/http-framing.h"
 #include "teepsim/http-tcp-transport.h"
 #include "teepsim/link-profile.h"
 #include "teepsim/message-transport.h"
 #include "teepsim/policy-check.h"
+#include "teepsim/relying-party.h"
 #include "teepsim/ta-catalog.h"
 #include "teepsim/tam-server.h"
+#include "teepsim/tam-worker-queue.h"
 #include "teepsim/teep-agent.h"
 #include "teepsim/teep-broker.h"
 #include "teepsim/teep-helpers.h"

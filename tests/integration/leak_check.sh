@@ -7,7 +7,8 @@
 set -euo pipefail
 bin=$1; src=$2; dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-lsan=$(/sbin/ldconfig -p | awk '/liblsan\.so\.0 /{print $NF; exit}')
+# awk reads to the end: an early exit would SIGPIPE ldconfig and, under pipefail, end the script.
+lsan=$(/sbin/ldconfig -p | awk '/liblsan\.so\.0 / && !found {print $NF; found = 1}')
 if [ -z "$lsan" ]; then
   echo "leak_check: liblsan.so.0 not found (Debian package liblsan0, installed by scripts/bootstrap.sh)" >&2
   exit 2

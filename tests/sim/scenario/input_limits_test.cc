@@ -102,7 +102,8 @@ TEST(InputLimits, AFileOverTheSizeLimitIsRefusedBeforeItIsRead)
               fmt::format("huge.yaml: error: the file has {} bytes; scenario files are limited to "
                           "1 MiB",
                           text.size()));
-    const fs::path path = fs::path(testing::TempDir()) / "teepsim_huge.yaml";
+    const fs::path path =
+        fs::path(testing::TempDir()) / ("teepsim_huge_" + std::to_string(getpid()) + ".yaml");
     {
         std::ofstream out(path, std::ios::binary);
         out << text;

@@ -29,7 +29,7 @@ SlurmSweep Sweep(size_t runs)
 {
     SlurmSweep s;
     s.teepsim = "/opt/teepsim/bin/teepsim";
-    s.scenarioFile = "/home/a/sweep.yaml";
+    s.scenarioFile = "/project/a/sweep.yaml";
     s.outDb = "/scratch/a/out.db";
     s.scenarioName = "sweep";
     s.runs = runs;
@@ -166,10 +166,10 @@ TEST(EmitSlurm, ResubmissionScriptListsOnlyTheGivenTasks)
 TEST(EmitSlurm, QuotesPathsAndOverridesAsSingleWords)
 {
     SlurmSweep sw = Sweep(2);
-    sw.scenarioFile = "/home/o'neil/my sweeps/$x.yaml";
+    sw.scenarioFile = "/project/o'neil/my sweeps/$x.yaml";
     sw.overrides = {"fleet.count=10", "name=it's"};
     const std::string s = SlurmScript(sw, Emit());
-    EXPECT_NE(s.find("\nSCENARIO='/home/o'\\''neil/my sweeps/$x.yaml'\n"), std::string::npos);
+    EXPECT_NE(s.find("\nSCENARIO='/project/o'\\''neil/my sweeps/$x.yaml'\n"), std::string::npos);
     EXPECT_NE(s.find("\nSETS=(--set 'fleet.count=10' --set 'name=it'\\''s')\n"), std::string::npos);
 }
 
