@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "tests/sim/deployment/theory_helpers.h"
+#include "tests/support/ks_test.h"
 #include "tests/support/test_names.h"
 
 namespace teepsim::sim
@@ -59,20 +60,8 @@ double KsOneSamplePValue(std::vector<double> sample, const std::function<double(
                       std::abs(static_cast<double>(i) / n - cdf(sample[i] - 1e-6))});
         i = j;
     }
-    const double lambda = (std::sqrt(n) + 0.12 + 0.11 / std::sqrt(n)) * d;
-    double sum = 0, sign = 1;
-    for (int k = 1; k <= 100; ++k)
-    {
-        const double term = sign * std::exp(-2.0 * k * k * lambda * lambda);
-        sum += term;
-        if (std::abs(term) < 1e-12)
-        {
-            break;
-        }
-        sign = -sign;
-    }
     std::printf("[theory] KS D = %.4f over %zu values\n", d, sample.size());
-    return lambda < 1e-3 ? 1.0 : std::clamp(2 * sum, 0.0, 1.0);
+    return teepsim::test::KsPValue(d, sample.size());
 }
 
 class AuthorizationTheory : public testing::TestWithParam<AuthorizationCase>
