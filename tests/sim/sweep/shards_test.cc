@@ -5,6 +5,7 @@
 // what is missing and completes when re-run with the rest. The four runs of the e2e fixture
 // are simulated once for the whole suite (local sweep and shards), then copied per test.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -87,7 +88,9 @@ class TeepsimShards : public TeepsimProcessTest
     static void SetUpTestSuite()
     {
         g_shared = new Shared;
-        g_shared->dir = fs::path(testing::TempDir()) / "TeepsimShards_shared";
+        // Per process: ctest runs each test of the suite in its own process, in parallel.
+        g_shared->dir =
+            fs::path(testing::TempDir()) / ("TeepsimShards_shared_" + std::to_string(getpid()));
         fs::remove_all(g_shared->dir);
         fs::create_directories(g_shared->dir);
         g_shared->local = (g_shared->dir / "local.db").string();
