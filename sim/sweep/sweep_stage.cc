@@ -60,6 +60,13 @@ int64_t MaxRunId(const std::string& path)
 
 Staging::Staging(const std::string& out) : m_out(out)
 {
+    // Refuse now an --out that could not be published to, rather than after the runs.
+    const fs::path parent = fs::absolute(out).parent_path();
+    if (access(parent.c_str(), W_OK) != 0)
+    {
+        throw std::runtime_error("cannot write in " + parent.string() +
+                                 " (missing directory or no permission)");
+    }
     std::string dir = (fs::temp_directory_path() / "teepsim-shard-XXXXXX").string();
     if (mkdtemp(dir.data()) == nullptr)
     {
