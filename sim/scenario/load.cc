@@ -126,8 +126,14 @@ LoadResult LoadScenarioText(std::string_view text, const std::string& path,
     FillDerivedNames(s);
     for (const std::string& o : overrides)
     {
-        ApplyOverride(s, o, KeyOrigin{.line = 0, .column = 0, .override_text = o}, sink);
+        const std::string key =
+            ApplyOverride(s, o, KeyOrigin{.line = 0, .column = 0, .override_text = o}, sink);
+        if (!key.empty())
+        {
+            s.source.applied[key] = CanonicalValue(s, key);
+        }
     }
+    s.source.hash = ScenarioHash(text, CanonicalOverrides(s.source));
     FinalizeDerived(s);
     if (parsed)
     {

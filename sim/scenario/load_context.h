@@ -100,6 +100,8 @@ ResolvedKey ResolveKey(const Scenario& s, std::string_view dotted);
 // set ("fleet.0.count"), empty on error.
 std::string ApplyOverride(Scenario& s, std::string_view text, const KeyOrigin& origin,
                           DiagnosticSink& sink);
+// The canonical value text of concrete key `key` in s (FormatKnobValue of what it holds).
+std::string CanonicalValue(const Scenario& s, std::string_view key);
 // Sets a key from value text; returns the concrete key, or empty (after reporting) on error.
 std::string SetKey(Scenario& s, std::string_view dotted, std::string_view value,
                    const KeyOrigin& origin, DiagnosticSink& sink);

@@ -1,4 +1,6 @@
 // Sweep declaration checks and expansion into fully resolved runs with stable keys.
+#include "teepsim/sim/sweep.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -161,6 +163,72 @@ std::size_t CountPoints(const std::vector<CheckedAxis>& axes, bool zip)
     return points;
 }
 
+// The sorted "key=value,..." of a point ("base" without axes): independent of axis order.
+std::string PointKey(const std::vector<CheckedAxis>& axes, const std::vector<std::size_t>& at)
+{
+    std::vector<std::string> parts;
+    for (std::size_t a = 0; a < axes.size(); ++a)
+    {
+        parts.push_back(fmt::format("{}={}", axes[a].axis->key, axes[a].canonical[at[a]]));
+    }
+    std::sort(parts.begin(), parts.end());
+    std::string key;
+    for (const std::string& part : parts)
+    {
+        key += fmt::format("{}{}", key.empty() ? "" : ",", part);
+    }
+    return key.empty() ? "base" : key;
+}
+
+// Sets point p's axis values on `point` (a copy of the base) and finalizes it; problems go to
+// `sink` with the point's key as prefix. Returns the point's overrides (file axis order).
+std::vector<std::string> ApplyPoint(Scenario& point, const std::vector<CheckedAxis>& axes,
+                                    const std::vector<std::size_t>& at,
+                                    const std::string& point_key, DiagnosticSink& sink)
+{
+    std::vector<std::string> overrides;
+    sink.SetPrefix(fmt::format("sweep point {}: ", point_key));
+    std::set<std::string> swept;
+    for (std::size_t a = 0; a < axes.size(); ++a)
+    {
+        const SweepAxis& axis = *axes[a].axis;
+        overrides.push_back(fmt::format("{}={}", axis.key, axes[a].canonical[at[a]]));
+        const std::string concrete =
+            SetKey(point, axis.key, axes[a].canonical[at[a]], axis.value_origins[at[a]], sink);
+        if (!concrete.empty())
+        {
+            point.source.applied[concrete] = CanonicalValue(point, concrete);
+            swept.insert(concrete);
+        }
+    }
+    sink.SetFocus(std::move(swept));
+    FinalizeDerived(point);
+    CheckConsistency(point, sink, /*with_warnings=*/false);
+    sink.SetPrefix({});
+    sink.SetFocus({});
+    return overrides;
+}
+
+// The runs of one checked point: overrides recorded, hash over the canonical overrides.
+void AddRuns(const Scenario& base, Scenario& point, std::vector<std::string> overrides,
+             const std::string& point_key, std::size_t p, std::size_t r_from, std::size_t r_to,
+             std::vector<SweepRun>& runs)
+{
+    const auto reps = static_cast<std::size_t>(base.sweep.replications);
+    point.source.overrides.insert(point.source.overrides.end(), overrides.begin(), overrides.end());
+    point.source.hash = ScenarioHash(point.source.text, CanonicalOverrides(point.source));
+    for (std::size_t r = r_from; r < r_to; ++r)
+    {
+        SweepRun run{.key = fmt::format("{}#r{}", point_key, r),
+                     .point = p,
+                     .replication = static_cast<std::int64_t>(r),
+                     .overrides = overrides,
+                     .scenario = point};
+        run.scenario.run = base.run + (base.sweep.common_random_numbers ? r : p * reps + r);
+        runs.push_back(std::move(run));
+    }
+}
+
 } // namespace
 
 std::vector<SweepRun> ExpandPoints(const Scenario& base, DiagnosticSink& sink, bool build_runs)
@@ -220,54 +288,12 @@ std::vector<SweepRun> ExpandPoints(const Scenario& base, DiagnosticSink& sink, b
             break;
         }
         std::vector<std::size_t> at = PointValues(axes, base.sweep.zip, p);
-        std::vector<std::string> overrides;
-        std::vector<std::string> key_parts;
+        const std::string point_key = PointKey(axes, at);
         Scenario point = proto;
-        for (std::size_t a = 0; a < axes.size(); ++a)
+        std::vector<std::string> overrides = ApplyPoint(point, axes, at, point_key, sink);
+        if (build_runs)
         {
-            const SweepAxis& axis = *axes[a].axis;
-            overrides.push_back(fmt::format("{}={}", axis.key, axes[a].canonical[at[a]]));
-            key_parts.push_back(overrides.back());
-        }
-        std::sort(key_parts.begin(), key_parts.end()); // the key ignores the file's axis order
-        std::string point_key;
-        for (const std::string& part : key_parts)
-        {
-            point_key += fmt::format("{}{}", point_key.empty() ? "" : ",", part);
-        }
-        if (point_key.empty())
-        {
-            point_key = "base";
-        }
-        sink.SetPrefix(fmt::format("sweep point {}: ", point_key));
-        std::set<std::string> swept;
-        for (std::size_t a = 0; a < axes.size(); ++a)
-        {
-            const SweepAxis& axis = *axes[a].axis;
-            swept.insert(
-                SetKey(point, axis.key, axes[a].canonical[at[a]], axis.value_origins[at[a]], sink));
-        }
-        sink.SetFocus(std::move(swept));
-        FinalizeDerived(point);
-        CheckConsistency(point, sink, /*with_warnings=*/false);
-        sink.SetPrefix({});
-        sink.SetFocus({});
-        if (!build_runs)
-        {
-            continue;
-        }
-        point.source.overrides.insert(point.source.overrides.end(), overrides.begin(),
-                                      overrides.end());
-        point.source.hash = ScenarioHash(point.source.text, point.source.overrides);
-        for (std::size_t r = 0; r < reps; ++r)
-        {
-            SweepRun run{.key = fmt::format("{}#r{}", point_key, r),
-                         .point = p,
-                         .replication = static_cast<std::int64_t>(r),
-                         .overrides = overrides,
-                         .scenario = point};
-            run.scenario.run = base.run + (base.sweep.common_random_numbers ? r : p * reps + r);
-            runs.push_back(std::move(run));
+            AddRuns(base, point, std::move(overrides), point_key, p, 0, reps, runs);
         }
     }
     return runs;
@@ -298,6 +324,85 @@ void CheckSweep(const Scenario& s, DiagnosticSink& sink)
 }
 
 } // namespace detail
+
+// The plan keeps the base scenario and the checked axes; a run is built only when asked for.
+struct SweepPlan::Impl
+{
+    Scenario base;
+    std::vector<detail::CheckedAxis> axes; // point into base.sweep.grid
+    std::size_t points = 1;
+};
+
+SweepPlan SweepPlan::Make(const Scenario& base, std::vector<Diagnostic>& diagnostics)
+{
+    auto impl = std::make_shared<Impl>();
+    impl->base = base;
+    detail::DiagnosticSink sink(base.source.path);
+    bool ok = true;
+    impl->axes = detail::CheckAxes(impl->base, sink, ok);
+    if (ok)
+    {
+        impl->points = detail::CountPoints(impl->axes, impl->base.sweep.zip);
+        const auto reps = static_cast<std::size_t>(impl->base.sweep.replications);
+        if (impl->points > detail::kMaxRuns || impl->points * reps > detail::kMaxRuns)
+        {
+            sink.ErrorAtKeys(impl->base, {"sweep.grid", "sweep.replications"},
+                             fmt::format("the sweep expands to more than {} runs (points x "
+                                         "replications): split it into several files",
+                                         detail::kMaxRuns));
+        }
+    }
+    diagnostics = sink.Take();
+    SweepPlan plan;
+    if (std::none_of(diagnostics.begin(), diagnostics.end(),
+                     [](const Diagnostic& d) { return d.severity == Severity::Error; }))
+    {
+        plan.m_impl = std::move(impl);
+    }
+    return plan;
+}
+
+std::size_t SweepPlan::size() const
+{
+    return m_impl ? m_impl->points * static_cast<std::size_t>(m_impl->base.sweep.replications) : 0;
+}
+
+std::string SweepPlan::Key(std::size_t index) const
+{
+    const auto reps = static_cast<std::size_t>(m_impl->base.sweep.replications);
+    const std::size_t p = index / reps;
+    const std::vector<std::size_t> at =
+        detail::PointValues(m_impl->axes, m_impl->base.sweep.zip, p);
+    return fmt::format("{}#r{}", detail::PointKey(m_impl->axes, at), index % reps);
+}
+
+SweepRun SweepPlan::Run(std::size_t index) const
+{
+    if (index >= size())
+    {
+        throw std::out_of_range(
+            fmt::format("run index {} is out of range: the sweep has {} runs", index, size()));
+    }
+    const Scenario& base = m_impl->base;
+    const auto reps = static_cast<std::size_t>(base.sweep.replications);
+    const std::size_t p = index / reps;
+    const std::vector<std::size_t> at = detail::PointValues(m_impl->axes, base.sweep.zip, p);
+    const std::string point_key = detail::PointKey(m_impl->axes, at);
+    detail::DiagnosticSink sink(base.source.path);
+    Scenario point = base;
+    std::vector<std::string> overrides =
+        detail::ApplyPoint(point, m_impl->axes, at, point_key, sink);
+    if (sink.HasErrors())
+    {
+        // LoadScenario checked every point of a valid scenario: only an unchecked base gets here.
+        throw std::runtime_error(fmt::format("sweep point {} is invalid: {}", point_key,
+                                             sink.Take().front().ToString()));
+    }
+    std::vector<SweepRun> runs;
+    detail::AddRuns(base, point, std::move(overrides), point_key, p, index % reps, index % reps + 1,
+                    runs);
+    return std::move(runs.front());
+}
 
 SweepExpansion ExpandSweep(const Scenario& scenario)
 {

@@ -222,7 +222,10 @@ struct ScenarioSource
     std::string path;                   // as given to LoadScenario ("<text>" for in-memory)
     std::string text;                   // the file bytes
     std::vector<std::string> overrides; // applied KEY=VALUE overrides, in order
-    std::string hash;                   // ScenarioHash(text, overrides)
+    // What the overrides (--set, then sweep point values) finally set: concrete key
+    // ("fleet.0.count") -> canonical value text ("4h"), the last one of a key winning.
+    std::map<std::string, std::string> applied;
+    std::string hash; // ScenarioHash(text, CanonicalOverrides(*this)): not order-dependent
     // Keys given explicitly (file or override), by concrete dotted key ("fleet.0.count"); keys
     // absent here took their default. Used to place diagnostics and to derive defaults.
     std::map<std::string, KeyOrigin> origins;
@@ -298,6 +301,12 @@ LoadResult LoadScenarioText(std::string_view text, const std::string& path,
 // SHA-256 (lowercase hex) of the file bytes followed by, for each override, a NUL byte and the
 // override text: stable across machines, different whenever the file or an override differs.
 std::string ScenarioHash(std::string_view file_bytes, const std::vector<std::string>& overrides);
+
+// The overrides of `source` as the hash sees them: "KEY=VALUE" with the concrete key and the
+// canonical value, one per key (the last one written wins), sorted by key. Two --set lists that
+// set the same values (in any order, "fleet.phones.count" or "fleet.0.count", "240m" or "4h")
+// give the same list, hence the same scenario hash.
+std::vector<std::string> CanonicalOverrides(const ScenarioSource& source);
 
 // Every resolved knob as (dotted key, value text), in table order, list entries by index
 // ("fleet.0.count", "300"). Values are in canonical unit text ("4h", "64KiB", "10Mbps") and read
