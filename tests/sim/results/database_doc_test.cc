@@ -4,6 +4,7 @@
 // and session causes found are documented. Also the analysis columns on these real files: the
 // swept flag, run_wide, point_wide and removal_curve.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -194,7 +195,9 @@ class RealDatabases : public testing::Test
   protected:
     static void SetUpTestSuite()
     {
-        s_dir = fs::path(testing::TempDir()) / "results_real_databases";
+        // Per process: ctest runs each test of the suite as its own process, in parallel.
+        s_dir = fs::path(testing::TempDir()) /
+                ("results_real_databases_" + std::to_string(static_cast<long>(getpid())));
         fs::remove_all(s_dir);
         fs::create_directories(s_dir);
         if (!fs::exists(teepsim::test::kTeepsim))
