@@ -5,7 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/sim/recorder/recorder_lookup.h"
+
 using namespace teepsim::recorder;
+using teepsim::recorder::test::Counter;
+using teepsim::recorder::test::FindSeries;
 
 namespace
 {
@@ -42,30 +46,6 @@ const GroupAccount* Group(const Recorder& r, const std::string& group)
         }
     }
     return nullptr;
-}
-
-const Series* FindSeries(const Recorder& r, const std::string& name)
-{
-    for (const auto& s : r.AllSeries())
-    {
-        if (s.name == name)
-        {
-            return &s;
-        }
-    }
-    return nullptr;
-}
-
-int64_t Counter(const Recorder& r, const std::string& name)
-{
-    for (const auto& [n, v] : r.Counters())
-    {
-        if (n == name)
-        {
-            return v;
-        }
-    }
-    return -1;
 }
 
 bool HasWarning(const Recorder& r, const std::string& code, const std::string& scope)

@@ -8,7 +8,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include "tests/sim/recorder/recorder_lookup.h"
+
 using namespace teepsim::recorder;
+using teepsim::recorder::test::Counter;
+using teepsim::recorder::test::FindSeries;
 
 namespace
 {
@@ -27,30 +31,6 @@ const MetricSummary* Find(const Recorder& r, const std::string& metric,
         }
     }
     return nullptr;
-}
-
-const Series* FindSeries(const Recorder& r, const std::string& name)
-{
-    for (const auto& s : r.AllSeries())
-    {
-        if (s.name == name)
-        {
-            return &s;
-        }
-    }
-    return nullptr;
-}
-
-int64_t Counter(const Recorder& r, const std::string& name)
-{
-    for (const auto& [n, v] : r.Counters())
-    {
-        if (n == name)
-        {
-            return v;
-        }
-    }
-    return -1;
 }
 
 // One device with "bad" installed at 0, an affirming AR valid [0, arExp), declared at 1 h with
