@@ -83,7 +83,7 @@ run() {
     fi
     local user sys rss sessions events
     read -r user sys rss <"$tmp/time"
-    sessions=$(sqlite3 "$db" "SELECT coalesce(sum(count), 0) FROM sessions;")
+    sessions=$(sqlite3 "$db" "SELECT coalesce(sum(count), 0) FROM sessions WHERE grp = 'all';")
     events=$(sqlite3 "$db" "SELECT events FROM runs ORDER BY id DESC LIMIT 1;")
     echo "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }') $sessions $events $rss" \
         >"$tmp/result"
