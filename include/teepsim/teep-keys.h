@@ -22,8 +22,16 @@ enum TeepSignatureSuite
 /// The COSE algorithm a key of suite `s` signs with under the "TeepWireProfile" GlobalValue:
 /// draft26 ESP256 (-9) / Ed25519 (-19); legacy ES256 (-7) / EdDSA (-8).
 teepsim::crypto::Alg AlgOf(TeepSignatureSuite s);
-/// The same (suite, role, id, seed) always gives the same key pair.
+/// What a derived key is for.
+enum class TeepKeyUse
+{
+    Signing,      // signs TEEP messages, evidence, results, manifests
+    KeyAgreement, // ECDH (encrypted TA payloads): always a real key
+};
+/// The same (suite, role, id, seed) always gives the same key pair. A signing key made while
+/// signatures are modelled (crypto::GetSignatureMode()) is a modelled key (Key::Modelled: no
+/// curve arithmetic, ~128 bytes) from the same 32-byte seed; otherwise a real one.
 teepsim::crypto::Key DeriveTeepKey(TeepSignatureSuite s, const std::string& role, uint64_t id,
-                                   uint64_t seed);
+                                   uint64_t seed, TeepKeyUse use = TeepKeyUse::Signing);
 
 } // namespace ns3

@@ -146,7 +146,8 @@ const crypto::Key& TeepAgent::GetEncryptionKey() const
 {
     if (!m_encryptionKey.valid())
     {
-        m_encryptionKey = DeriveTeepKey(TEEP_SUITE_ESP256, "agent-kek", m_deviceId, m_keySeed);
+        m_encryptionKey = DeriveTeepKey(TEEP_SUITE_ESP256, "agent-kek", m_deviceId, m_keySeed,
+                                        TeepKeyUse::KeyAgreement);
     }
     return m_encryptionKey;
 }

@@ -225,6 +225,10 @@ size_t WriteTeepPublicKeys(const std::string& dir, Ptr<TamServer> tam, Ptr<Verif
     size_t n = 0;
     auto write = [&](const std::string& name, const teepsim::crypto::Key& key)
     {
+        if (key.modelled())
+        {
+            return; // modelled crypto: no PEM form, and no signature that a PEM could check
+        }
         std::ofstream f(std::filesystem::path(dir) / name);
         NS_ABORT_MSG_IF(!f, "cannot write " << dir << "/" << name);
         f << key.PublicPem();

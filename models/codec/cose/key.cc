@@ -13,24 +13,44 @@
 #include <openssl/x509.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
+
+#include "key_impl.h"
+#include "signature_mode.h"
 
 namespace teepsim::crypto
 {
 
-struct Key::Info
+namespace detail
 {
-    KeyType type = KeyType::P256;
-    bool hasPrivate = false;
-    Bytes raw;        // x||y or the Ed25519 public key
-    Bytes thumbprint; // RFC 9679, SHA-256
-};
+
+void EcPointFree::operator()(EC_POINT* p) const
+{
+    EC_POINT_free(p);
+}
+
+const EC_GROUP* P256Group()
+{
+    static const std::unique_ptr<EC_GROUP, decltype(&EC_GROUP_free)> group(
+        EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1), EC_GROUP_free);
+    if (!group)
+    {
+        throw std::runtime_error("key: OpenSSL has no P-256 group");
+    }
+    return group.get();
+}
+
+} // namespace detail
 
 namespace
 {
+
+using detail::RealKey;
 
 using BnPtr = std::unique_ptr<BIGNUM, decltype(&BN_free)>;
 using BioPtr = std::unique_ptr<BIO, decltype(&BIO_free)>;
@@ -54,19 +74,9 @@ BnPtr GetBn(EVP_PKEY* pkey, const char* name)
     return BnPtr(bn, BN_free);
 }
 
-Bytes BnTo32(const BIGNUM* bn)
-{
-    Bytes out(32);
-    if (BN_bn2binpad(bn, out.data(), 32) != 32)
-    {
-        throw std::runtime_error("key: P-256 value longer than 32 bytes");
-    }
-    return out;
-}
-
 // Deterministic CBOR of the RFC 9679 required members, written directly (no Value tree):
 // EC2 {1:2, -1:1, -2:x, -3:y} = a4 01 02 20 01 21 58 20 x 22 58 20 y; OKP {1:1, -1:6, -2:x}.
-Bytes ThumbprintInput(KeyType t, const Bytes& raw)
+Bytes ThumbprintInput(KeyType t, ByteView raw)
 {
     Bytes m;
     if (t == KeyType::P256)
@@ -84,17 +94,17 @@ Bytes ThumbprintInput(KeyType t, const Bytes& raw)
     return m;
 }
 
+std::shared_ptr<EVP_PKEY> EvpP256(const uint8_t oct[65], const BIGNUM* d);
+
 // Builds a P-256 EVP_PKEY from the private scalar and/or the public point; when only d is
 // given the public point is computed, when both are given they must agree.
 std::shared_ptr<EVP_PKEY> MakeP256(const BIGNUM* d, std::optional<ByteView> x,
                                    std::optional<ByteView> y)
 {
-    std::unique_ptr<EC_GROUP, decltype(&EC_GROUP_free)> group(
-        EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1), EC_GROUP_free);
+    const EC_GROUP* group = detail::P256Group();
     std::unique_ptr<BN_CTX, decltype(&BN_CTX_free)> ctx(BN_CTX_new(), BN_CTX_free);
-    std::unique_ptr<EC_POINT, decltype(&EC_POINT_free)> pub(EC_POINT_new(group.get()),
-                                                            EC_POINT_free);
-    if (!group || !ctx || !pub)
+    std::unique_ptr<EC_POINT, decltype(&EC_POINT_free)> pub(EC_POINT_new(group), EC_POINT_free);
+    if (!ctx || !pub)
     {
         throw std::bad_alloc();
     }
@@ -108,27 +118,26 @@ std::shared_ptr<EVP_PKEY> MakeP256(const BIGNUM* d, std::optional<ByteView> x,
         oct[0] = 0x04;
         std::copy(x->begin(), x->end(), oct + 1);
         std::copy(y->begin(), y->end(), oct + 33);
-        if (EC_POINT_oct2point(group.get(), pub.get(), oct, 65, ctx.get()) != 1)
+        if (EC_POINT_oct2point(group, pub.get(), oct, 65, ctx.get()) != 1)
         {
             throw std::runtime_error("key: P-256 public point is not on the curve");
         }
     }
     if (d != nullptr)
     {
-        const BIGNUM* n = EC_GROUP_get0_order(group.get());
+        const BIGNUM* n = EC_GROUP_get0_order(group);
         if (BN_is_zero(d) || BN_is_negative(d) || BN_cmp(d, n) >= 0)
         {
             throw std::runtime_error("key: P-256 private scalar out of range");
         }
-        std::unique_ptr<EC_POINT, decltype(&EC_POINT_free)> q(EC_POINT_new(group.get()),
-                                                              EC_POINT_free);
-        if (!q || EC_POINT_mul(group.get(), q.get(), d, nullptr, nullptr, ctx.get()) != 1)
+        std::unique_ptr<EC_POINT, decltype(&EC_POINT_free)> q(EC_POINT_new(group), EC_POINT_free);
+        if (!q || EC_POINT_mul(group, q.get(), d, nullptr, nullptr, ctx.get()) != 1)
         {
             throw std::runtime_error("key: P-256 public point computation failed");
         }
         if (x && y)
         {
-            if (EC_POINT_cmp(group.get(), q.get(), pub.get(), ctx.get()) != 0)
+            if (EC_POINT_cmp(group, q.get(), pub.get(), ctx.get()) != 0)
             {
                 throw std::runtime_error("key: P-256 private key does not match x/y");
             }
@@ -143,11 +152,17 @@ std::shared_ptr<EVP_PKEY> MakeP256(const BIGNUM* d, std::optional<ByteView> x,
         throw std::runtime_error("key: P-256 key needs x and y, or d");
     }
     uint8_t oct[65];
-    if (EC_POINT_point2oct(group.get(), pub.get(), POINT_CONVERSION_UNCOMPRESSED, oct, 65,
-                           ctx.get()) != 65)
+    if (EC_POINT_point2oct(group, pub.get(), POINT_CONVERSION_UNCOMPRESSED, oct, 65, ctx.get()) !=
+        65)
     {
         throw std::runtime_error("key: P-256 point encoding failed");
     }
+    return EvpP256(oct, d);
+}
+
+// The EVP_PKEY of a P-256 point (uncompressed encoding) already checked against d, if any.
+std::shared_ptr<EVP_PKEY> EvpP256(const uint8_t oct[65], const BIGNUM* d)
+{
     std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> bld(OSSL_PARAM_BLD_new(),
                                                                         OSSL_PARAM_BLD_free);
     if (!bld ||
@@ -192,27 +207,48 @@ std::optional<int64_t> IntMember(const cbor::Value& m, int64_t label)
     return v->asInt64();
 }
 
+// Fills the derived facts of a real key whose type, raw public key and (P-256) point are set.
+void Finish(RealKey& k)
+{
+    const ByteView raw(k.raw.data(), k.rawSize());
+    k.thumbprint = Sha256(ThumbprintInput(k.type, raw));
+    k.fingerprint = detail::KeyFingerprint(k.type, raw);
+}
+
+// The P-256 point of raw x||y on the shared group (checked to be on the curve).
+std::unique_ptr<EC_POINT, detail::EcPointFree> PointOf(const uint8_t* raw64)
+{
+    std::unique_ptr<EC_POINT, detail::EcPointFree> q(EC_POINT_new(detail::P256Group()));
+    uint8_t oct[65];
+    oct[0] = 0x04;
+    std::memcpy(oct + 1, raw64, 64);
+    if (!q || EC_POINT_oct2point(detail::P256Group(), q.get(), oct, 65, nullptr) != 1)
+    {
+        throw std::runtime_error("key: P-256 public point is not on the curve");
+    }
+    return q;
+}
+
 } // namespace
 
-Key::Key(std::shared_ptr<EVP_PKEY> pkey) : pkey_(std::move(pkey))
+Key::Key(std::shared_ptr<EVP_PKEY> pkey)
 {
-    if (!pkey_)
+    if (!pkey)
     {
         return;
     }
-    auto info = std::make_shared<Info>();
-    EVP_PKEY* p = pkey_.get();
+    auto k = std::make_shared<RealKey>();
+    EVP_PKEY* p = pkey.get();
     if (EVP_PKEY_get_base_id(p) == EVP_PKEY_ED25519)
     {
-        info->type = KeyType::Ed25519;
+        k->type = KeyType::Ed25519;
         size_t len = 32;
-        info->raw.resize(32);
-        if (EVP_PKEY_get_raw_public_key(p, info->raw.data(), &len) != 1 || len != 32)
+        if (EVP_PKEY_get_raw_public_key(p, k->raw.data(), &len) != 1 || len != 32)
         {
             throw std::runtime_error("key: Ed25519 public key unavailable");
         }
         size_t plen = 0;
-        info->hasPrivate = EVP_PKEY_get_raw_private_key(p, nullptr, &plen) == 1 && plen == 32;
+        k->hasPrivate = EVP_PKEY_get_raw_private_key(p, nullptr, &plen) == 1 && plen == 32;
     }
     else if (EVP_PKEY_get_base_id(p) == EVP_PKEY_EC)
     {
@@ -225,50 +261,104 @@ Key::Key(std::shared_ptr<EVP_PKEY> pkey) : pkey_(std::move(pkey))
             throw std::runtime_error("key: only the P-256 curve is supported (got " +
                                      std::string(group) + ")");
         }
-        info->type = KeyType::P256;
+        k->type = KeyType::P256;
         BnPtr x = GetBn(p, OSSL_PKEY_PARAM_EC_PUB_X);
         BnPtr y = GetBn(p, OSSL_PKEY_PARAM_EC_PUB_Y);
         if (!x || !y)
         {
             throw std::runtime_error("key: P-256 key without a public point");
         }
-        info->raw = BnTo32(x.get());
-        Bytes yb = BnTo32(y.get());
-        info->raw.insert(info->raw.end(), yb.begin(), yb.end());
-        info->hasPrivate = GetBn(p, OSSL_PKEY_PARAM_PRIV_KEY) != nullptr;
+        if (BN_bn2binpad(x.get(), k->raw.data(), 32) != 32 ||
+            BN_bn2binpad(y.get(), k->raw.data() + 32, 32) != 32)
+        {
+            throw std::runtime_error("key: P-256 value longer than 32 bytes");
+        }
+        k->q = PointOf(k->raw.data());
+        if (BnPtr d = GetBn(p, OSSL_PKEY_PARAM_PRIV_KEY))
+        {
+            k->hasPrivate = true;
+            BN_bn2binpad(d.get(), k->d.data(), 32);
+        }
     }
     else
     {
         throw std::runtime_error("key: unsupported key type (need P-256 or Ed25519)");
     }
-    info->thumbprint = Sha256(ThumbprintInput(info->type, info->raw));
-    info_ = std::move(info);
+    k->pkey = std::move(pkey);
+    Finish(*k);
+    impl_ = std::move(k);
 }
 
 bool Key::hasPrivate() const
 {
-    return info_ && info_->hasPrivate;
+    return impl_ && impl_->hasPrivate;
+}
+
+bool Key::modelled() const
+{
+    return impl_ && impl_->modelled;
 }
 
 KeyType Key::type() const
 {
-    if (!info_)
+    if (!impl_)
     {
         throw std::logic_error("key: type() of an empty key");
     }
-    return info_->type;
+    return impl_->type;
 }
 
-const Bytes& Key::RawPublic() const
+EVP_PKEY* Key::get() const
 {
-    static const Bytes kEmpty;
-    return info_ ? info_->raw : kEmpty;
+    if (!impl_)
+    {
+        return nullptr;
+    }
+    const RealKey* k = detail::Real(*this);
+    if (k == nullptr)
+    {
+        throw std::logic_error("key: a modelled key (crypto mode modelled) has no OpenSSL form");
+    }
+    // Keys generated from a seed build theirs only when something asks (PEM export, ECDH).
+    std::call_once(k->pkeyOnce,
+                   [k]
+                   {
+                       if (k->pkey)
+                       {
+                           return;
+                       }
+                       // d and Q were checked when the key was made: no second multiplication.
+                       BnPtr d(BN_bin2bn(k->d.data(), 32, nullptr), BN_free);
+                       if (!d)
+                       {
+                           throw std::bad_alloc();
+                       }
+                       uint8_t oct[65];
+                       oct[0] = 0x04;
+                       std::memcpy(oct + 1, k->raw.data(), 64);
+                       k->pkey = EvpP256(oct, d.get());
+                       BN_clear(d.get());
+                   });
+    return k->pkey.get();
+}
+
+Bytes Key::RawPublic() const
+{
+    if (!impl_)
+    {
+        return {};
+    }
+    if (const RealKey* k = detail::Real(*this))
+    {
+        return Bytes(k->raw.begin(), k->raw.begin() + static_cast<ptrdiff_t>(k->rawSize()));
+    }
+    return detail::ModelledRawPublic(*impl_);
 }
 
 const Bytes& Key::Thumbprint() const
 {
     static const Bytes kEmpty;
-    return info_ ? info_->thumbprint : kEmpty;
+    return impl_ ? impl_->thumbprint : kEmpty;
 }
 
 bool Key::operator==(const Key& o) const
@@ -277,16 +367,18 @@ bool Key::operator==(const Key& o) const
     {
         return valid() == o.valid();
     }
-    return type() == o.type() && RawPublic() == o.RawPublic() && hasPrivate() == o.hasPrivate();
+    // The thumbprint names the public key (SHA-256 of it, or what a modelled one expands from).
+    return type() == o.type() && modelled() == o.modelled() && Thumbprint() == o.Thumbprint() &&
+           hasPrivate() == o.hasPrivate();
 }
 
 cbor::Value Key::PublicCoseKey() const
 {
-    const Bytes& raw = RawPublic();
     if (!valid())
     {
         throw std::logic_error("key: PublicCoseKey() of an empty key");
     }
+    const Bytes raw = RawPublic();
     cbor::Value m = cbor::Value::MakeMap();
     if (type() == KeyType::P256)
     {
@@ -310,17 +402,22 @@ cbor::Value Key::PrivateCoseKey() const
     {
         throw std::logic_error("key: PrivateCoseKey() needs a private key");
     }
+    const RealKey* k = detail::Real(*this);
+    if (k == nullptr)
+    {
+        throw std::logic_error("key: a modelled key has no private COSE_Key");
+    }
     cbor::Value m = PublicCoseKey();
     Bytes d;
     if (type() == KeyType::P256)
     {
-        d = BnTo32(GetBn(pkey_.get(), OSSL_PKEY_PARAM_PRIV_KEY).get());
+        d.assign(k->d.begin(), k->d.end());
     }
     else
     {
         d.resize(32);
         size_t len = 32;
-        EVP_PKEY_get_raw_private_key(pkey_.get(), d.data(), &len);
+        EVP_PKEY_get_raw_private_key(get(), d.data(), &len);
     }
     m.set(-4, cbor::Value::Bstr(std::move(d)));
     return m;
@@ -336,18 +433,35 @@ Key Key::GenerateP256(ByteView seed32)
     static constexpr char kSalt[] = "teepsim P-256 key from seed";
     Bytes wide = HkdfSha256(ByteView(reinterpret_cast<const uint8_t*>(kSalt), sizeof(kSalt) - 1),
                             seed32, {}, 48);
-    std::unique_ptr<EC_GROUP, decltype(&EC_GROUP_free)> group(
-        EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1), EC_GROUP_free);
+    const EC_GROUP* group = detail::P256Group();
     std::unique_ptr<BN_CTX, decltype(&BN_CTX_free)> ctx(BN_CTX_new(), BN_CTX_free);
     BnPtr w(BN_bin2bn(wide.data(), static_cast<int>(wide.size()), nullptr), BN_free);
-    BnPtr nm1(BN_dup(EC_GROUP_get0_order(group.get())), BN_free);
+    BnPtr nm1(BN_dup(EC_GROUP_get0_order(group)), BN_free);
     BnPtr d(BN_new(), BN_free);
-    if (!group || !ctx || !w || !nm1 || !d || BN_sub_word(nm1.get(), 1) != 1 ||
+    if (!ctx || !w || !nm1 || !d || BN_sub_word(nm1.get(), 1) != 1 ||
         BN_nnmod(d.get(), w.get(), nm1.get(), ctx.get()) != 1 || BN_add_word(d.get(), 1) != 1)
     {
         throw std::runtime_error("GenerateP256: scalar derivation failed");
     }
-    return Key(MakeP256(d.get(), std::nullopt, std::nullopt));
+    OPENSSL_cleanse(wide.data(), wide.size());
+    // The public point on the shared group (its generator multiples are precomputed); no
+    // EVP_PKEY until get() asks for one.
+    auto k = std::make_shared<RealKey>();
+    k->type = KeyType::P256;
+    k->hasPrivate = true;
+    k->q.reset(EC_POINT_new(group));
+    uint8_t oct[65];
+    if (!k->q || EC_POINT_mul(group, k->q.get(), d.get(), nullptr, nullptr, ctx.get()) != 1 ||
+        EC_POINT_point2oct(group, k->q.get(), POINT_CONVERSION_UNCOMPRESSED, oct, 65, ctx.get()) !=
+            65 ||
+        BN_bn2binpad(d.get(), k->d.data(), 32) != 32)
+    {
+        throw std::runtime_error("GenerateP256: public point computation failed");
+    }
+    BN_clear(d.get());
+    std::memcpy(k->raw.data(), oct + 1, 64);
+    Finish(*k);
+    return Key(std::shared_ptr<const Impl>(std::move(k)));
 }
 
 Key Key::GenerateEd25519(ByteView seed32)
@@ -535,8 +649,12 @@ Key Key::FromFile(const std::string& path)
 
 std::string Key::PublicPem() const
 {
+    if (modelled())
+    {
+        throw std::runtime_error("key: a modelled key (crypto mode modelled) has no PEM form");
+    }
     BioPtr bio(BIO_new(BIO_s_mem()), BIO_free);
-    if (!valid() || !bio || PEM_write_bio_PUBKEY(bio.get(), pkey_.get()) != 1)
+    if (!valid() || !bio || PEM_write_bio_PUBKEY(bio.get(), get()) != 1)
     {
         throw std::runtime_error("key: PEM export of the public key failed");
     }
@@ -547,10 +665,13 @@ std::string Key::PublicPem() const
 
 std::string Key::PrivatePem() const
 {
+    if (modelled())
+    {
+        throw std::runtime_error("key: a modelled key (crypto mode modelled) has no PEM form");
+    }
     BioPtr bio(BIO_new(BIO_s_mem()), BIO_free);
     if (!hasPrivate() || !bio ||
-        PEM_write_bio_PrivateKey(bio.get(), pkey_.get(), nullptr, nullptr, 0, nullptr, nullptr) !=
-            1)
+        PEM_write_bio_PrivateKey(bio.get(), get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
     {
         throw std::runtime_error("key: PEM export of the private key failed");
     }

@@ -16,7 +16,8 @@
 
 #include "p256_order_inverse.h"
 
-// EVP_PKEY_get0_EC_KEY is deprecated in 3.0 but is the only way to the parsed public point.
+// EC_GROUP_precompute_mult is deprecated in 3.0 but is the only public way to a multiples table
+// for a point other than the standard generator.
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 namespace teepsim::crypto::detail
@@ -128,10 +129,9 @@ VerifyScratch& Scratch()
 
 } // namespace
 
-bool VerifyP256(EC_KEY* ec, const uint8_t* rawPublic, const uint8_t digest[32],
+bool VerifyP256(const EC_POINT* Q, const uint8_t* rawPublic, const uint8_t digest[32],
                 const uint8_t signature[64])
 {
-    const EC_POINT* Q = ec != nullptr ? EC_KEY_get0_public_key(ec) : nullptr;
     if (Q == nullptr || rawPublic == nullptr || !InRange(signature) || !InRange(signature + 32))
     {
         return false;

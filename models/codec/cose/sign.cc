@@ -13,13 +13,14 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "fast_hash.h"
 #include "hmac_sha256.h"
+#include "key_impl.h"
 #include "p256_order_inverse.h"
 #include "p256_verify.h"
 #include "signature_mode.h"
 
-// EVP_PKEY_get0_EC_KEY is deprecated in 3.0 but is the only way to the parsed key without an
-// export per signature.
+// SHA256_* are deprecated in 3.0 but avoid the provider fetch of the EVP one-shot calls.
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 namespace teepsim::crypto
@@ -115,12 +116,6 @@ class Rfc6979
     bool started_ = false;
 };
 
-EC_KEY* EcKeyOf(const Key& key)
-{
-    // The legacy EC_KEY is cached inside the EVP_PKEY; ECDSA does not modify it.
-    return const_cast<EC_KEY*>(EVP_PKEY_get0_EC_KEY(key.get()));
-}
-
 /// Per-thread BN_CTX and temporaries for SignP256Digest, so a signature allocates nothing here. All
 /// P-256 group objects share one method and curve name, so a point made on our own group is
 /// compatible with every key's group.
@@ -136,16 +131,18 @@ struct SignScratch
     BIGNUM* kinv = BN_new();
     BIGNUM* h = BN_new();
     BIGNUM* s = BN_new();
+    BIGNUM* priv = BN_new();
 
     SignScratch()
     {
-        if (!ctx || !group || !R || !n || !k || !rx || !r || !kinv || !h || !s)
+        if (!ctx || !group || !R || !n || !k || !rx || !r || !kinv || !h || !s || !priv)
         {
             throw std::bad_alloc();
         }
     }
     ~SignScratch()
     {
+        BN_clear_free(priv);
         BN_clear_free(s);
         BN_free(h);
         BN_clear_free(kinv);
@@ -213,10 +210,10 @@ bool VerifyEd25519(const Key& key, ByteView message, ByteView signature)
                             message.size()) == 1;
 }
 
-bool VerifyP256Digest(const Key& key, const uint8_t digest[32], ByteView signature)
+bool VerifyP256Digest(const detail::RealKey& key, const uint8_t digest[32], ByteView signature)
 {
-    return signature.size() == 64 && key.RawPublic().size() == 64 &&
-           detail::VerifyP256(EcKeyOf(key), key.RawPublic().data(), digest, signature.data());
+    return signature.size() == 64 && key.q &&
+           detail::VerifyP256(key.q.get(), key.raw.data(), digest, signature.data());
 }
 
 } // namespace
@@ -242,19 +239,20 @@ Bytes SignP256Digest(const Key& key, ByteView digest32)
     {
         throw std::invalid_argument("ECDSA sign: digest must be 32 bytes");
     }
-    EC_KEY* ec = EcKeyOf(key);
-    const EC_GROUP* group = ec != nullptr ? EC_KEY_get0_group(ec) : nullptr;
-    const BIGNUM* priv = ec != nullptr ? EC_KEY_get0_private_key(ec) : nullptr;
-    if (group == nullptr || priv == nullptr)
+    const detail::RealKey* real = detail::Real(key);
+    if (real == nullptr)
     {
-        throw std::runtime_error("ECDSA sign: private key unavailable");
+        throw std::invalid_argument("ECDSA sign: a modelled key signs only in modelled mode");
     }
-    uint8_t x[32];
-    BN_bn2binpad(priv, x, 32);
-    Rfc6979 drbg(ByteView(x, 32), digest32);
-    OPENSSL_cleanse(x, sizeof(x));
+    Rfc6979 drbg(ByteView(real->d.data(), 32), digest32);
 
     SignScratch& t = ThreadScratch();
+    const EC_GROUP* group = t.group;
+    BIGNUM* priv = t.priv;
+    if (BN_bin2bn(real->d.data(), 32, priv) == nullptr)
+    {
+        throw std::runtime_error("ECDSA sign: arithmetic failed");
+    }
     uint8_t hm[32];
     ReduceModN(digest32.data(), hm); // e = h mod n (qlen = hlen: no truncation)
     BN_bin2bn(hm, 32, t.h);
@@ -297,8 +295,10 @@ Bytes SignP256Digest(const Key& key, ByteView digest32)
         BN_bn2binpad(t.r, out.data(), 32);
         BN_bn2binpad(t.s, out.data() + 32, 32);
         BN_clear(t.s);
+        BN_clear(priv);
         return out;
     }
+    BN_clear(priv);
     throw std::runtime_error("ECDSA sign: no usable k");
 }
 
@@ -329,41 +329,36 @@ bool AlgMatchesKey(Alg alg, const Key& key)
 namespace
 {
 
-/// Memo of signature results. Sign and Verify are pure functions of (alg, key, message
+/// Memo of real signature results. Sign and Verify are pure functions of (alg, key, message
 /// [, signature]), and a simulated fleet repeats many of them byte for byte: the EAT evidence
 /// and attestation results are verified by several parties, and every device checks the same
-/// SUIT manifest signature. Entries are named by SHA-256 over the length-prefixed inputs, so a
-/// hit returns exactly what the computation would return. Per thread, bounded (cleared when
-/// full), so results never depend on what was cached before.
+/// SUIT manifest signature. An entry is named by the exact tuple (operation, key type, alg,
+/// raw public key, SHA-256 of the message, signature): ECDSA signs and verifies that digest,
+/// so a hit returns exactly what the computation would return (Ed25519, which reads the whole
+/// message, relies on SHA-256 collision resistance as before). The SHA-256 is the one signing
+/// needs anyway; the table is hashed with the fast 64-bit hash. Per thread, bounded (cleared
+/// when full), so results never depend on what was cached before. Modelled tags skip it.
 class SignatureMemo
 {
   public:
-    using Digest = std::array<uint8_t, 32>;
+    static constexpr size_t kNameSize = 2 + 8 + 64 + 32 + 64;
+    using Name = std::array<uint8_t, kNameSize>;
 
-    static Digest Name(uint8_t op, Alg alg, const Key& key, ByteView message, ByteView signature)
+    static Name MakeName(uint8_t op, Alg alg, const detail::RealKey& key, const uint8_t digest[32],
+                         ByteView signature)
     {
-        SHA256_CTX c;
-        SHA256_Init(&c);
-        const Bytes& pub = key.RawPublic();
-        uint8_t head[2 + 8 + 3 * 8];
-        size_t at = 0;
-        head[at++] = op;
-        head[at++] = static_cast<uint8_t>(key.type());
-        for (uint64_t v : {static_cast<uint64_t>(alg), uint64_t{pub.size()},
-                           uint64_t{signature.size()}, uint64_t{message.size()}})
+        Name n{};
+        n[0] = op;
+        n[1] = static_cast<uint8_t>(key.type);
+        const uint64_t a = static_cast<uint64_t>(alg);
+        std::memcpy(n.data() + 2, &a, 8);
+        std::memcpy(n.data() + 10, key.raw.data(), 64); // Ed25519: 32 bytes and zeros
+        std::memcpy(n.data() + 74, digest, 32);
+        if (!signature.empty())
         {
-            for (int i = 0; i < 8; ++i)
-            {
-                head[at++] = static_cast<uint8_t>(v >> (56 - 8 * i));
-            }
+            std::memcpy(n.data() + 106, signature.data(), 64); // Verify checks size 64 first
         }
-        SHA256_Update(&c, head, at);
-        SHA256_Update(&c, pub.data(), pub.size());
-        SHA256_Update(&c, signature.data(), signature.size());
-        SHA256_Update(&c, message.data(), message.size());
-        Digest d;
-        SHA256_Final(d.data(), &c);
-        return d;
+        return n;
     }
 
     static SignatureMemo& Thread()
@@ -372,17 +367,17 @@ class SignatureMemo
         return m;
     }
 
-    const Bytes* FindSignature(const Digest& d) const
+    const Bytes* FindSignature(const Name& d) const
     {
         auto it = signatures_.find(d);
         return it == signatures_.end() ? nullptr : &it->second;
     }
-    std::optional<bool> FindVerdict(const Digest& d) const
+    std::optional<bool> FindVerdict(const Name& d) const
     {
         auto it = verdicts_.find(d);
         return it == verdicts_.end() ? std::nullopt : std::optional<bool>(it->second);
     }
-    void PutSignature(const Digest& d, const Bytes& sig)
+    void PutSignature(const Name& d, const Bytes& sig)
     {
         if (signatures_.size() >= kCapacity)
         {
@@ -390,7 +385,7 @@ class SignatureMemo
         }
         signatures_.emplace(d, sig);
     }
-    void PutVerdict(const Digest& d, bool ok)
+    void PutVerdict(const Name& d, bool ok)
     {
         if (verdicts_.size() >= kCapacity)
         {
@@ -407,18 +402,13 @@ class SignatureMemo
     bool enabled = true;
 
   private:
-    struct DigestHash
+    struct NameHash
     {
-        size_t operator()(const Digest& d) const
-        {
-            size_t h;
-            std::memcpy(&h, d.data(), sizeof(h));
-            return h;
-        }
+        size_t operator()(const Name& d) const { return detail::Hash64(0, d.data(), d.size()); }
     };
     static constexpr size_t kCapacity = 4096;
-    std::unordered_map<Digest, Bytes, DigestHash> signatures_;
-    std::unordered_map<Digest, bool, DigestHash> verdicts_;
+    std::unordered_map<Name, Bytes, NameHash> signatures_;
+    std::unordered_map<Name, bool, NameHash> verdicts_;
 };
 
 } // namespace
@@ -433,26 +423,23 @@ void SetSignatureMemo(bool enabled)
 namespace
 {
 
-Bytes SignUncached(const Key& key, ByteView message)
+Bytes SignUncached(const Key& key, ByteView message, const uint8_t digest[32])
 {
     if (key.type() == KeyType::Ed25519)
     {
         return SignEd25519(key, message);
     }
-    uint8_t h[32];
-    Sha256Into(message, h);
-    return SignP256Digest(key, ByteView(h, 32));
+    return SignP256Digest(key, ByteView(digest, 32));
 }
 
-bool VerifyUncached(const Key& key, ByteView message, ByteView signature)
+bool VerifyUncached(const detail::RealKey& real, const Key& key, ByteView message,
+                    const uint8_t digest[32], ByteView signature)
 {
     if (key.type() == KeyType::Ed25519)
     {
         return VerifyEd25519(key, message, signature);
     }
-    uint8_t h[32];
-    Sha256Into(message, h);
-    return VerifyP256Digest(key, h, signature);
+    return VerifyP256Digest(real, digest, signature);
 }
 
 } // namespace
@@ -464,24 +451,34 @@ Bytes Sign(Alg alg, const Key& key, ByteView message)
         throw std::invalid_argument("Sign: algorithm " + std::to_string(static_cast<int>(alg)) +
                                     " needs a matching private key");
     }
-    detail::CountOperation();
-    if (detail::ModelledSignatures())
+    const bool modelled = detail::ModelledSignatures();
+    const detail::RealKey* real = detail::Real(key);
+    if (!modelled && real == nullptr)
+    {
+        throw std::invalid_argument("Sign: a modelled key (made in modelled crypto mode) cannot "
+                                    "make real signatures");
+    }
+    detail::CountOperation(key.type(), true);
+    if (modelled)
     {
         Bytes tag(64);
         detail::ModelledTag(key, message, tag.data());
         return tag;
     }
+    uint8_t h[32];
+    Sha256Into(message, h);
     SignatureMemo& memo = SignatureMemo::Thread();
     if (!memo.enabled)
     {
-        return SignUncached(key, message);
+        return SignUncached(key, message, h);
     }
-    const SignatureMemo::Digest name = SignatureMemo::Name('S', alg, key, message, {});
+    const SignatureMemo::Name name = SignatureMemo::MakeName('S', alg, *real, h, {});
     if (const Bytes* hit = memo.FindSignature(name))
     {
+        detail::CountMemoHit();
         return *hit;
     }
-    Bytes sig = SignUncached(key, message);
+    Bytes sig = SignUncached(key, message, h);
     memo.PutSignature(name, sig);
     return sig;
 }
@@ -496,22 +493,30 @@ bool Verify(Alg alg, const Key& key, ByteView message, ByteView signature)
     {
         return false; // both algorithms' COSE signatures are 64 bytes
     }
-    detail::CountOperation();
+    detail::CountOperation(key.type(), false);
     if (detail::ModelledSignatures())
     {
         return detail::VerifyModelledTag(key, message, signature);
     }
+    const detail::RealKey* real = detail::Real(key);
+    if (real == nullptr)
+    {
+        return false; // a modelled key verifies no real signature
+    }
+    uint8_t h[32];
+    Sha256Into(message, h);
     SignatureMemo& memo = SignatureMemo::Thread();
     if (!memo.enabled)
     {
-        return VerifyUncached(key, message, signature);
+        return VerifyUncached(*real, key, message, h, signature);
     }
-    const SignatureMemo::Digest name = SignatureMemo::Name('V', alg, key, message, signature);
+    const SignatureMemo::Name name = SignatureMemo::MakeName('V', alg, *real, h, signature);
     if (auto hit = memo.FindVerdict(name))
     {
+        detail::CountMemoHit();
         return *hit;
     }
-    const bool ok = VerifyUncached(key, message, signature);
+    const bool ok = VerifyUncached(*real, key, message, h, signature);
     memo.PutVerdict(name, ok);
     return ok;
 }

@@ -1,12 +1,12 @@
-// Modelled signatures: a keyed-by-public-key hash standing in for ECDSA/Ed25519 when a
-// simulated fleet is too large to pay real signature arithmetic. Not a security mechanism.
+// Modelled signatures: a fast keyed hash standing in for ECDSA/Ed25519 when a simulated fleet
+// is too large to pay real signature arithmetic. It keeps sizes and tamper detection, not
+// security: anyone can compute it.
 #include "signature_mode.h"
 
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
 
-// SHA256_* are deprecated in 3.0 but avoid the provider fetch of the EVP one-shot calls.
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#include "fast_hash.h"
+#include "key_impl.h"
 
 namespace teepsim::crypto
 {
@@ -15,21 +15,26 @@ namespace detail
 
 std::atomic<SignatureMode> gSignatureMode{SignatureMode::Real};
 thread_local uint64_t tOperationCount = 0;
+thread_local OperationTally tOperationTally;
+
+namespace
+{
+// Domain constants ("teepsimK", "teepsimT"): a key fingerprint is never a tag's seed.
+constexpr uint64_t kKeyDomain = 0x7465657073696d4bULL;
+constexpr uint64_t kTagDomain = 0x7465657073696d54ULL;
+} // namespace
+
+uint64_t KeyFingerprint(KeyType type, ByteView rawPublic)
+{
+    return Hash64(kKeyDomain + static_cast<uint64_t>(type), rawPublic.data(), rawPublic.size());
+}
 
 void ModelledTag(const Key& key, ByteView message, uint8_t out[64])
 {
-    static constexpr char kDomain[] = "teepsim modelled signature";
-    const Bytes& pub = key.RawPublic();
-    // Length-prefix the public key so that (key, message) pairs cannot collide by shifting bytes.
-    const uint8_t head[2] = {static_cast<uint8_t>(key.type()), static_cast<uint8_t>(pub.size())};
-    SHA256_CTX c;
-    SHA256_Init(&c);
-    SHA256_Update(&c, kDomain, sizeof(kDomain) - 1);
-    SHA256_Update(&c, head, sizeof(head));
-    SHA256_Update(&c, pub.data(), pub.size());
-    SHA256_Update(&c, message.data(), message.size());
-    SHA256_Final(out, &c);
-    SHA256(out, 32, out + 32);
+    // h = Hash64(fingerprint ^ kTagDomain, message): the key enters as the seed, the message
+    // word by word; the 64 bytes are Expand64(h), whose first word alone is a bijection of h.
+    const uint64_t h = Hash64(key.impl()->fingerprint ^ kTagDomain, message.data(), message.size());
+    Expand64(h, out, 8);
 }
 
 bool VerifyModelledTag(const Key& key, ByteView message, ByteView signature)
@@ -58,6 +63,11 @@ SignatureMode GetSignatureMode()
 uint64_t OperationCount()
 {
     return detail::tOperationCount;
+}
+
+OperationTally OperationCounts()
+{
+    return detail::tOperationTally;
 }
 
 } // namespace teepsim::crypto

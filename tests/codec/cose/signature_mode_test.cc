@@ -71,6 +71,49 @@ TEST_F(ModelledSignatures, AnyFlippedBitFails)
     EXPECT_FALSE(crypto::Verify(Alg::Ed25519, ed, msg, cbor::ByteView(sig).first(63)));
 }
 
+// With a modelled key too, and for every message length around the 8-byte word boundaries
+// (the last word is zero-padded): every single flipped message bit and every appended zero byte
+// changes the tag.
+TEST_F(ModelledSignatures, ModelledKeyTagCoversEveryByteAndTheLength)
+{
+    const Key key = Key::Modelled(crypto::KeyType::P256, cbor::Bytes(32, 3));
+    for (size_t len = 0; len <= 41; ++len)
+    {
+        cbor::Bytes m(len);
+        for (size_t i = 0; i < len; ++i)
+        {
+            m[i] = static_cast<uint8_t>(i * 37 + 1);
+        }
+        const cbor::Bytes sig = crypto::Sign(Alg::ESP256, key, m);
+        ASSERT_EQ(sig.size(), 64u);
+        ASSERT_TRUE(crypto::Verify(Alg::ESP256, key, m, sig)) << "length " << len;
+        for (size_t bit = 0; bit < len * 8; ++bit)
+        {
+            cbor::Bytes f = m;
+            f[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
+            EXPECT_FALSE(crypto::Verify(Alg::ESP256, key, f, sig)) << len << " bit " << bit;
+        }
+        cbor::Bytes longer = m;
+        longer.push_back(0);
+        EXPECT_FALSE(crypto::Verify(Alg::ESP256, key, longer, sig)) << "length " << len;
+    }
+}
+
+// A tag made with one key verifies under no other key: modelled or real, same seed and other
+// type, or the same key type from another seed.
+TEST_F(ModelledSignatures, TagIsBoundToTheKey)
+{
+    const Key key = Key::Modelled(crypto::KeyType::P256, cbor::Bytes(32, 7));
+    const cbor::Bytes sig = crypto::Sign(Alg::ESP256, key, msg);
+    EXPECT_FALSE(crypto::Verify(
+        Alg::ESP256, Key::Modelled(crypto::KeyType::P256, cbor::Bytes(32, 8)), msg, sig));
+    EXPECT_FALSE(crypto::Verify(
+        Alg::Ed25519, Key::Modelled(crypto::KeyType::Ed25519, cbor::Bytes(32, 7)), msg, sig));
+    EXPECT_FALSE(crypto::Verify(Alg::ESP256, p256, msg, sig)); // the real key from that seed
+    EXPECT_FALSE(crypto::Verify(Alg::ESP256, p256, msg, crypto::Sign(Alg::ESP256, key, msg)));
+    EXPECT_FALSE(crypto::Verify(Alg::ESP256, key, msg, crypto::Sign(Alg::ESP256, p256, msg)));
+}
+
 // Modelled signatures have the real signatures' length, so COSE structures keep their size;
 // a signer without a private key is refused as in real mode.
 TEST_F(ModelledSignatures, SameLengthAndStructureAsReal)
