@@ -77,6 +77,10 @@ class Reader
     size_t pos_ = 0;
 };
 
+/// In the encoded map `map` (one well-formed item), the encoded value of the first entry whose
+/// key is the integer `key` (what Value::find(key) finds). False if absent or not a map.
+bool FindIntKey(ByteView map, int64_t key, ByteView& value);
+
 // ---- writers: append to `out` (preferred serialization, as Encode) ----
 
 inline void PutUint(uint64_t v, Bytes& out)

@@ -493,4 +493,28 @@ bool Reader::ReadRaw(ByteView& item)
     return true;
 }
 
+bool FindIntKey(ByteView map, int64_t key, ByteView& value)
+{
+    Reader r(map);
+    uint64_t n = 0;
+    if (!r.ReadMap(n))
+    {
+        return false;
+    }
+    for (uint64_t i = 0; i < n; ++i)
+    {
+        int64_t k = 0;
+        const bool match = r.ReadInt(k) ? k == key : r.Skip() && false;
+        if (match)
+        {
+            return r.ReadRaw(value);
+        }
+        if (!r.Skip())
+        {
+            return false;
+        }
+    }
+    return false;
+}
+
 } // namespace teepsim::cbor
