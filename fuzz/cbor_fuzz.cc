@@ -1,7 +1,10 @@
 // libFuzzer target for the CBOR decoder: any byte string either decodes or is rejected with an
-// offset inside the input; what decodes must survive encode -> decode unchanged, and its
-// diagnostic notation must parse back to the same value.
+// offset inside the input; the non-allocating reader (SkipWellFormed) accepts exactly what the
+// tree decoder accepts and ends where it ends, and the pull reader's Skip never reads past it; what
+// decodes must survive encode -> decode unchanged, and its diagnostic notation must parse back to
+// the same value.
 #include "teepsim/codec/cbor.h"
+#include "teepsim/codec/cbor_reader.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -46,6 +49,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     const ByteView in(data, size);
     auto r = Decode(in);
+    if (IsWellFormed(in) != r.ok())
+        Fail("SkipWellFormed disagrees with the tree decoder");
+    {
+        size_t treePos = 0, fastPos = 0;
+        const bool treeOk = DecodeOne(in, treePos).ok();
+        if (SkipWellFormed(in, fastPos) != treeOk || (treeOk && fastPos != treePos))
+            Fail("SkipWellFormed ends elsewhere than DecodeOne");
+        Reader reader(in);
+        while (!reader.atEnd() && reader.Skip())
+        {
+        }
+        if (reader.pos() > size)
+            Fail("Reader::Skip went past the input");
+    }
     if (!r.ok())
     {
         if (r.error().offset > size || r.error().message.empty())

@@ -3,6 +3,7 @@
 // recipient key (attached and detached ciphertext), and load the input as a COSE_Key.
 // Must never crash, hang or leak; every outcome is a status or a caught exception.
 #include "teepsim/codec/cose.h"
+#include "teepsim/codec/tree_reference.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -33,6 +34,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     const Fixture& f = F();
     const cbor::ByteView in(data, size);
 
+    {
+        // The tree-free COSE_Sign1 parser agrees with the tree parser.
+        auto a = cose::ParseSigned(in);
+        auto b = reference::ParseSigned(in);
+        if (a.ok() != b.ok() || (!a.ok() && a.error().ToString() != b.error().ToString()) ||
+            (a.ok() && (a->payload != b->payload || a->signatures.size() != b->signatures.size() ||
+                        a->tagged != b->tagged || a->multi != b->multi)))
+        {
+            std::abort();
+        }
+    }
     if (auto msg = cose::ParseSigned(in))
     {
         cose::Verify(*msg, f.keys);

@@ -2,6 +2,7 @@
 // Properties: no crash/hang/leak; an accepted claim set re-encodes to bytes that decode to
 // an equal value.
 #include "teepsim/codec/eat.h"
+#include "teepsim/codec/tree_reference.h"
 
 #include <cstdint>
 #include <cstdlib>
@@ -22,6 +23,25 @@ const crypto::Key& FixedKey()
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     const cbor::ByteView in(data, size);
+    // The direct decoders agree with the tree decoders (value or failure text).
+    {
+        auto e = eat::DecodeEvidence(in);
+        auto te = reference::DecodeEvidence(in);
+        auto a = eat::DecodeAttestationResult(in);
+        auto ta = reference::DecodeAttestationResult(in);
+        if (e.ok() != te.ok() || (e.ok() && !(*e == *te)) ||
+            (!e.ok() && e.failure().ToString() != te.failure().ToString()) || a.ok() != ta.ok() ||
+            (a.ok() && !(*a == *ta)) ||
+            (!a.ok() && a.failure().ToString() != ta.failure().ToString()))
+        {
+            std::abort();
+        }
+        if ((e.ok() && eat::EncodeEvidence(*e) != reference::EncodeEvidence(*e)) ||
+            (a.ok() && eat::EncodeAttestationResult(*a) != reference::EncodeAttestationResult(*a)))
+        {
+            std::abort();
+        }
+    }
     if (auto e = eat::DecodeEvidence(in))
     {
         auto again = eat::DecodeEvidence(eat::EncodeEvidence(*e));

@@ -1,7 +1,10 @@
 // libFuzzer target for the TEEP message decoder (both profiles) and the signed layer.
 // Properties: no crash/hang/leak on any input; an accepted message re-encodes (the encoder
-// must not refuse it) to bytes that decode to an equal message.
+// must not refuse it) to bytes that decode to an equal message; the in-place decoder agrees with
+// the tree decoder (reference::DecodeTeep) on every input, value or failure, and the direct
+// encoder writes the tree encoder's bytes.
 #include "teepsim/codec/teep_signed.h"
+#include "teepsim/codec/tree_reference.h"
 
 #include <cstdint>
 #include <cstdlib>
@@ -14,11 +17,21 @@ namespace
 void CheckRoundTrip(cbor::ByteView in, const teep::Profile& p)
 {
     auto r = teep::Decode(in, p);
+    auto tree = reference::DecodeTeep(in, p);
+    if (r.ok() != tree.ok() || (r.ok() && !(*r == *tree)) ||
+        (!r.ok() && r.failure().ToString() != tree.failure().ToString()))
+    {
+        std::abort();
+    }
     if (!r)
     {
         return;
     }
     const cbor::Bytes again = teep::Encode(*r, p); // throwing here is a bug: abort
+    if (again != reference::EncodeTeep(*r, p))
+    {
+        std::abort();
+    }
     auto r2 = teep::Decode(again, p);
     if (!r2 || !(*r2 == *r))
     {

@@ -14,33 +14,34 @@ void EncodeHead(uint8_t major, uint64_t arg, Bytes& out)
         out.push_back(uint8_t(mt | arg));
         return;
     }
+    // Built in a local buffer and appended once: one capacity check instead of up to nine.
+    uint8_t buf[9];
     int n;
-    uint8_t ai;
     if (arg <= 0xff)
     {
         n = 1;
-        ai = 24;
+        buf[0] = uint8_t(mt | 24);
     }
     else if (arg <= 0xffff)
     {
         n = 2;
-        ai = 25;
+        buf[0] = uint8_t(mt | 25);
     }
     else if (arg <= 0xffffffffull)
     {
         n = 4;
-        ai = 26;
+        buf[0] = uint8_t(mt | 26);
     }
     else
     {
         n = 8;
-        ai = 27;
+        buf[0] = uint8_t(mt | 27);
     }
-    out.push_back(uint8_t(mt | ai));
-    for (int i = n - 1; i >= 0; --i)
+    for (int i = 0; i < n; ++i)
     {
-        out.push_back(uint8_t(arg >> (8 * i)));
+        buf[1 + i] = uint8_t(arg >> (8 * (n - 1 - i)));
     }
+    out.insert(out.end(), buf, buf + 1 + n);
 }
 
 namespace

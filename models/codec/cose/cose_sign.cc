@@ -1,12 +1,17 @@
 // COSE_Sign1 and COSE_Sign (RFC 9052 section 4): build, parse, verify. Outputs and
 // Sig_structures are written straight to bytes (no Value tree) because TEEP signs and verifies
 // every message on the simulated wire.
+#include "teepsim/codec/cbor_reader.h"
 #include "teepsim/codec/cose.h"
+#include "teepsim/codec/tree_reference.h"
 
 #include <stdexcept>
 
 namespace teepsim::cose
 {
+
+cbor::Result<SignedMessage> ParseSignedTree(ByteView in); // also teepsim::reference::ParseSigned
+
 namespace
 {
 
@@ -63,10 +68,10 @@ void PutUnprotectedKid(const Signer& s, Bytes& out)
     }
 }
 
-Bytes SigStructureBytes(bool multi, ByteView bodyProtected, ByteView signProtected,
-                        ByteView externalAad, ByteView payload)
+void SigStructureInto(bool multi, ByteView bodyProtected, ByteView signProtected,
+                      ByteView externalAad, ByteView payload, Bytes& s)
 {
-    Bytes s;
+    s.clear();
     s.reserve(32 + bodyProtected.size() + signProtected.size() + externalAad.size() +
               payload.size());
     cbor::EncodeHead(kMajorArray, multi ? 5 : 4, s);
@@ -78,7 +83,22 @@ Bytes SigStructureBytes(bool multi, ByteView bodyProtected, ByteView signProtect
     }
     PutBstr(externalAad, s);
     PutBstr(payload, s);
+}
+
+Bytes SigStructureBytes(bool multi, ByteView bodyProtected, ByteView signProtected,
+                        ByteView externalAad, ByteView payload)
+{
+    Bytes s;
+    SigStructureInto(multi, bodyProtected, signProtected, externalAad, payload, s);
     return s;
+}
+
+// One Sig_structure buffer per thread, reused by every Sign1 and Verify: the to-be-signed
+// bytes are only passed to crypto::Sign/Verify and never kept.
+Bytes& TbsBuffer()
+{
+    thread_local Bytes buffer;
+    return buffer;
 }
 
 Bytes EncodedProtected(const cbor::Value& protectedMap)
@@ -175,14 +195,17 @@ std::optional<Alg> AlgIn(const cbor::Value& m)
     return static_cast<Alg>(*v);
 }
 
-cbor::Value ProtectedOf(const Signature& s)
+// The decoded protected header: the parsed one when ParseSigned filled it (no copy), else
+// protectedBytes decoded into `scratch`.
+const cbor::Value& ProtectedOf(const Signature& s, cbor::Value& scratch)
 {
     if (!s.protectedHeader.isMap() || !s.protectedHeader.map().empty() || s.protectedBytes.empty())
     {
         return s.protectedHeader;
     }
     auto v = cbor::Decode(s.protectedBytes);
-    return v && v->isMap() ? v.value() : cbor::Value::MakeMap();
+    scratch = v && v->isMap() ? std::move(v.value()) : cbor::Value::MakeMap();
+    return scratch;
 }
 
 } // namespace
@@ -209,7 +232,8 @@ const char* ToString(CoseStatus s)
 
 std::optional<Alg> Signature::alg() const
 {
-    cbor::Value prot = ProtectedOf(*this);
+    cbor::Value scratch;
+    const cbor::Value& prot = ProtectedOf(*this, scratch);
     if (auto a = AlgIn(prot))
     {
         return a;
@@ -219,7 +243,8 @@ std::optional<Alg> Signature::alg() const
 
 std::optional<Bytes> Signature::kid() const
 {
-    const cbor::Value prot = ProtectedOf(*this);
+    cbor::Value scratch;
+    const cbor::Value& prot = ProtectedOf(*this, scratch);
     for (const cbor::Value* m : {&prot, &unprotected})
     {
         if (!m->isMap())
@@ -239,7 +264,8 @@ Bytes Sign1WithProtectedBytes(const Signer& signer, ByteView protectedBytes,
                               const cbor::Value& unprotectedMap, ByteView payload, bool tagged,
                               bool detached)
 {
-    Bytes tbs = SigStructureBytes(false, protectedBytes, {}, {}, payload);
+    Bytes& tbs = TbsBuffer();
+    SigStructureInto(false, protectedBytes, {}, {}, payload, tbs);
     Bytes sig = crypto::Sign(signer.alg, signer.key, tbs);
     Bytes out;
     out.reserve(16 + protectedBytes.size() + (detached ? 0 : payload.size()) + 48 + sig.size());
@@ -265,7 +291,8 @@ Bytes Sign1WithProtectedBytes(const Signer& signer, ByteView protectedBytes,
 Bytes Sign1(const Signer& signer, ByteView payload, bool tagged, bool detached)
 {
     const Bytes prot = ProtectedAlg(signer.alg);
-    Bytes tbs = SigStructureBytes(false, prot, {}, {}, payload);
+    Bytes& tbs = TbsBuffer();
+    SigStructureInto(false, prot, {}, {}, payload, tbs);
     Bytes sig = crypto::Sign(signer.alg, signer.key, tbs);
     Bytes out;
     out.reserve(64 + (detached ? 0 : payload.size()) + sig.size());
@@ -332,7 +359,8 @@ Bytes SignMulti(const std::vector<Signer>& signers, ByteView payload, bool tagge
     return SignMultiWithBodyProtected(signers, {}, payload, tagged);
 }
 
-cbor::Result<SignedMessage> ParseSigned(ByteView in)
+// The tree parser: any structure (COSE_Sign included) and every error message.
+cbor::Result<SignedMessage> ParseSignedTree(ByteView in)
 {
     auto decoded = cbor::Decode(in);
     if (!decoded)
@@ -454,6 +482,86 @@ cbor::Result<SignedMessage> ParseSigned(ByteView in)
     return msg;
 }
 
+namespace
+{
+
+// The common case without a tree: a well-formed COSE_Sign1 whose headers pass the checks.
+// Anything else (COSE_Sign, any error) returns false and goes to the tree parser, which gives
+// the same result for what this accepts and the error text for what it does not.
+bool ParseSign1Direct(ByteView in, SignedMessage& msg)
+{
+    if (!cbor::IsWellFormed(in))
+    {
+        return false;
+    }
+    cbor::Reader r(in);
+    cbor::Head h;
+    uint64_t n = 0;
+    if (r.Peek(h) && h.major == kMajorTag)
+    {
+        if (!r.ReadTag(n) || n != kTagSign1)
+        {
+            return false;
+        }
+    }
+    else
+    {
+        msg.tagged = false;
+    }
+    ByteView prot, unprot, payload, sig;
+    if (!r.ReadArray(n) || n != 4 || !r.ReadBstr(prot) || !r.Peek(h) || h.major != kMajorMap ||
+        !r.ReadRaw(unprot))
+    {
+        return false;
+    }
+    const bool attached = r.ReadBstr(payload);
+    if ((!attached && !r.ReadNull()) || !r.ReadBstr(sig))
+    {
+        return false;
+    }
+    msg.multi = false;
+    Signature s;
+    s.protectedBytes.assign(prot.begin(), prot.end());
+    s.signature.assign(sig.begin(), sig.end());
+    auto u = cbor::Decode(unprot);
+    if (!u)
+    {
+        return false;
+    }
+    s.unprotected = std::move(u.value());
+    if (!prot.empty())
+    {
+        auto p = cbor::Decode(prot);
+        if (!p || !p->isMap())
+        {
+            return false;
+        }
+        s.protectedHeader = std::move(p.value());
+    }
+    if (CheckHeaders(s.protectedHeader, s.unprotected, "COSE_Sign1"))
+    {
+        return false;
+    }
+    if (attached)
+    {
+        msg.payload.emplace(payload.begin(), payload.end());
+    }
+    msg.signatures.push_back(std::move(s));
+    return true;
+}
+
+} // namespace
+
+cbor::Result<SignedMessage> ParseSigned(ByteView in)
+{
+    SignedMessage msg;
+    if (ParseSign1Direct(in, msg))
+    {
+        return msg;
+    }
+    return ParseSignedTree(in);
+}
+
 Bytes SigStructure(const SignedMessage& msg, size_t i, ByteView payload, ByteView externalAad)
 {
     if (i >= msg.signatures.size())
@@ -520,7 +628,15 @@ VerifyResult Verify(const SignedMessage& msg, const std::vector<Key>& keys,
             res.kid = kid;
         }
         anyTried = true;
-        const Bytes tbs = SigStructure(msg, i, payload);
+        Bytes& tbs = TbsBuffer();
+        if (msg.multi)
+        {
+            SigStructureInto(true, msg.bodyProtected, sig.protectedBytes, {}, payload, tbs);
+        }
+        else
+        {
+            SigStructureInto(false, sig.protectedBytes, {}, {}, payload, tbs);
+        }
         // Keys named by the kid first, then the rest (a kid may be absent or name none).
         for (int pass = 0; pass < 2; ++pass)
         {
@@ -559,3 +675,13 @@ VerifyResult VerifyBytes(ByteView in, const std::vector<Key>& keys,
 }
 
 } // namespace teepsim::cose
+
+namespace teepsim::reference
+{
+
+cbor::Result<cose::SignedMessage> ParseSigned(cbor::ByteView in)
+{
+    return cose::ParseSignedTree(in);
+}
+
+} // namespace teepsim::reference

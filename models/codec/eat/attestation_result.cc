@@ -1,8 +1,11 @@
 // EAR-style attestation result (draft-ietf-rats-ear, CBOR serialization): encode, decode,
 // sign, verify with key binding and expiry checks.
 #include "teepsim/codec/eat.h"
+#include "teepsim/codec/tree_reference.h"
 
 #include <algorithm>
+
+#include "claims_tree.h"
 
 namespace teepsim::eat
 {
@@ -45,7 +48,7 @@ std::optional<ArStatus> StatusFromWire(const Value& v)
 
 } // namespace
 
-Bytes EncodeAttestationResult(const AttestationResult& ar)
+Bytes EncodeAttestationResultTree(const AttestationResult& ar)
 {
     Value m = Value::MakeMap();
     m.set(kClaimExp, Value::Int(ar.exp));
@@ -66,7 +69,7 @@ Bytes EncodeAttestationResult(const AttestationResult& ar)
     return cbor::Encode(m);
 }
 
-Result<AttestationResult> DecodeAttestationResult(ByteView claims)
+Result<AttestationResult> DecodeAttestationResultTree(ByteView claims)
 {
     auto decoded = cbor::Decode(claims);
     if (!decoded)
@@ -174,3 +177,18 @@ Result<VerifiedResult> VerifyAttestationResult(ByteView signedResult,
 }
 
 } // namespace teepsim::eat
+
+namespace teepsim::reference
+{
+
+cbor::Bytes EncodeAttestationResult(const eat::AttestationResult& ar)
+{
+    return eat::EncodeAttestationResultTree(ar);
+}
+
+eat::Result<eat::AttestationResult> DecodeAttestationResult(cbor::ByteView claims)
+{
+    return eat::DecodeAttestationResultTree(claims);
+}
+
+} // namespace teepsim::reference

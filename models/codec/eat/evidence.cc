@@ -1,7 +1,10 @@
 // EAT evidence claim set (TEEP EAT profile): encode, decode with claim checks, sign, verify.
 #include "teepsim/codec/eat.h"
+#include "teepsim/codec/tree_reference.h"
 
 #include <algorithm>
+
+#include "claims_tree.h"
 
 namespace teepsim::eat
 {
@@ -244,7 +247,7 @@ Evidence ParseEvidence(const Value& claims)
 
 } // namespace
 
-Bytes EncodeEvidence(const Evidence& e)
+Bytes EncodeEvidenceTree(const Evidence& e)
 {
     Value m = Value::MakeMap();
     if (e.iat)
@@ -280,7 +283,7 @@ Bytes EncodeEvidence(const Evidence& e)
     return cbor::Encode(m);
 }
 
-Result<Evidence> DecodeEvidence(ByteView claims)
+Result<Evidence> DecodeEvidenceTree(ByteView claims)
 {
     auto v = cbor::Decode(claims);
     if (!v)
@@ -336,3 +339,18 @@ Result<VerifiedEvidence> VerifyEvidence(ByteView signedEvidence,
 }
 
 } // namespace teepsim::eat
+
+namespace teepsim::reference
+{
+
+cbor::Bytes EncodeEvidence(const eat::Evidence& e)
+{
+    return eat::EncodeEvidenceTree(e);
+}
+
+eat::Result<eat::Evidence> DecodeEvidence(cbor::ByteView claims)
+{
+    return eat::DecodeEvidenceTree(claims);
+}
+
+} // namespace teepsim::reference

@@ -58,7 +58,7 @@ Result<VerifiedToken> VerifySign1Token(ByteView token, const std::vector<crypto:
         return Failure{EatError::Malformed, "not a COSE_Sign1: " + parsed.error().message,
                        parsed.error().offset};
     }
-    const cose::SignedMessage& sm = parsed.value();
+    cose::SignedMessage& sm = parsed.value();
     if (sm.multi || !sm.payload)
     {
         return Failure{EatError::Malformed, "expected a COSE_Sign1 with an attached payload", {}};
@@ -72,7 +72,7 @@ Result<VerifiedToken> VerifySign1Token(ByteView token, const std::vector<crypto:
     {
         return Failure{EatError::BadSignature, cose::ToString(vr.status), {}};
     }
-    return VerifiedToken{*sm.payload, vr.keyIndex, vr.kid.value_or(Bytes{})};
+    return VerifiedToken{std::move(*sm.payload), vr.keyIndex, vr.kid.value_or(Bytes{})};
 }
 
 } // namespace teepsim::eat

@@ -7,6 +7,7 @@
 // violation aborts via an internal exception (Abort) that Decode() turns into a Failure.
 #include "teepsim/codec/teep.h"
 #include "teepsim/codec/teep_limits.h"
+#include "teepsim/codec/tree_reference.h"
 
 #include "options.h"
 #include "wire_read.h"
@@ -40,7 +41,7 @@ template<typename M> void ReadOptions(const Framework& f, const DecodeContext& c
         }
         else
         {
-            msg.extensions.push_back(ExtensionOption{o.label, o.item.value});
+            msg.extensions.push_back(ExtensionOption{o.label, o.item.value()});
         }
     }
 }
@@ -73,7 +74,7 @@ QueryRequest DecodeQueryRequest(const Framework& f, const DecodeContext& ctx)
     ReadOptions(f, ctx, m);
     m.supportedCipherSuites = GetCipherSuites(f.extra[0], "supported-teep-cipher-suites");
     m.supportedSuitCoseProfiles = GetSuitProfiles(f.extra[1], "supported-suit-cose-profiles");
-    m.dataItemRequested = GetUint(f.extra[2].value, f.extra[2].offset, "data-item-requested");
+    m.dataItemRequested = GetUint(f.extra[2], "data-item-requested");
     if (m.supportedFreshnessMechanisms)
     {
         CheckFreshness(*m.supportedFreshnessMechanisms,
@@ -87,7 +88,7 @@ Error DecodeError(const Framework& f, const DecodeContext& ctx)
     CheckArity(f, MessageType::Error);
     Error m;
     ReadOptions(f, ctx, m);
-    m.errCode = GetErrorCode(f.extra[0].value, f.extra[0].offset, ctx.profile);
+    m.errCode = GetErrorCode(f.extra[0], ctx.profile);
     return m;
 }
 
@@ -131,3 +132,19 @@ Result<Message> Decode(ByteView bytes, const Profile& profile, const ReceiverCap
 }
 
 } // namespace teepsim::teep
+
+namespace teepsim::reference
+{
+
+teep::Result<teep::Message> DecodeTeep(cbor::ByteView bytes, const teep::Profile& profile,
+                                       const teep::ReceiverCaps& caps)
+{
+    struct TreeScope
+    {
+        TreeScope() { teep::detail::TreeItems() = true; }
+        ~TreeScope() { teep::detail::TreeItems() = false; }
+    } scope;
+    return teep::Decode(bytes, profile, caps);
+}
+
+} // namespace teepsim::reference

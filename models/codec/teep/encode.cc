@@ -1,13 +1,16 @@
 // TEEP message encoder. Builds the CBOR value with the profile's numbering: each option through
 // its message type's option table (options.cc), which checks the CDDL bounds, so the encoder
 // never emits a message the decoder would refuse.
+#include "teepsim/codec/cbor_reader.h"
 #include "teepsim/codec/teep.h"
 #include "teepsim/codec/teep_limits.h"
+#include "teepsim/codec/tree_reference.h"
 
 #include <algorithm>
 #include <stdexcept>
 
 #include "options.h"
+#include "wire_emit.h"
 #include "wire_write.h"
 
 namespace teepsim::teep
@@ -125,9 +128,129 @@ Value ToCbor(const Message& m, const Profile& profile)
     return std::visit([&](const auto& msg) { return ToValue(msg, profile); }, m);
 }
 
+namespace
+{
+
+// ---- the direct encoder: the same bytes as cbor::Encode(ToCbor(m)), without a tree ----
+
+// Options written in table order (which is also the order of their checks), extensions after.
+template<typename M>
+void EmitOptions(const M& msg, MessageType t, const Profile& p, EmittedOptions& out)
+{
+    for (const auto& entry : OptionTable<M>())
+    {
+        entry.emit(msg, p, out);
+    }
+    for (const auto& e : msg.extensions)
+    {
+        Require(!limits::IsDefinedOption(t, p.labels(), e.label) &&
+                    std::none_of(out.spans.begin(), out.spans.end(),
+                                 [&](const auto& o) { return o.label == e.label; }),
+                "extension label collides with a defined option");
+        const size_t start = out.bytes.size();
+        cbor::EncodeTo(e.value, out.bytes);
+        out.spans.push_back({e.label, start, out.bytes.size()});
+    }
+}
+
+// [type, options, ...]: the options in OrderOptions' order (wire order, token, ascending).
+template<typename M>
+void EmitFrame(const M& msg, MessageType t, const Profile& p, size_t extra, Bytes& out)
+{
+    thread_local EmittedOptions opts; // reused across messages: no allocation once warm
+    thread_local std::vector<uint8_t> used;
+    opts.bytes.clear();
+    opts.spans.clear();
+    EmitOptions(msg, t, p, opts);
+    out.reserve(16 + opts.bytes.size() + opts.spans.size() * 2);
+    cbor::PutArray(2 + extra, out);
+    cbor::PutUint(p.WireType(t), out);
+    cbor::PutMap(opts.spans.size(), out);
+    used.assign(opts.spans.size(), 0);
+    auto take = [&](uint64_t label)
+    {
+        for (size_t i = 0; i < opts.spans.size(); ++i)
+        {
+            if (!used[i] && opts.spans[i].label == label)
+            {
+                used[i] = 1;
+                cbor::PutUint(label, out);
+                out.insert(out.end(), opts.bytes.begin() + long(opts.spans[i].begin),
+                           opts.bytes.begin() + long(opts.spans[i].end));
+            }
+        }
+    };
+    for (uint64_t l : msg.wireOrder.labels)
+    {
+        take(l);
+    }
+    take(p.labels().token);
+    // The rest in ascending label order (labels are unique: collisions were refused above).
+    for (;;)
+    {
+        size_t best = opts.spans.size();
+        for (size_t i = 0; i < opts.spans.size(); ++i)
+        {
+            if (!used[i] &&
+                (best == opts.spans.size() || opts.spans[i].label < opts.spans[best].label))
+            {
+                best = i;
+            }
+        }
+        if (best == opts.spans.size())
+        {
+            break;
+        }
+        take(opts.spans[best].label);
+    }
+}
+
+void EmitMessage(const QueryRequest& m, const Profile& p, Bytes& out)
+{
+    EmitFrame(m, MessageType::QueryRequest, p, 3, out);
+    EmitCipherSuites(m.supportedCipherSuites, out);
+    EmitSuitProfiles(m.supportedSuitCoseProfiles, out);
+    cbor::PutUint(m.dataItemRequested, out);
+}
+
+void EmitMessage(const QueryResponse& m, const Profile& p, Bytes& out)
+{
+    EmitFrame(m, MessageType::QueryResponse, p, 0, out);
+}
+
+void EmitMessage(const Update& m, const Profile& p, Bytes& out)
+{
+    EmitFrame(m, MessageType::Update, p, 0, out);
+}
+
+void EmitMessage(const Success& m, const Profile& p, Bytes& out)
+{
+    EmitFrame(m, MessageType::Success, p, 0, out);
+}
+
+void EmitMessage(const Error& m, const Profile& p, Bytes& out)
+{
+    EmitFrame(m, MessageType::Error, p, 1, out);
+    cbor::PutUint(p.WireErrorCode(m.errCode), out);
+}
+
+} // namespace
+
 Bytes Encode(const Message& m, const Profile& profile)
 {
-    return cbor::Encode(ToCbor(m, profile));
+    Bytes out;
+    std::visit([&](const auto& msg) { EmitMessage(msg, profile, out); }, m);
+    return out;
 }
 
 } // namespace teepsim::teep
+
+namespace teepsim::reference
+{
+
+cbor::Bytes EncodeTeep(const teep::Message& m, const teep::Profile& profile)
+{
+    return cbor::Encode(teep::ToCbor(m, profile));
+}
+
+} // namespace teepsim::reference

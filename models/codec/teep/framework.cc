@@ -1,5 +1,6 @@
 // The TEEP message framework, [type, {* uint => any}, * any], walked head by head: each
 // element is decoded on its own (DecodeOne) so that every option keeps its byte offset.
+#include "teepsim/codec/cbor_reader.h"
 #include "teepsim/codec/teep_limits.h"
 
 #include "wire_read.h"
@@ -8,6 +9,12 @@ namespace teepsim::teep::detail
 {
 
 using cbor::Value;
+
+bool& TreeItems()
+{
+    thread_local bool tree = false;
+    return tree;
+}
 
 [[noreturn]] void Bad(size_t offset, std::string reason, ErrorCode code, Failure::Kind kind)
 {
@@ -62,15 +69,37 @@ uint64_t ReadContainerHead(ByteView in, size_t& pos, uint8_t wantMajor, const ch
     return arg;
 }
 
+// One element, checked well-formed in place (no tree); the tree decoder runs only to report
+// why an element is not well-formed.
 Item ReadItem(ByteView in, size_t& pos, const char* what)
 {
     const size_t start = pos;
+    if (!TreeItems() && cbor::SkipWellFormed(in, pos))
+    {
+        return Item(in.subspan(start, pos - start), start);
+    }
+    pos = start;
     auto r = cbor::DecodeOne(in, pos);
     if (!r)
     {
         Bad(r.error().offset, std::string(what) + ": " + r.error().message);
     }
-    return Item{std::move(r.value()), start};
+    return Item(std::move(r.value()), start);
+}
+
+// An unsigned integer element, read in place or (tree items) from its value.
+bool ItemUint(const Item& it, uint64_t& v)
+{
+    if (!it.raw.empty())
+    {
+        return cbor::Reader(it.raw).ReadUint(v);
+    }
+    if (!it.value().isUint())
+    {
+        return false;
+    }
+    v = it.value().rawUint();
+    return true;
 }
 
 } // namespace
@@ -91,11 +120,10 @@ Framework ReadFramework(ByteView in)
     }
     f.typeOffset = pos;
     Item type = ReadItem(in, pos, "type");
-    if (!type.value.isUint())
+    if (!ItemUint(type, f.wireType))
     {
         Bad(f.typeOffset, "message type must be an unsigned integer");
     }
-    f.wireType = type.value.rawUint();
     f.optionsOffset = pos;
     const uint64_t nopts = ReadContainerHead(in, pos, 5, "options map");
     if (nopts > (in.size() - pos) / 2)
@@ -107,11 +135,11 @@ Framework ReadFramework(ByteView in)
     {
         const size_t keyOffset = pos;
         Item key = ReadItem(in, pos, "option label");
-        if (!key.value.isUint())
+        uint64_t label = 0;
+        if (!ItemUint(key, label))
         {
             Bad(keyOffset, "option label must be an unsigned integer");
         }
-        const uint64_t label = key.value.rawUint();
         for (const auto& o : f.options)
         {
             if (o.label == label)

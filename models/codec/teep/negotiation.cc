@@ -37,11 +37,11 @@ bool SuiteSupported(const CipherSuite& s, const Profile& p, const ReceiverCaps& 
 
 void CheckSuitesOffered(const Item& it, const Profile& p, const ReceiverCaps& caps)
 {
-    if (!it.value.isArray())
+    if (!it.value().isArray())
     {
         return; // the strict check reports the type error
     }
-    for (const auto& v : it.value.array())
+    for (const auto& v : it.value().array())
     {
         auto s = ParseSuite(v);
         if (s && SuiteSupported(*s, p, caps))

@@ -2,8 +2,10 @@
 // negotiation) and how it is written; then each message type's table of options.
 #include "options.h"
 
+#include "teepsim/codec/cbor_reader.h"
 #include "teepsim/codec/teep_limits.h"
 
+#include "wire_emit.h"
 #include "wire_write.h"
 
 namespace teepsim::teep::detail
@@ -29,6 +31,12 @@ struct Token
                 "token must be 8..64 bytes");
         return Value::Bstr(t);
     }
+    static void Emit(const Bytes& t, const Profile&, Bytes& out)
+    {
+        Require(t.size() >= limits::kTokenMin && t.size() <= limits::kTokenMax,
+                "token must be 8..64 bytes");
+        cbor::PutBstr(t, out);
+    }
 };
 
 struct FreshnessMechanisms
@@ -41,6 +49,10 @@ struct FreshnessMechanisms
     static Value Write(const std::vector<uint64_t>& v, const Profile&)
     {
         return UintList(v, "supported-freshness-mechanisms empty");
+    }
+    static void Emit(const std::vector<uint64_t>& v, const Profile&, Bytes& out)
+    {
+        EmitUintList(v, "supported-freshness-mechanisms empty", out);
     }
 };
 
@@ -57,6 +69,12 @@ struct Challenge
                 "challenge must be 8..512 bytes");
         return Value::Bstr(c);
     }
+    static void Emit(const Bytes& c, const Profile&, Bytes& out)
+    {
+        Require(c.size() >= limits::kChallengeMin && c.size() <= limits::kChallengeMax,
+                "challenge must be 8..512 bytes");
+        cbor::PutBstr(c, out);
+    }
 };
 
 struct Versions
@@ -70,6 +88,10 @@ struct Versions
     {
         return UintList(v, "versions empty");
     }
+    static void Emit(const std::vector<uint32_t>& v, const Profile&, Bytes& out)
+    {
+        EmitUintList(v, "versions empty", out);
+    }
 };
 
 struct SelectedVersion
@@ -77,12 +99,12 @@ struct SelectedVersion
     static constexpr uint64_t Labels::*kLabel = &Labels::selectedVersion;
     static uint32_t Read(const Item& it, const DecodeContext& ctx)
     {
-        const auto v = static_cast<uint32_t>(
-            GetUint(it.value, it.offset, "selected-version", limits::kVersionMax));
+        const auto v = static_cast<uint32_t>(GetUint(it, "selected-version", limits::kVersionMax));
         CheckVersions({v}, it.offset, ctx.caps);
         return v;
     }
     static Value Write(uint32_t v, const Profile&) { return Value::Uint(v); }
+    static void Emit(uint32_t v, const Profile&, Bytes& out) { cbor::PutUint(v, out); }
 };
 
 struct AttestationPayloadFormat
@@ -93,6 +115,7 @@ struct AttestationPayloadFormat
         return GetText(it, "attestation-payload-format");
     }
     static Value Write(const std::string& s, const Profile&) { return Value::Tstr(s); }
+    static void Emit(const std::string& s, const Profile&, Bytes& out) { cbor::PutTstr(s, out); }
 };
 
 struct AttestationPayload
@@ -103,6 +126,7 @@ struct AttestationPayload
         return GetBstr(it, "attestation-payload");
     }
     static Value Write(const Bytes& b, const Profile&) { return Value::Bstr(b); }
+    static void Emit(const Bytes& b, const Profile&, Bytes& out) { cbor::PutBstr(b, out); }
 };
 
 struct SuitReports
@@ -115,6 +139,10 @@ struct SuitReports
     static Value Write(const std::vector<Bytes>& v, const Profile&)
     {
         return BstrList(v, "suit-reports empty");
+    }
+    static void Emit(const std::vector<Bytes>& v, const Profile&, Bytes& out)
+    {
+        EmitBstrList(v, "suit-reports empty", out);
     }
 };
 
@@ -129,6 +157,10 @@ struct ManifestList
     {
         return BstrList(v, "manifest-list empty");
     }
+    static void Emit(const std::vector<Bytes>& v, const Profile&, Bytes& out)
+    {
+        EmitBstrList(v, "manifest-list empty", out);
+    }
 };
 
 struct TcListOption
@@ -141,6 +173,10 @@ struct TcListOption
     static Value Write(const std::vector<TcInfo>& v, const Profile& p)
     {
         return TcList(v, p.labels());
+    }
+    static void Emit(const std::vector<TcInfo>& v, const Profile& p, Bytes& out)
+    {
+        EmitTcList(v, p.labels(), out);
     }
 };
 
@@ -155,6 +191,10 @@ struct RequestedTcListOption
     {
         return RequestedTcList(v, p.labels());
     }
+    static void Emit(const std::vector<RequestedTcInfo>& v, const Profile& p, Bytes& out)
+    {
+        EmitRequestedTcList(v, p.labels(), out);
+    }
 };
 
 struct UnneededManifestList
@@ -167,6 +207,10 @@ struct UnneededManifestList
     static Value Write(const std::vector<ComponentId>& v, const Profile&)
     {
         return ComponentIdList(v, "unneeded-manifest-list empty");
+    }
+    static void Emit(const std::vector<ComponentId>& v, const Profile&, Bytes& out)
+    {
+        EmitComponentIdList(v, "unneeded-manifest-list empty", out);
     }
 };
 
@@ -181,6 +225,10 @@ struct ExtList
     {
         return UintList(v, "ext-list empty");
     }
+    static void Emit(const std::vector<uint32_t>& v, const Profile&, Bytes& out)
+    {
+        EmitUintList(v, "ext-list empty", out);
+    }
 };
 
 struct ErrCode
@@ -188,9 +236,13 @@ struct ErrCode
     static constexpr uint64_t Labels::*kLabel = &Labels::errCode;
     static ErrorCode Read(const Item& it, const DecodeContext& ctx)
     {
-        return GetErrorCode(it.value, it.offset, ctx.profile);
+        return GetErrorCode(it, ctx.profile);
     }
     static Value Write(ErrorCode c, const Profile& p) { return Value::Uint(p.WireErrorCode(c)); }
+    static void Emit(ErrorCode c, const Profile& p, Bytes& out)
+    {
+        cbor::PutUint(p.WireErrorCode(c), out);
+    }
 };
 
 struct ErrMsg
@@ -203,6 +255,10 @@ struct ErrMsg
     static Value Write(const std::string& s, const Profile&)
     {
         return Text(s, limits::kMsgMin, limits::kMsgMax, "err-msg must be 1..128 bytes");
+    }
+    static void Emit(const std::string& s, const Profile&, Bytes& out)
+    {
+        EmitText(s, limits::kMsgMin, limits::kMsgMax, "err-msg must be 1..128 bytes", out);
     }
 };
 
@@ -217,6 +273,10 @@ struct ErrLang
     {
         return Text(s, limits::kLangMin, limits::kLangMax, "err-lang must be 1..35 bytes");
     }
+    static void Emit(const std::string& s, const Profile&, Bytes& out)
+    {
+        EmitText(s, limits::kLangMin, limits::kLangMax, "err-lang must be 1..35 bytes", out);
+    }
 };
 
 struct Msg
@@ -229,6 +289,10 @@ struct Msg
     static Value Write(const std::string& s, const Profile&)
     {
         return Text(s, limits::kMsgMin, limits::kMsgMax, "msg must be 1..128 bytes");
+    }
+    static void Emit(const std::string& s, const Profile&, Bytes& out)
+    {
+        EmitText(s, limits::kMsgMin, limits::kMsgMax, "msg must be 1..128 bytes", out);
     }
 };
 
@@ -243,6 +307,10 @@ struct SupportedCipherSuites
     {
         return CipherSuites(v);
     }
+    static void Emit(const std::vector<CipherSuite>& v, const Profile&, Bytes& out)
+    {
+        EmitCipherSuites(v, out);
+    }
 };
 
 struct SupportedSuitCoseProfiles
@@ -255,6 +323,10 @@ struct SupportedSuitCoseProfiles
     static Value Write(const std::vector<SuitCoseProfile>& v, const Profile&)
     {
         return SuitProfiles(v);
+    }
+    static void Emit(const std::vector<SuitCoseProfile>& v, const Profile&, Bytes& out)
+    {
+        EmitSuitProfiles(v, out);
     }
 };
 
@@ -278,6 +350,15 @@ constexpr OptionEntry<typename ClassOf<decltype(Field)>::type> Bind()
                 if (const auto& v = m.*Field)
                 {
                     out.emplace_back(p.labels().*Codec::kLabel, Codec::Write(*v, p));
+                }
+            },
+            [](const M& m, const Profile& p, EmittedOptions& out)
+            {
+                if (const auto& v = m.*Field)
+                {
+                    const size_t start = out.bytes.size();
+                    Codec::Emit(*v, p, out.bytes);
+                    out.spans.push_back({p.labels().*Codec::kLabel, start, out.bytes.size()});
                 }
             }};
 }

@@ -26,6 +26,20 @@ struct DecodeContext
 /// (label, value) pairs collected by the encoder before it orders them.
 using OptionValues = std::vector<std::pair<uint64_t, cbor::Value>>;
 
+/// Options written straight to bytes by the direct encoder, before it orders them: each
+/// option's encoded value is bytes[begin, end).
+struct EmittedOptions
+{
+    struct Span
+    {
+        uint64_t label;
+        size_t begin;
+        size_t end;
+    };
+    Bytes bytes;
+    std::vector<Span> spans;
+};
+
 /// One option of message type M.
 template<typename M> struct OptionEntry
 {
@@ -34,6 +48,8 @@ template<typename M> struct OptionEntry
     void (*read)(M& msg, const Item& item, const DecodeContext& ctx);
     /// Appends (label, value) when the field is set (std::invalid_argument when out of bounds).
     void (*write)(const M& msg, const Profile& profile, OptionValues& out);
+    /// The direct encoder's write: the same value as `write`, appended to out.bytes.
+    void (*emit)(const M& msg, const Profile& profile, EmittedOptions& out);
 };
 
 /// The options the CDDL defines for message type M, in the encoder's historical order

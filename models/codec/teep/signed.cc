@@ -22,6 +22,10 @@ bool HasCrit(const cose::Signature& s)
     {
         return false;
     }
+    if (s.protectedHeader.isMap() && !s.protectedHeader.map().empty())
+    {
+        return s.protectedHeader.find(kHdrCrit) != nullptr; // decoded by ParseSigned
+    }
     auto hdr = cbor::Decode(s.protectedBytes);
     return hdr && hdr->isMap() && hdr->find(kHdrCrit) != nullptr;
 }
@@ -85,7 +89,7 @@ Result<VerifiedMessage> DecodeVerified(ByteView bytes, const Profile& profile,
                        "not a COSE_Sign1/COSE_Sign: " + parsed.error().message,
                        parsed.error().offset};
     }
-    const cose::SignedMessage& sm = parsed.value();
+    cose::SignedMessage& sm = parsed.value();
     if (!sm.payload)
     {
         return Failure{ErrorCode::PermanentError, Failure::Kind::Malformed,
@@ -93,13 +97,18 @@ Result<VerifiedMessage> DecodeVerified(ByteView bytes, const Profile& profile,
     }
 
     // Only signatures with an algorithm of this profile and no critical headers take part.
-    cose::SignedMessage usable = sm;
-    usable.signatures.clear();
+    // The parsed message is moved, not copied: the payload is the largest part.
+    cose::SignedMessage usable;
+    usable.multi = sm.multi;
+    usable.tagged = sm.tagged;
+    usable.bodyProtected = std::move(sm.bodyProtected);
+    usable.bodyUnprotected = std::move(sm.bodyUnprotected);
+    usable.payload = std::move(sm.payload);
     std::vector<int> originalIndex;
     bool critSeen = false;
     for (size_t i = 0; i < sm.signatures.size(); ++i)
     {
-        const auto& sig = sm.signatures[i];
+        auto& sig = sm.signatures[i];
         if (HasCrit(sig))
         {
             critSeen = true;
@@ -108,7 +117,7 @@ Result<VerifiedMessage> DecodeVerified(ByteView bytes, const Profile& profile,
         auto alg = sig.alg();
         if (alg && profile.AcceptsAlg(static_cast<int64_t>(*alg)))
         {
-            usable.signatures.push_back(sig);
+            usable.signatures.push_back(std::move(sig));
             originalIndex.push_back(static_cast<int>(i));
         }
     }
@@ -143,7 +152,7 @@ Result<VerifiedMessage> DecodeVerified(ByteView bytes, const Profile& profile,
                                std::string("signature check failed: ") + cose::ToString(vr.status));
     }
 
-    auto decoded = Decode(*sm.payload, profile, caps);
+    auto decoded = Decode(*usable.payload, profile, caps);
     if (!decoded)
     {
         return decoded.failure();
@@ -155,8 +164,8 @@ Result<VerifiedMessage> DecodeVerified(ByteView bytes, const Profile& profile,
     const auto& sig = usable.signatures[static_cast<size_t>(vr.signerIndex)];
     out.alg = *sig.alg();
     out.kid = sig.kid().value_or(Bytes{});
-    out.multiSigner = sm.multi;
-    out.payload = *sm.payload;
+    out.multiSigner = usable.multi;
+    out.payload = std::move(*usable.payload);
     return out;
 }
 

@@ -1,5 +1,6 @@
 // Readers of the tc-list and requested-tc-list entries (SUIT-report system-property-claims and
 // requested-tc-info maps), whose keys come from SUIT and from the profile's label table.
+#include "teepsim/codec/cbor_reader.h"
 #include "teepsim/codec/teep_limits.h"
 
 #include "wire_read.h"
@@ -7,8 +8,127 @@
 namespace teepsim::teep::detail
 {
 
+namespace
+{
+
+// [* bstr] in place.
+bool ComponentIdRaw(cbor::Reader& r, ComponentId& id)
+{
+    uint64_t n = 0;
+    if (!r.ReadArray(n))
+    {
+        return false;
+    }
+    id.reserve(n);
+    for (uint64_t i = 0; i < n; ++i)
+    {
+        ByteView part;
+        if (!r.ReadBstr(part))
+        {
+            return false;
+        }
+        id.emplace_back(part.begin(), part.end());
+    }
+    return true;
+}
+
+bool KeptVerbatim(ByteView key, ByteView value, TcInfo& tc)
+{
+    auto k = cbor::Decode(key);
+    auto v = cbor::Decode(value);
+    if (!k || !v)
+    {
+        return false;
+    }
+    tc.otherParams.emplace_back(std::move(k.value()), std::move(v.value()));
+    return true;
+}
+
+// The tc-list read in place (no tree but for unknown parameters); false wherever the tree
+// reader below would refuse, so that it reports the error.
+bool TcListRaw(const Item& it, const Labels& L, std::vector<TcInfo>& out)
+{
+    cbor::Reader r(it.raw);
+    uint64_t n = 0;
+    if (!r.ReadArray(n) || n == 0)
+    {
+        return false;
+    }
+    out.reserve(n);
+    const auto seqKey = static_cast<int64_t>(L.tcManifestSequenceNumber);
+    for (uint64_t i = 0; i < n; ++i)
+    {
+        uint64_t entries = 0;
+        if (!r.ReadMap(entries))
+        {
+            return false;
+        }
+        TcInfo& tc = out.emplace_back();
+        bool haveId = false;
+        for (uint64_t e = 0; e < entries; ++e)
+        {
+            const size_t keyStart = r.pos();
+            int64_t key = 0;
+            if (!r.ReadInt(key))
+            {
+                return false;
+            }
+            if (key == limits::kSystemComponentId)
+            {
+                if (!ComponentIdRaw(r, tc.componentId))
+                {
+                    return false;
+                }
+                haveId = true;
+            }
+            else if (key == limits::kSuitParamImageDigest)
+            {
+                ByteView d;
+                if (!r.ReadBstr(d) || !cbor::IsWellFormed(d))
+                {
+                    return false;
+                }
+                tc.imageDigest.emplace(d.begin(), d.end());
+            }
+            else if (key == limits::kSuitParamImageSize || key == seqKey)
+            {
+                uint64_t v = 0;
+                if (!r.ReadUint(v))
+                {
+                    return false;
+                }
+                (key == limits::kSuitParamImageSize ? tc.imageSize : tc.manifestSequenceNumber) = v;
+            }
+            else
+            {
+                ByteView k, v;
+                r.seek(keyStart);
+                if (!r.ReadRaw(k) || !r.ReadRaw(v) || !KeptVerbatim(k, v, tc))
+                {
+                    return false;
+                }
+            }
+        }
+        if (!haveId)
+        {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
 std::vector<TcInfo> GetTcList(const Item& it, const Labels& L)
 {
+    if (!it.raw.empty())
+    {
+        std::vector<TcInfo> fast;
+        if (TcListRaw(it, L, fast))
+        {
+            return fast;
+        }
+    }
     const auto& a = GetNonEmptyArray(it, "tc-list");
     std::vector<TcInfo> out;
     out.reserve(a.size());

@@ -2,18 +2,45 @@
 // reports a violation with the item's offset and CDDL name.
 #include "wire_read.h"
 
+#include "teepsim/codec/cbor_reader.h"
+
 namespace teepsim::teep::detail
 {
 
 using cbor::Value;
 
+const Value& Item::value() const
+{
+    if (!cache_)
+    {
+        auto v = cbor::Decode(raw); // cannot fail: raw passed SkipWellFormed with these limits
+        cache_ = v ? std::move(v.value()) : Value();
+    }
+    return *cache_;
+}
+
 Bytes GetBstr(const Item& it, const char* name, size_t lo, size_t hi)
 {
-    if (!it.value.isBstr())
+    if (!it.raw.empty())
+    {
+        cbor::Reader r(it.raw);
+        ByteView b;
+        if (!r.ReadBstr(b))
+        {
+            Bad(it.offset, std::string(name) + " must be a byte string");
+        }
+        if (b.size() < lo || b.size() > hi)
+        {
+            Bad(it.offset, std::string(name) + ": " + std::to_string(b.size()) + " bytes, want " +
+                               std::to_string(lo) + ".." + std::to_string(hi));
+        }
+        return Bytes(b.begin(), b.end());
+    }
+    if (!it.value().isBstr())
     {
         Bad(it.offset, std::string(name) + " must be a byte string");
     }
-    const Bytes& b = it.value.bytes();
+    const Bytes& b = it.value().bytes();
     if (b.size() < lo || b.size() > hi)
     {
         Bad(it.offset, std::string(name) + ": " + std::to_string(b.size()) + " bytes, want " +
@@ -24,11 +51,26 @@ Bytes GetBstr(const Item& it, const char* name, size_t lo, size_t hi)
 
 std::string GetText(const Item& it, const char* name, size_t lo, size_t hi)
 {
-    if (!it.value.isTstr())
+    if (!it.raw.empty())
+    {
+        cbor::Reader r(it.raw);
+        std::string_view t;
+        if (!r.ReadTstr(t))
+        {
+            Bad(it.offset, std::string(name) + " must be a text string");
+        }
+        if (t.size() < lo || t.size() > hi)
+        {
+            Bad(it.offset, std::string(name) + ": " + std::to_string(t.size()) + " bytes, want " +
+                               std::to_string(lo) + ".." + std::to_string(hi));
+        }
+        return std::string(t);
+    }
+    if (!it.value().isTstr())
     {
         Bad(it.offset, std::string(name) + " must be a text string");
     }
-    const std::string& s = it.value.text();
+    const std::string& s = it.value().text();
     if (s.size() < lo || s.size() > hi)
     {
         Bad(it.offset, std::string(name) + ": " + std::to_string(s.size()) + " bytes, want " +
@@ -50,17 +92,70 @@ uint64_t GetUint(const Value& v, size_t offset, const char* name, uint64_t max)
     return v.rawUint();
 }
 
+uint64_t GetUint(const Item& it, const char* name, uint64_t max)
+{
+    if (it.raw.empty())
+    {
+        return GetUint(it.value(), it.offset, name, max);
+    }
+    cbor::Reader r(it.raw);
+    uint64_t v = 0;
+    if (!r.ReadUint(v))
+    {
+        Bad(it.offset, std::string(name) + " must be an unsigned integer");
+    }
+    if (v > max)
+    {
+        Bad(it.offset, std::string(name) + " out of range");
+    }
+    return v;
+}
+
 const cbor::Array& GetNonEmptyArray(const Item& it, const char* name)
 {
-    if (!it.value.isArray())
+    const Value& v = it.value();
+    if (!v.isArray())
     {
         Bad(it.offset, std::string(name) + " must be an array");
     }
-    if (it.value.array().empty())
+    if (v.array().empty())
     {
         Bad(it.offset, std::string(name) + " must not be empty");
     }
-    return it.value.array();
+    return v.array();
+}
+
+bool GetUintListRaw(const Item& it, const char* name, uint64_t max, std::vector<uint64_t>& out)
+{
+    if (it.raw.empty())
+    {
+        return false;
+    }
+    cbor::Reader r(it.raw);
+    uint64_t n = 0;
+    if (!r.ReadArray(n))
+    {
+        Bad(it.offset, std::string(name) + " must be an array");
+    }
+    if (n == 0)
+    {
+        Bad(it.offset, std::string(name) + " must not be empty");
+    }
+    out.reserve(n);
+    for (uint64_t i = 0; i < n; ++i)
+    {
+        uint64_t v = 0;
+        if (!r.ReadUint(v))
+        {
+            Bad(it.offset, std::string(name) + " must be an unsigned integer");
+        }
+        if (v > max)
+        {
+            Bad(it.offset, std::string(name) + " out of range");
+        }
+        out.push_back(v);
+    }
+    return true;
 }
 
 ComponentId GetComponentId(const Value& v, size_t offset, const char* name)
@@ -201,6 +296,18 @@ ErrorCode GetErrorCode(const Value& v, size_t offset, const Profile& p)
     if (!code)
     {
         Bad(offset,
+            "unknown err-code " + std::to_string(wire) + " in profile " + std::string(p.name()));
+    }
+    return *code;
+}
+
+ErrorCode GetErrorCode(const Item& it, const Profile& p)
+{
+    const uint64_t wire = GetUint(it, "err-code");
+    auto code = p.ErrorCodeFromWire(wire);
+    if (!code)
+    {
+        Bad(it.offset,
             "unknown err-code " + std::to_string(wire) + " in profile " + std::string(p.name()));
     }
     return *code;

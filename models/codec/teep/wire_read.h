@@ -24,11 +24,23 @@ struct Abort
                       Failure::Kind kind = Failure::Kind::Malformed);
 [[noreturn]] void Unsupported(size_t offset, std::string reason, ErrorCode code);
 
-/// One decoded element with the offset where it starts.
-struct Item
+/// One element of a message and the offset where it starts. Read from the received bytes, it
+/// holds its encoding (`raw`, checked well-formed by the framework walk): the typed readers of
+/// the common options read it in place, and only the others ask for value(), which decodes it
+/// into a cbor::Value tree once. Built from a Value (inside a decoded tree), raw is empty.
+class Item
 {
-    cbor::Value value;
+  public:
+    Item() = default;
+    Item(cbor::Value v, size_t off) : offset(off), cache_(std::move(v)) {}
+    Item(ByteView encoded, size_t off) : raw(encoded), offset(off) {}
+
+    ByteView raw;
     size_t offset = 0;
+    const cbor::Value& value() const;
+
+  private:
+    mutable std::optional<cbor::Value> cache_;
 };
 
 struct Option
@@ -48,6 +60,11 @@ struct Framework
     std::vector<Item> extra; // elements after the options map
 };
 
+/// True while reference::DecodeTeep runs: elements are then decoded into cbor::Value trees
+/// (the decoder as it was before the in-place readers), the specification they are tested
+/// against.
+bool& TreeItems();
+
 /// Walks the array and the options map (no duplicate labels, nothing trailing).
 Framework ReadFramework(ByteView in);
 /// The option with `label`, or nullptr.
@@ -60,10 +77,20 @@ void CheckArity(const Framework& f, MessageType t);
 Bytes GetBstr(const Item& it, const char* name, size_t lo = 0, size_t hi = SIZE_MAX);
 std::string GetText(const Item& it, const char* name, size_t lo = 0, size_t hi = SIZE_MAX);
 uint64_t GetUint(const cbor::Value& v, size_t offset, const char* name, uint64_t max = UINT64_MAX);
+uint64_t GetUint(const Item& it, const char* name, uint64_t max = UINT64_MAX);
 const cbor::Array& GetNonEmptyArray(const Item& it, const char* name);
+/// [+ uint] read in place; false if `it` has no encoding (then use the tree).
+bool GetUintListRaw(const Item& it, const char* name, uint64_t max, std::vector<uint64_t>& out);
 
 template<typename T> std::vector<T> GetUintList(const Item& it, const char* name, uint64_t max)
 {
+    if (!it.raw.empty())
+    {
+        thread_local std::vector<uint64_t> wide;
+        wide.clear();
+        GetUintListRaw(it, name, max, wide);
+        return std::vector<T>(wide.begin(), wide.end());
+    }
     const auto& a = GetNonEmptyArray(it, name);
     std::vector<T> out;
     out.reserve(a.size());
@@ -84,6 +111,7 @@ std::optional<CipherSuite> ParseSuite(const cbor::Value& v);
 std::vector<CipherSuite> GetCipherSuites(const Item& it, const char* name);
 std::vector<SuitCoseProfile> GetSuitProfiles(const Item& it, const char* name);
 ErrorCode GetErrorCode(const cbor::Value& v, size_t offset, const Profile& p);
+ErrorCode GetErrorCode(const Item& it, const Profile& p);
 std::vector<TcInfo> GetTcList(const Item& it, const Labels& L);
 std::vector<RequestedTcInfo> GetRequestedTcList(const Item& it, const Labels& L);
 
