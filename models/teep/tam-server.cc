@@ -425,6 +425,8 @@ void TamServer::StartSession(uint64_t requestId, uint64_t connectionId)
             offered.push_back(a);
         }
     }
+    q.supportedCipherSuites.reserve(offered.size());
+    q.supportedSuitCoseProfiles.reserve(offered.size());
     for (crypto::Alg a : offered)
     {
         q.supportedCipherSuites.push_back(teep::Sign1Suite(a));
