@@ -35,7 +35,9 @@
 //                QueueLimit (503 or TEEP Error); callback type ns3::TeepDeviceTracedCallback
 #pragma once
 
+#include "teepsim/codec/cose.h"
 #include "teepsim/codec/teep.h"
+#include "teepsim/fixed-key.h"
 #include "teepsim/ta-catalog.h"
 #include "teepsim/tam-worker-queue.h"
 #include "teepsim/teep-agent.h"
@@ -111,7 +113,7 @@ class TamServer : public Application
     {
         uint32_t id;
         teepsim::crypto::Key key;
-        teepsim::cbor::Bytes kid;
+        KidKey kid;
         std::vector<std::string> desired;
         bool hasOwnDesired = false;
         teepsim::crypto::Key encryptionKey; // P-256 public, for personalization data
@@ -128,7 +130,8 @@ class TamServer : public Application
         uint32_t deviceId = kUnknownDevice;
         size_t deviceIndex = 0; // into m_devices, valid once deviceId is known
         Stage stage = Stage::AwaitQueryResponse;
-        teepsim::cbor::Bytes token; // the outstanding token (one per message)
+        uint64_t token = 0; // the outstanding token (one per message; TokenKeyOf's bytes)
+        bool hasToken = false;
         teepsim::cbor::Bytes challenge;
         std::vector<std::string> installed; // TAs the device reported (tc-list)
         bool removal = false;               // its Update removes a TA (RemediationServiceTime)
@@ -143,19 +146,25 @@ class TamServer : public Application
     TamWorkerQueue::Work HandleInWorker(const TamWorkerQueue::Request& q);
     void ReleaseAnswers(uint64_t requestId, Time ready, bool atOnceIfReady);
     /// Sends the answers held while handling a request, none before `ready` (nor before its
-    /// worker's end); `atOnceIfReady` answers a ready one without a new event.
-    void ReleaseHeld(Time ready, bool atOnceIfReady);
+    /// worker's end); `atOnceIfReady` answers a ready one without a new event. `atServiceEnd`:
+    /// `ready` is the end of the request's worker service and the WorkerQueue calls
+    /// OnServiceEnd then, so an answer due exactly then waits for that call, not an event.
+    void ReleaseHeld(Time ready, bool atOnceIfReady, bool atServiceEnd = false);
+    /// The WorkerQueue's ServiceEnd callback: sends the answers ReleaseHeld kept for it.
+    void OnServiceEnd(uint64_t requestId);
     void SendAnswer(uint64_t requestId, TeepHttpResponse rsp);
     void RejectOverload(uint64_t requestId, const TeepHttpRequest& req);
     uint32_t DeviceIdOfBody(const std::vector<uint8_t>& body) const;
+    /// The enrolled device whose kid is that of the message's one signature, or nullptr.
+    const Device* DeviceOfSignature(const teepsim::cose::SignedMessage& parsed) const;
     void Serve(uint64_t requestId, uint64_t connectionId, const TeepHttpRequest& req);
     void StartSession(uint64_t requestId, uint64_t connectionId);
     void HandleMessage(uint64_t requestId, uint64_t connectionId, const std::vector<uint8_t>& body);
     /// A validly signed TEEP Error without a token: the Agent rejected our last message.
     void TakeTokenlessError(uint64_t requestId, uint64_t connectionId, uint32_t deviceId,
                             const teepsim::teep::Error& e);
-    void OnQueryResponse(uint64_t requestId, uint64_t sessionId,
-                         const teepsim::teep::QueryResponse& q);
+    /// Takes the evidence out of `q` (it goes to the Verifier as the request body).
+    void OnQueryResponse(uint64_t requestId, uint64_t sessionId, teepsim::teep::QueryResponse& q);
     void OnVerifierAnswer(uint64_t requestId, uint64_t sessionId, Ptr<TeepClientTransport> client,
                           const TeepHttpResponse& rsp);
     void SendUpdate(uint64_t requestId, uint64_t sessionId, const teepsim::cbor::Bytes& ar);
@@ -197,13 +206,17 @@ class TamServer : public Application
     mutable teepsim::crypto::Key m_key;
 
     std::vector<Device> m_devices;
-    std::map<teepsim::cbor::Bytes, size_t> m_deviceByKid;
+    std::unordered_map<KidKey, uint32_t, KidKeyHash> m_deviceByKid; // index into m_devices
     std::vector<std::string> m_defaultDesired;
     std::set<std::string> m_malicious;
     std::unordered_map<uint64_t, Session> m_sessions;
-    std::map<teepsim::cbor::Bytes, uint64_t> m_sessionByToken; // outstanding tokens only
+    std::unordered_map<uint64_t, uint64_t> m_sessionByToken; // outstanding tokens only
     uint64_t m_nextSessionId = 1;
     uint64_t m_randomCounter = 0;
+    teepsim::cbor::Bytes m_randomSeed; // "tam" + KeySeed (little endian), built once per seed
+    uint64_t m_randomSeedOf = 0;       // the KeySeed m_randomSeed was built for
+    std::vector<teepsim::cose::Signer> m_signers; // the TAM's one signer, built once
+    std::vector<teepsim::crypto::Key> m_oneKey;   // the trusted key of one verification
 
     // While a worker runs a request: whether it belongs to a removal session (set by the
     // handlers). Per request: when its worker's service ends (the answer is held until then).
@@ -211,6 +224,8 @@ class TamServer : public Application
     bool m_inWorker = false; // answers are held (m_heldAnswers) while a request is handled
     std::vector<std::pair<uint64_t, TeepHttpResponse>> m_heldAnswers; // answered in a worker
     std::unordered_map<uint64_t, Time> m_answerNotBefore;
+    // Answers due when their worker's service ends, sent by OnServiceEnd (few at a time).
+    std::vector<std::pair<uint64_t, TeepHttpResponse>> m_answersAtServiceEnd;
 
     uint64_t m_rejected = 0;
     uint64_t m_sessionsCompleted = 0;

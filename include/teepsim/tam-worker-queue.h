@@ -54,13 +54,14 @@ class TamWorkerQueue : public Object
     TamWorkerQueue();
     ~TamWorkerQueue() override;
 
-    /// A request as it reaches (and maybe waits in) the queue.
+    /// A request as the callbacks see it: `req` is the transport's (a request handled at once
+    /// is never copied) or the queue's copy while it waits; valid during the callback only.
     struct Request
     {
         Time queuedAt;
         uint64_t requestId = 0;
         uint64_t connectionId = 0;
-        TeepHttpRequest req;
+        const TeepHttpRequest& req;
     };
     /// What handling a request took: whether it belongs to a removal session (so
     /// RemediationServiceTime applies) and the modelled CPU time of the signatures it made.
@@ -73,12 +74,19 @@ class TamWorkerQueue : public Object
     using Handler = std::function<Work(const Request&)>;
     /// Releases the answers held while handling `requestId`, none before `ready` (an answer
     /// that comes later, e.g. after the Verifier, not before it either); `atOnceIfReady` sends
-    /// a ready answer without a new event.
+    /// a ready answer without a new event. atOnceIfReady is false only when `ready` is the end
+    /// of a worker's service: then the ServiceEnd callback (when set) is called at `ready`.
     using Release = std::function<void(uint64_t requestId, Time ready, bool atOnceIfReady)>;
+    /// Called at the end of a worker's (non-zero) service of `requestId`, in the event that
+    /// frees the worker and before that worker takes the next request: an answer due then can
+    /// leave from here instead of from an event of its own.
+    using ServiceEnd = std::function<void(uint64_t requestId)>;
     /// Turns a request away (QueueLimit reached); it is never handled.
     using Reject = std::function<void(const Request&)>;
 
     void SetCallbacks(Handler handler, Release release, Reject reject);
+    /// Optional (none by default).
+    void SetServiceEndCallback(ServiceEnd serviceEnd);
     /// A request arrives now.
     void Submit(uint64_t requestId, uint64_t connectionId, const TeepHttpRequest& req);
 
@@ -104,9 +112,20 @@ class TamWorkerQueue : public Object
     void DoDispose() override;
 
   private:
+    /// A request waiting for a worker: the queue's own copy.
+    struct Waiting
+    {
+        Time queuedAt;
+        uint64_t requestId = 0;
+        uint64_t connectionId = 0;
+        TeepHttpRequest req;
+    };
+
     /// Handled at once, no worker: its answers wait for their CPU time only.
     void HandleUnqueued(const Request& q);
-    void RunWorker(Request q);
+    void RunWorker(const Request& q);
+    /// The end of a worker's service of `requestId`: ServiceEnd, then ReleaseWorker.
+    void EndService(uint64_t requestId);
     void ReleaseWorker();
     void TraceQueue();
     /// How long a worker stays busy with a request it has just handled.
@@ -123,8 +142,9 @@ class TamWorkerQueue : public Object
     Handler m_handler;
     Release m_release;
     Reject m_reject;
+    ServiceEnd m_serviceEnd;
     uint32_t m_busy = 0;
-    std::deque<Request> m_queue;
+    std::deque<Waiting> m_queue;
 
     TracedCallback<uint32_t, Time> m_queueDelayTrace;
     TracedCallback<uint32_t, uint32_t> m_queueLengthTrace;

@@ -12,6 +12,7 @@
 // freshness, freshness-policy.h), traced as ArEpoch.
 #pragma once
 
+#include "teepsim/fixed-key.h"
 #include "teepsim/freshness-policy.h"
 #include "teepsim/ta-catalog.h"
 #include "teepsim/teep-agent.h"
@@ -25,6 +26,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace ns3
 {
@@ -82,8 +85,9 @@ class Verifier : public Application
     Ptr<TeepServerTransport> m_server;
     Ptr<TaCatalog> m_catalog;
     mutable teepsim::crypto::Key m_key;
-    std::map<teepsim::cbor::Bytes, Device> m_deviceByKid;
-    std::set<teepsim::cbor::Bytes> m_knownBad; // digests
+    std::unordered_map<KidKey, Device, KidKeyHash> m_deviceByKid;
+    std::vector<teepsim::crypto::Key> m_oneKey; // the trusted key of one appraisal (reused)
+    std::set<teepsim::cbor::Bytes> m_knownBad;  // digests
     uint64_t m_issued = 0;
 
     TracedCallback<uint32_t, AttestationStatus, Time, Time> m_arIssuedTrace;

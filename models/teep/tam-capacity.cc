@@ -68,15 +68,21 @@ void TamServer::ReleaseAnswers(uint64_t requestId, Time ready, bool atOnceIfRead
     const bool answered =
         std::any_of(m_heldAnswers.begin(), m_heldAnswers.end(),
                     [requestId](const auto& held) { return held.first == requestId; });
-    ReleaseHeld(ready, atOnceIfReady);
+    // atOnceIfReady = false only at the end of a worker's service, when the queue calls
+    // OnServiceEnd (TamWorkerQueue::Release).
+    ReleaseHeld(ready, atOnceIfReady, /*atServiceEnd=*/!atOnceIfReady);
     if (!answered && ready > Simulator::Now())
     {
         m_answerNotBefore[requestId] = ready; // answered later (after the Verifier): not before
     }
 }
 
-void TamServer::ReleaseHeld(Time ready, bool atOnceIfReady)
+void TamServer::ReleaseHeld(Time ready, bool atOnceIfReady, bool atServiceEnd)
 {
+    if (m_heldAnswers.empty())
+    {
+        return;
+    }
     std::vector<std::pair<uint64_t, TeepHttpResponse>> held;
     held.swap(m_heldAnswers);
     for (auto& [id, rsp] : held)
@@ -93,8 +99,37 @@ void TamServer::ReleaseHeld(Time ready, bool atOnceIfReady)
             m_server->Respond(id, rsp);
             continue;
         }
+        if (atServiceEnd && notBefore == ready)
+        {
+            // The queue's end-of-service event (scheduled right after this, for the same time)
+            // calls OnServiceEnd before it frees the worker: the answer leaves in the same
+            // order as from an event of its own scheduled now, one event fewer.
+            m_answersAtServiceEnd.emplace_back(id, std::move(rsp));
+            continue;
+        }
         Simulator::Schedule(notBefore - Simulator::Now(), &TamServer::SendAnswer, this, id,
                             std::move(rsp));
+    }
+    held.clear();
+    if (m_heldAnswers.empty())
+    {
+        m_heldAnswers.swap(held); // keep the capacity for the next request
+    }
+}
+
+void TamServer::OnServiceEnd(uint64_t requestId)
+{
+    // In the order they were kept (usually one answer).
+    for (size_t i = 0; i < m_answersAtServiceEnd.size();)
+    {
+        if (m_answersAtServiceEnd[i].first != requestId)
+        {
+            ++i;
+            continue;
+        }
+        TeepHttpResponse rsp = std::move(m_answersAtServiceEnd[i].second);
+        m_answersAtServiceEnd.erase(m_answersAtServiceEnd.begin() + static_cast<ptrdiff_t>(i));
+        m_server->Respond(requestId, rsp);
     }
 }
 
@@ -114,9 +149,8 @@ uint32_t TamServer::DeviceIdOfBody(const std::vector<uint8_t>& body) const
     {
         return kUnknownDevice;
     }
-    const std::optional<Bytes> kid = parsed->signatures[0].kid();
-    auto it = kid ? m_deviceByKid.find(*kid) : m_deviceByKid.end();
-    return it == m_deviceByKid.end() ? kUnknownDevice : m_devices[it->second].id;
+    const Device* d = DeviceOfSignature(*parsed);
+    return d ? d->id : kUnknownDevice;
 }
 
 void TamServer::RejectOverload(uint64_t requestId, const TeepHttpRequest& req)

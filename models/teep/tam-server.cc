@@ -154,6 +154,9 @@ TamServer::TamServer()
         [this](const TamWorkerQueue::Request& q) { return HandleInWorker(q); },
         [this](uint64_t id, Time ready, bool atOnce) { ReleaseAnswers(id, ready, atOnce); },
         [this](const TamWorkerQueue::Request& q) { RejectOverload(q.requestId, q.req); });
+    // An answer due when its worker's service ends leaves in the queue's end-of-service event
+    // instead of an event of its own at the same time.
+    m_workerQueue->SetServiceEndCallback([this](uint64_t id) { OnServiceEnd(id); });
     // TamServer's own QueueDelay/QueueLength repeat the queue's (existing trace paths).
     m_workerQueue->TraceConnectWithoutContext(
         "QueueDelay",
@@ -180,6 +183,7 @@ void TamServer::DoDispose()
     m_workerQueue = nullptr;
     m_answerNotBefore.clear();
     m_heldAnswers.clear();
+    m_answersAtServiceEnd.clear();
     if (m_server)
     {
         m_server->Stop();
@@ -226,16 +230,27 @@ crypto::Alg TamServer::GetAlg() const
 
 void TamServer::RegisterDevice(uint32_t deviceId, const crypto::Key& devicePublic)
 {
-    const Bytes kid = devicePublic.Thumbprint();
-    auto it = m_deviceByKid.find(kid);
+    const std::optional<KidKey> kid = KidKeyOf(devicePublic.Thumbprint());
+    NS_ABORT_MSG_IF(!kid, "TamServer::RegisterDevice: device " << deviceId << " key has a "
+                                                               << devicePublic.Thumbprint().size()
+                                                               << "-byte thumbprint, not 32");
+    auto it = m_deviceByKid.find(*kid);
     if (it != m_deviceByKid.end())
     {
         m_devices[it->second].id = deviceId;
         m_devices[it->second].key = devicePublic;
         return;
     }
-    m_deviceByKid.emplace(kid, m_devices.size());
-    m_devices.push_back(Device{deviceId, devicePublic, kid, {}, false, {}});
+    m_deviceByKid.emplace(*kid, static_cast<uint32_t>(m_devices.size()));
+    m_devices.push_back(Device{deviceId, devicePublic, *kid, {}, false, {}});
+}
+
+const TamServer::Device* TamServer::DeviceOfSignature(const cose::SignedMessage& parsed) const
+{
+    const std::optional<Bytes> kid = parsed.signatures[0].kid();
+    const std::optional<KidKey> key = kid ? KidKeyOf(*kid) : std::nullopt;
+    auto it = key ? m_deviceByKid.find(*key) : m_deviceByKid.end();
+    return it == m_deviceByKid.end() ? nullptr : &m_devices[it->second];
 }
 
 void TamServer::SetDeviceEncryptionKey(uint32_t deviceId, const crypto::Key& p256Public)
@@ -319,28 +334,37 @@ void TamServer::Serve(uint64_t requestId, uint64_t connectionId, const TeepHttpR
 Bytes TamServer::NewBytes(size_t n)
 {
     // Deterministic per TAM seed: tokens and challenges are fresh for every message of a run.
-    Bytes seed = {'t', 'a', 'm'};
-    for (int i = 0; i < 8; ++i)
+    if (m_randomSeed.empty() || m_randomSeedOf != m_keySeed)
     {
-        seed.push_back(static_cast<uint8_t>(m_keySeed >> (8 * i)));
+        m_randomSeed = {'t', 'a', 'm'};
+        for (int i = 0; i < 8; ++i)
+        {
+            m_randomSeed.push_back(static_cast<uint8_t>(m_keySeed >> (8 * i)));
+        }
+        m_randomSeedOf = m_keySeed;
     }
-    return crypto::DeterministicBytes(seed, m_randomCounter++, n);
+    return crypto::DeterministicBytes(m_randomSeed, m_randomCounter++, n);
 }
 
 void TamServer::SetToken(uint64_t sessionId, Session& s)
 {
-    if (!s.token.empty())
+    if (s.hasToken)
     {
         m_sessionByToken.erase(s.token);
     }
-    s.token = NewBytes(8);
+    s.token = *TokenKeyOf(NewBytes(8));
+    s.hasToken = true;
     m_sessionByToken[s.token] = sessionId;
 }
 
 std::vector<uint8_t> TamServer::SignTeep(const teep::Message& m)
 {
-    const std::vector<cose::Signer> signers = {{GetAlg(), GetKey(), true}};
-    return teep::EncodeSigned(m, Wire(), signers);
+    const crypto::Alg alg = GetAlg();
+    if (m_signers.empty() || m_signers[0].alg != alg)
+    {
+        m_signers = {{alg, GetKey(), true}};
+    }
+    return teep::EncodeSigned(m, Wire(), m_signers);
 }
 
 void TamServer::Respond(uint64_t requestId, uint16_t status, std::vector<uint8_t> body,
@@ -385,8 +409,10 @@ void TamServer::StartSession(uint64_t requestId, uint64_t connectionId)
                                     SessionOutcome::TamSessionTimeout);
     m_sessionStartTrace(kUnknownDevice);
 
-    teep::QueryRequest q;
-    q.token = s.token;
+    // Built in place in the message variant (SignTeep takes a Message: no copy).
+    teep::Message m{std::in_place_type<teep::QueryRequest>};
+    teep::QueryRequest& q = std::get<teep::QueryRequest>(m);
+    q.token = TokenBytesOf(s.token);
     q.challenge = s.challenge;
     // Offer what the wire profile offers (legacy: [[18, -7]], [[18, -8]] and the matching
     // suit-sha256-es256/eddsa-ecdh-a128ctr profiles, as libteep and the draft-21 example), the
@@ -399,13 +425,15 @@ void TamServer::StartSession(uint64_t requestId, uint64_t connectionId)
             offered.push_back(a);
         }
     }
+    q.supportedCipherSuites.reserve(offered.size());
+    q.supportedSuitCoseProfiles.reserve(offered.size());
     for (crypto::Alg a : offered)
     {
         q.supportedCipherSuites.push_back(teep::Sign1Suite(a));
         q.supportedSuitCoseProfiles.push_back({-16, static_cast<int64_t>(a), -29, -65534});
     }
     q.dataItemRequested = teep::kDataAttestation | teep::kDataTrustedComponents;
-    Respond(requestId, 200, SignTeep(q), kUnknownDevice, TeepMessageType::QueryRequest);
+    Respond(requestId, 200, SignTeep(m), kUnknownDevice, TeepMessageType::QueryRequest);
 }
 
 void TamServer::Drop(uint64_t requestId, uint32_t deviceId, RejectReason reason,
@@ -429,15 +457,15 @@ void TamServer::HandleMessage(uint64_t requestId, uint64_t connectionId,
              parsed.ok() ? "not one signer" : parsed.error().ToString());
         return;
     }
-    const std::optional<Bytes> kid = parsed->signatures[0].kid();
-    auto devIt = kid ? m_deviceByKid.find(*kid) : m_deviceByKid.end();
-    if (devIt == m_deviceByKid.end())
+    const Device* devp = DeviceOfSignature(*parsed);
+    if (!devp)
     {
         Drop(requestId, kUnknownDevice, RejectReason::UnknownKey, "kid of no enrolled device");
         return;
     }
-    const Device& dev = m_devices[devIt->second];
-    auto verified = teep::DecodeVerified(body, Wire(), {dev.key});
+    const Device& dev = *devp;
+    m_oneKey.assign(1, dev.key); // reused: no vector per message
+    auto verified = teep::DecodeVerified(body, Wire(), m_oneKey);
     if (!verified.ok())
     {
         const teep::Failure& f = verified.failure();
@@ -447,7 +475,7 @@ void TamServer::HandleMessage(uint64_t requestId, uint64_t connectionId,
              f.ToString());
         return;
     }
-    const teep::Message& m = verified->message;
+    teep::Message& m = verified.value().message; // mutable: the evidence is moved out
     const teep::MessageType type = teep::TypeOf(m);
     const std::optional<Bytes>& token = teep::TokenOf(m);
     if (const auto* e = std::get_if<teep::Error>(&m); e && !token)
@@ -460,7 +488,8 @@ void TamServer::HandleMessage(uint64_t requestId, uint64_t connectionId,
         TakeTokenlessError(requestId, connectionId, dev.id, *e);
         return;
     }
-    auto sIt = token ? m_sessionByToken.find(*token) : m_sessionByToken.end();
+    const std::optional<uint64_t> tokenKey = token ? TokenKeyOf(*token) : std::nullopt;
+    auto sIt = tokenKey ? m_sessionByToken.find(*tokenKey) : m_sessionByToken.end();
     if (sIt == m_sessionByToken.end())
     {
         Drop(requestId, dev.id, RejectReason::TokenMismatch,
@@ -486,13 +515,13 @@ void TamServer::HandleMessage(uint64_t requestId, uint64_t connectionId,
     }
     // The token expires with its first validly signed answer.
     m_sessionByToken.erase(sIt);
-    s.token.clear();
+    s.hasToken = false;
     s.deviceId = dev.id;
-    s.deviceIndex = devIt->second;
+    s.deviceIndex = static_cast<size_t>(&dev - m_devices.data());
     m_servingRemoval = s.removal;
     m_msgReceivedTrace(dev.id, TraceType(type), body.size());
 
-    if (const auto* q = std::get_if<teep::QueryResponse>(&m))
+    if (auto* q = std::get_if<teep::QueryResponse>(&m))
     {
         OnQueryResponse(requestId, sessionId, *q);
         return;
@@ -529,8 +558,7 @@ void TamServer::TakeTokenlessError(uint64_t requestId, uint64_t connectionId, ui
     }
 }
 
-void TamServer::OnQueryResponse(uint64_t requestId, uint64_t sessionId,
-                                const teep::QueryResponse& q)
+void TamServer::OnQueryResponse(uint64_t requestId, uint64_t sessionId, teep::QueryResponse& q)
 {
     Session& s = m_sessions.at(sessionId);
     if (!q.attestationPayload)
@@ -557,10 +585,10 @@ void TamServer::OnQueryResponse(uint64_t requestId, uint64_t sessionId,
     TeepHttpRequest http;
     http.path = Verifier::AppraisePath(s.challenge);
     http.contentType = q.attestationPayloadFormat
-                           ? *q.attestationPayloadFormat
+                           ? std::move(*q.attestationPayloadFormat)
                            : std::string(teepsim::http::kTeepEvidenceMediaType);
     http.accept = teepsim::http::kEatCwtMediaType;
-    http.body = *q.attestationPayload;
+    http.body = std::move(*q.attestationPayload); // the message is not used after this
     Ptr<TeepClientTransport> client = TakeVerifierClient();
     client->Post(m_verifierAddress, http,
                  TeepClientTransport::ResponseCallback(
@@ -623,7 +651,7 @@ void TamServer::SendUpdate(uint64_t requestId, uint64_t sessionId, const Bytes& 
     Session& s = m_sessions.at(sessionId);
     const Device* dev = &m_devices[s.deviceIndex];
     // Check the AR as a relying party would: signed by the Verifier, cnf = this device's key.
-    auto ar = eat::VerifyAttestationResult(arBytes, m_verifierKeys, dev->kid);
+    auto ar = eat::VerifyAttestationResult(arBytes, m_verifierKeys, cbor::ByteView(dev->kid));
     if (!ar.ok())
     {
         NS_LOG_INFO("device " << s.deviceId
@@ -632,7 +660,10 @@ void TamServer::SendUpdate(uint64_t requestId, uint64_t sessionId, const Bytes& 
         EndSession(sessionId, SessionOutcome::AttestationFailed);
         return;
     }
-    teep::Update u;
+    // Built in place in the message variant (SignTeep takes a Message: the envelopes and the AR
+    // are not copied once more).
+    teep::Message m{std::in_place_type<teep::Update>};
+    teep::Update& u = std::get<teep::Update>(m);
     std::vector<Bytes> install;
     for (const std::string& ta : DesiredFor(*dev))
     {
@@ -675,9 +706,9 @@ void TamServer::SendUpdate(uint64_t requestId, uint64_t sessionId, const Bytes& 
     u.attestationPayloadFormat = kResultFormat;
     u.attestationPayload = arBytes;
     SetToken(sessionId, s);
-    u.token = s.token;
+    u.token = TokenBytesOf(s.token);
     s.stage = Stage::AwaitSuccess;
-    Respond(requestId, 200, SignTeep(u), s.deviceId, TeepMessageType::Update);
+    Respond(requestId, 200, SignTeep(m), s.deviceId, TeepMessageType::Update);
 }
 
 void TamServer::EndSession(uint64_t sessionId, SessionOutcome outcome)
@@ -694,7 +725,7 @@ void TamServer::EndSession(uint64_t sessionId, SessionOutcome outcome)
         // one event per session for a timeout that almost never fires.
         Simulator::Remove(s.timeout);
     }
-    if (!s.token.empty())
+    if (s.hasToken)
     {
         m_sessionByToken.erase(s.token);
     }

@@ -81,6 +81,7 @@ void TamWorkerQueue::DoDispose()
     m_handler = nullptr;
     m_release = nullptr;
     m_reject = nullptr;
+    m_serviceEnd = nullptr;
     Object::DoDispose();
 }
 
@@ -91,11 +92,17 @@ void TamWorkerQueue::SetCallbacks(Handler handler, Release release, Reject rejec
     m_reject = std::move(reject);
 }
 
+void TamWorkerQueue::SetServiceEndCallback(ServiceEnd serviceEnd)
+{
+    m_serviceEnd = std::move(serviceEnd);
+}
+
 void TamWorkerQueue::Submit(uint64_t requestId, uint64_t connectionId, const TeepHttpRequest& req)
 {
     NS_ABORT_MSG_IF(!m_handler || !m_release || !m_reject,
                     "TamWorkerQueue: SetCallbacks before the first request");
-    Request q{Simulator::Now(), requestId, connectionId, req};
+    // A view of the transport's request: copied only if it has to wait.
+    const Request q{Simulator::Now(), requestId, connectionId, req};
     // Per session, only the empty POST that opens a session takes a worker (a session's later
     // requests, and anything else with a body, were paid for by it).
     const bool unqueued =
@@ -107,7 +114,7 @@ void TamWorkerQueue::Submit(uint64_t requestId, uint64_t connectionId, const Tee
     }
     if (m_busy < m_workers)
     {
-        RunWorker(std::move(q));
+        RunWorker(q);
         return;
     }
     if (m_queueLimit != 0 && m_queue.size() >= m_queueLimit)
@@ -115,7 +122,7 @@ void TamWorkerQueue::Submit(uint64_t requestId, uint64_t connectionId, const Tee
         m_reject(q);
         return;
     }
-    m_queue.push_back(std::move(q));
+    m_queue.push_back(Waiting{q.queuedAt, requestId, connectionId, req});
     TraceQueue();
 }
 
@@ -141,7 +148,7 @@ void TamWorkerQueue::TraceQueue()
     m_queueLengthTrace(static_cast<uint32_t>(m_queue.size()), m_busy);
 }
 
-void TamWorkerQueue::RunWorker(Request q)
+void TamWorkerQueue::RunWorker(const Request& q)
 {
     ++m_busy;
     TraceQueue();
@@ -160,7 +167,17 @@ void TamWorkerQueue::RunWorker(Request q)
         return;
     }
     m_release(q.requestId, Simulator::Now() + service, /*atOnceIfReady=*/false);
-    Simulator::Schedule(service, &TamWorkerQueue::ReleaseWorker, this);
+    // Scheduled right after whatever the Release call scheduled for the same time.
+    Simulator::Schedule(service, &TamWorkerQueue::EndService, this, q.requestId);
+}
+
+void TamWorkerQueue::EndService(uint64_t requestId)
+{
+    if (m_serviceEnd)
+    {
+        m_serviceEnd(requestId);
+    }
+    ReleaseWorker();
 }
 
 void TamWorkerQueue::ReleaseWorker()
@@ -168,9 +185,10 @@ void TamWorkerQueue::ReleaseWorker()
     --m_busy;
     if (!m_queue.empty() && m_busy < m_workers)
     {
-        Request next = std::move(m_queue.front());
+        const Waiting next = std::move(m_queue.front());
         m_queue.pop_front();
-        RunWorker(std::move(next)); // one trace for the combined change (queue - 1)
+        // One trace for the combined change (queue - 1).
+        RunWorker(Request{next.queuedAt, next.requestId, next.connectionId, next.req});
         return;
     }
     TraceQueue();

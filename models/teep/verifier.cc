@@ -114,7 +114,11 @@ crypto::Alg Verifier::GetAlg() const
 
 void Verifier::RegisterDevice(uint32_t deviceId, const crypto::Key& devicePublic, const Bytes& ueid)
 {
-    m_deviceByKid[devicePublic.Thumbprint()] = Device{deviceId, devicePublic, ueid};
+    const std::optional<KidKey> kid = KidKeyOf(devicePublic.Thumbprint());
+    NS_ABORT_MSG_IF(!kid, "Verifier::RegisterDevice: device " << deviceId << " key has a "
+                                                              << devicePublic.Thumbprint().size()
+                                                              << "-byte thumbprint, not 32");
+    m_deviceByKid[*kid] = Device{deviceId, devicePublic, ueid};
 }
 
 void Verifier::DeclareMalicious(const std::string& ta)
@@ -219,7 +223,8 @@ std::vector<uint8_t> Verifier::Appraise(const std::vector<uint8_t>& evidence,
     {
         kid = parsed->signatures[0].kid();
     }
-    auto dev = kid ? m_deviceByKid.find(*kid) : m_deviceByKid.end();
+    const std::optional<KidKey> key = kid ? KidKeyOf(*kid) : std::nullopt;
+    auto dev = key ? m_deviceByKid.find(*key) : m_deviceByKid.end();
     if (dev == m_deviceByKid.end())
     {
         NS_LOG_INFO("evidence from an unknown key");
@@ -228,7 +233,8 @@ std::vector<uint8_t> Verifier::Appraise(const std::vector<uint8_t>& evidence,
         return {};
     }
     const Device& d = dev->second;
-    auto ev = eat::VerifyEvidence(evidence, {d.key}, challenge);
+    m_oneKey.assign(1, d.key); // reused: no vector per appraisal
+    auto ev = eat::VerifyEvidence(evidence, m_oneKey, challenge);
     if (!ev.ok())
     {
         NS_LOG_INFO("device " << d.id << ": evidence rejected: " << ev.failure().ToString());
@@ -248,7 +254,7 @@ std::vector<uint8_t> Verifier::Appraise(const std::vector<uint8_t>& evidence,
     eat::ArStatus status = eat::ArStatus::Affirming;
     for (const eat::InstalledTc& tc : e.manifests)
     {
-        const bool bad = m_knownBad.count(tc.digest) != 0;
+        const bool bad = !m_knownBad.empty() && m_knownBad.count(tc.digest) != 0;
         const bool known = m_catalog && m_catalog->FindByDigest(tc.digest) != nullptr;
         if (bad || !known)
         {

@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -160,4 +161,46 @@ TEST(TamWorkerQueue, PerSessionHandlesLaterRequestsAtOnce)
     EXPECT_EQ(h.ready,
               (std::vector<P>{{1, MilliSeconds(30)}, {3, MilliSeconds(1)}, {2, MilliSeconds(60)}}));
     EXPECT_EQ(h.waits, (std::vector<Time>{Seconds(0), MilliSeconds(30)}));
+}
+
+// The ServiceEnd callback comes at the end of every non-zero service, in the event that frees
+// the worker and before the worker takes the next waiting request (TamServer sends an answer
+// due then from it instead of from an event of its own); and a request that waited is handled
+// from the queue's own copy, after the submitter's request object is gone.
+TEST(TamWorkerQueue, ServiceEndPrecedesTheNextWaitingRequest)
+{
+    Ptr<TamWorkerQueue> queue = CreateObject<TamWorkerQueue>();
+    queue->SetAttribute("Workers", UintegerValue(1));
+    queue->SetAttribute("ServiceTime", TimeValue(MilliSeconds(10)));
+    std::vector<std::string> log;
+    auto at = [](const char* what, uint64_t id)
+    {
+        return std::string(what) + " " + std::to_string(id) + " @" +
+               std::to_string(Simulator::Now().GetMilliSeconds());
+    };
+    queue->SetCallbacks(
+        [&](const TamWorkerQueue::Request& r)
+        {
+            log.push_back(at("handle", r.requestId) + " body " + std::to_string(r.req.body.at(0)));
+            return TamWorkerQueue::Work{};
+        },
+        [&](uint64_t id, Time, bool atOnce)
+        { log.push_back(at(atOnce ? "release-now" : "release", id)); },
+        [](const TamWorkerQueue::Request&) { ADD_FAILURE() << "no queue limit"; });
+    queue->SetServiceEndCallback([&](uint64_t id) { log.push_back(at("end", id)); });
+    for (uint8_t id = 1; id <= 2; ++id)
+    {
+        Simulator::Schedule(Seconds(0),
+                            [queue, id]
+                            {
+                                TeepHttpRequest req; // gone when this event returns
+                                req.body = {static_cast<uint8_t>(10 * id)};
+                                queue->Submit(id, id, req);
+                            });
+    }
+    Simulator::Run();
+    Simulator::Destroy();
+    EXPECT_EQ(log,
+              (std::vector<std::string>{"handle 1 @0 body 10", "release 1 @0", "end 1 @10",
+                                        "handle 2 @10 body 20", "release 2 @10", "end 2 @20"}));
 }
