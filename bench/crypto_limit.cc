@@ -12,6 +12,7 @@
 #include "teepsim/codec/crypto.h"
 #include "teepsim/sim/cli.h"
 
+#include <malloc.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <sqlite3.h>
@@ -19,6 +20,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <functional>
@@ -289,6 +291,25 @@ RawCosts MeasureTeepsim(double seconds, crypto::SignatureMode mode)
     return c;
 }
 
+/// Heap bytes per key (mallinfo2 in-use bytes, malloc headers included) for n keys made by
+/// `make`, the Key objects themselves (16 bytes each) counted.
+double BytesPerKey(size_t n, const std::function<crypto::Key(const crypto::Bytes&)>& make)
+{
+    crypto::Bytes seed(32, 0);
+    const struct mallinfo2 m0 = mallinfo2();
+    const size_t before = m0.uordblks + m0.hblkhd;
+    std::vector<crypto::Key> keys;
+    keys.reserve(n);
+    for (size_t i = 0; i < n; ++i)
+    {
+        std::memcpy(seed.data(), &i, sizeof(i));
+        keys.push_back(make(seed));
+    }
+    const struct mallinfo2 m1 = mallinfo2();
+    const size_t after = m1.uordblks + m1.hblkhd;
+    return static_cast<double>(after - before) / static_cast<double>(n);
+}
+
 int Usage(int rc)
 {
     std::cerr << "usage: crypto_limit SCENARIO [-n DEVICES] [--h1 HORIZON] [--h2 HORIZON] "
@@ -401,6 +422,13 @@ int main(int argc, char** argv)
     std::printf("teepsim modelled%9.3f %11.3f %7.3f %9.3f\n", 1e6 * modelled.p256Sign,
                 1e6 * modelled.p256Verify, 1e6 * modelled.ed25519Sign,
                 1e6 * modelled.ed25519Verify);
+    const double modelledBytes =
+        BytesPerKey(100000, [](const crypto::Bytes& s)
+                    { return crypto::Key::Modelled(crypto::KeyType::P256, s); });
+    const double realBytes =
+        BytesPerKey(2000, [](const crypto::Bytes& s) { return crypto::Key::GenerateP256(s); });
+    std::printf("heap bytes per P-256 key (Key object included): modelled %.0f, real %.0f\n",
+                modelledBytes, realBytes);
     std::printf("OpenSSL cost of a session's operations: %.1f us\n", 1e6 * rawPerSession);
     std::printf("sessions/CPU-s %.0f  limit %.0f  ratio %.3f\n", rate, limit, rate / limit);
     return 0;
