@@ -6,6 +6,7 @@
 #pragma once
 
 #include "teepsim/authorization-status.h"
+#include "teepsim/fixed-key.h"
 #include "teepsim/freshness-policy.h"
 #include "teepsim/http-framing.h"
 #include "teepsim/http-tcp-transport.h"
