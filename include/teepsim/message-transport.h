@@ -7,6 +7,7 @@
 // answer adds one timeout event that is removed when the answer comes.
 #pragma once
 
+#include "teepsim/lazy-uniform.h"
 #include "teepsim/link-profile.h"
 #include "teepsim/teep-transport.h"
 
@@ -32,6 +33,7 @@ class MessageClientTransport : public TeepClientTransport
     ~MessageClientTransport() override;
 
     void Post(const Address& server, const TeepHttpRequest& req, ResponseCallback done) override;
+    void PostOwned(const Address& server, TeepHttpRequest&& req, ResponseCallback done) override;
     void CloseSession() override;
     void SetNode(Ptr<Node> node) override;
     uint64_t GetBytesSent() const override { return m_bytesSent; }
@@ -76,7 +78,9 @@ class MessageClientTransport : public TeepClientTransport
     void ArriveAtClient(uint64_t seq);
     void TimeOut(uint64_t seq);
     /// Called by the server (possibly inside its request callback).
-    void AcceptResponse(uint64_t seq, const TeepHttpResponse& rsp);
+    void AcceptResponse(uint64_t seq, TeepHttpResponse&& rsp);
+    /// The server listening at `server` (cached per client: the registry is a map of Address).
+    MessageServerTransport* FindServer(const Address& server);
     /// The server did not answer inside its callback: make sure the client times out.
     void ArmTimeout(uint64_t seq);
     /// Fails every pending exchange (status 0) and forgets the connection.
@@ -87,12 +91,15 @@ class MessageClientTransport : public TeepClientTransport
     LinkProfile m_link;
     bool m_available = true;
     Time m_timeout;
-    Ptr<UniformRandomVariable> m_rng;
+    LazyUniform m_rng;              // drawn only on lossy paths
     std::vector<Pending> m_pending; // a session has one, rarely two, exchanges in flight
     uint64_t m_nextSeq = 0;
     uint64_t m_connectionId = 0; // 0: no session open
     Address m_server;
     std::string m_host;
+    MessageServerTransport* m_cachedServer = nullptr; // registry entry of m_cachedAddress
+    Address m_cachedAddress;
+    uint64_t m_cachedGeneration = 0; // registry generation the cache was filled at
     uint64_t m_bytesSent = 0;
     uint64_t m_bytesReceived = 0;
 
@@ -112,6 +119,7 @@ class MessageServerTransport : public TeepServerTransport
 
     void Listen(Ptr<Node> node, const Address& local, RequestCallback onRequest) override;
     void Respond(uint64_t requestId, const TeepHttpResponse& rsp) override;
+    void RespondOwned(uint64_t requestId, TeepHttpResponse&& rsp) override;
     void Stop() override;
 
     /// The server's side of every path (its access link); ideal by default.
@@ -163,12 +171,16 @@ class MessageTransportRegistry
     void Remove(const Address& address);
     MessageServerTransport* Find(const Address& address) const;
     uint64_t NextConnectionId() { return ++m_lastConnectionId; }
+    /// Changes whenever a server is added or removed, or the registry is made anew (clients
+    /// cache what Find returned; monotonic over the process, so a cache never outlives it).
+    uint64_t GetGeneration() const { return s_generation; }
 
   private:
     static void DeleteInstance();
     static MessageTransportRegistry* s_instance;
     std::map<Address, Ptr<MessageServerTransport>> m_servers;
     uint64_t m_lastConnectionId = 0;
+    static uint64_t s_generation;
 };
 
 } // namespace ns3

@@ -27,7 +27,6 @@
 #include "ns3/traced-callback.h"
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -164,7 +163,11 @@ class TeepAgent : public Object
 
     std::vector<InstalledTc> m_inventory;
     std::optional<HeldAttestationResult> m_ar;
-    std::deque<teepsim::cbor::Bytes> m_seenTokens;       // consumed tokens (bounded replay window)
+    // Consumed tokens (bounded replay window), oldest first, each as a LEB128 length and its
+    // bytes in one buffer: a vector of byte vectors cost ~56 B per 8-byte token (and a deque
+    // 576 B even empty), which a long run multiplies by the window and the fleet.
+    std::vector<uint8_t> m_seenTokens;
+    uint32_t m_seenCount = 0;
     std::optional<teepsim::cbor::Bytes> m_answeredToken; // token of the last accepted message
     uint64_t m_rejected = 0;
     uint64_t m_processErrors = 0;

@@ -9,6 +9,7 @@
 // the moment it is set: a session in flight when the Broker turns to dropping loses the rest.
 #pragma once
 
+#include "teepsim/lazy-uniform.h"
 #include "teepsim/teep-session-driver.h"
 
 namespace ns3
@@ -48,6 +49,7 @@ class TeepBroker : public TeepSessionDriver
     bool DropsMessage() override;
     Time MessageDelay() const override;
     bool Tamper(std::vector<uint8_t>& msg, TamperDirection dir) override;
+    bool MayTamper() const override;
 
   private:
     // Attributes
@@ -57,7 +59,7 @@ class TeepBroker : public TeepSessionDriver
     TeepTamperTarget m_tamperTarget;
     double m_tamperProbability;
 
-    Ptr<UniformRandomVariable> m_behaviourRng;
+    LazyUniform m_behaviourRng;       // drawn only by DropFraction and Tamper
     uint64_t m_decidedGeneration = 0; // drop-fraction: the session already drawn for
     TracedCallback<uint32_t, TamperDirection> m_tamperTrace;
     TracedCallback<uint32_t> m_droppedTrace;

@@ -21,6 +21,7 @@
 // alike.
 #pragma once
 
+#include "teepsim/lazy-uniform.h"
 #include "teepsim/policy-check.h"
 #include "teepsim/teep-agent.h"
 #include "teepsim/teep-trace.h"
@@ -79,6 +80,9 @@ class TeepSessionDriver : public Application
     virtual Time MessageDelay() const { return Seconds(0); }
     /// May alter a message on its way to the Agent or the TAM; true when it did.
     virtual bool Tamper(std::vector<uint8_t>& /*msg*/, TamperDirection /*dir*/) { return false; }
+    /// False when Tamper() certainly returns false without drawing or tracing (an honest
+    /// relay): the message to the Agent is then passed on without a mutable copy.
+    virtual bool MayTamper() const { return false; }
     /// Generation of the current session (changes at every start and end).
     uint64_t SessionGeneration() const { return m_sessionGeneration; }
 
@@ -93,7 +97,7 @@ class TeepSessionDriver : public Application
     void Send(std::vector<uint8_t> body);
     void PostNow(std::vector<uint8_t> body);
     void OnResponse(uint64_t gen, const TeepHttpResponse& rsp);
-    void DeliverToAgent(std::vector<uint8_t> body);
+    void DeliverToAgent(const std::vector<uint8_t>& body);
     void EndSession(SessionOutcome outcome);
     /// The outcome of a failed HTTP exchange (status != 200/204).
     SessionOutcome HttpFailure(const TeepHttpResponse& rsp) const;
@@ -116,7 +120,7 @@ class TeepSessionDriver : public Application
     Time m_retrySpacing;
 
     PolicyCheckSchedule m_schedule;
-    Ptr<UniformRandomVariable> m_timerRng;
+    LazyUniform m_timerRng;
     EventId m_timerEvent;
     EventId m_retryEvent;
     bool m_inSession = false;

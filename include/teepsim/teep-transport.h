@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ns3
@@ -53,6 +54,12 @@ class TeepClientTransport : public Object
     /// Sends `req` to `server`; `done` is called exactly once, with the response or status 0.
     /// `done` is never called from inside Post() itself (always from a later event).
     virtual void Post(const Address& server, const TeepHttpRequest& req, ResponseCallback done) = 0;
+    /// Post() of a request the caller gives up: a transport that keeps the request until it is
+    /// delivered takes its buffers instead of copying them. Same behaviour as Post().
+    virtual void PostOwned(const Address& server, TeepHttpRequest&& req, ResponseCallback done)
+    {
+        Post(server, req, std::move(done));
+    }
     /// Ends the current session (closes the connection); pending callbacks get status 0.
     virtual void CloseSession() = 0;
     /// The node this client sends from.
@@ -82,6 +89,11 @@ class TeepServerTransport : public Object
     virtual void Listen(Ptr<Node> node, const Address& local, RequestCallback onRequest) = 0;
     /// Answers request `requestId` (once; later answers to a closed connection are dropped).
     virtual void Respond(uint64_t requestId, const TeepHttpResponse& rsp) = 0;
+    /// Respond() with a response the caller gives up (taken instead of copied where kept).
+    virtual void RespondOwned(uint64_t requestId, TeepHttpResponse&& rsp)
+    {
+        Respond(requestId, rsp);
+    }
     /// Stops accepting and closes every connection.
     virtual void Stop() = 0;
 };

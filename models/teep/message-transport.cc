@@ -39,6 +39,7 @@ uint32_t ResponseBytes(const TeepHttpResponse& rsp)
 // ---- registry ----
 
 MessageTransportRegistry* MessageTransportRegistry::s_instance = nullptr;
+uint64_t MessageTransportRegistry::s_generation = 1;
 
 // ns-3's SimulationSingleton does not compile as C++20, hence this hand-made equivalent.
 MessageTransportRegistry& MessageTransportRegistry::Get()
@@ -46,6 +47,7 @@ MessageTransportRegistry& MessageTransportRegistry::Get()
     if (s_instance == nullptr)
     {
         s_instance = new MessageTransportRegistry();
+        ++s_generation;
         Simulator::ScheduleDestroy(&MessageTransportRegistry::DeleteInstance);
     }
     return *s_instance;
@@ -53,6 +55,7 @@ MessageTransportRegistry& MessageTransportRegistry::Get()
 
 void MessageTransportRegistry::DeleteInstance()
 {
+    ++s_generation;
     delete s_instance;
     s_instance = nullptr;
 }
@@ -70,6 +73,7 @@ MessageTransportRegistry::~MessageTransportRegistry()
 
 void MessageTransportRegistry::Add(const Address& address, Ptr<MessageServerTransport> server)
 {
+    ++s_generation;
     auto [it, inserted] = m_servers.emplace(address, server);
     if (!inserted && it->second != server)
     {
@@ -79,6 +83,7 @@ void MessageTransportRegistry::Add(const Address& address, Ptr<MessageServerTran
 
 void MessageTransportRegistry::Remove(const Address& address)
 {
+    ++s_generation;
     m_servers.erase(address);
 }
 
@@ -140,9 +145,7 @@ TypeId MessageClientTransport::GetTypeId()
     return tid;
 }
 
-MessageClientTransport::MessageClientTransport() : m_rng(CreateObject<UniformRandomVariable>())
-{
-}
+MessageClientTransport::MessageClientTransport() = default;
 
 MessageClientTransport::~MessageClientTransport() = default;
 
@@ -154,7 +157,7 @@ void MessageClientTransport::DoDispose()
     }
     m_pending.clear();
     m_node = nullptr;
-    m_rng = nullptr;
+    m_rng.Dispose();
     TeepClientTransport::DoDispose();
 }
 
@@ -171,14 +174,14 @@ void MessageClientTransport::SetAvailable(bool available)
 
 int64_t MessageClientTransport::AssignStreams(int64_t stream)
 {
-    m_rng->SetStream(stream);
+    m_rng.SetStream(stream);
     return 1;
 }
 
 bool MessageClientTransport::Lost()
 {
     // Draw only on lossy paths, so lossless runs consume no random numbers.
-    return m_link.lossProbability > 0.0 && m_rng->GetValue() < m_link.lossProbability;
+    return m_link.lossProbability > 0.0 && m_rng.GetValue() < m_link.lossProbability;
 }
 
 MessageClientTransport::Pending* MessageClientTransport::Find(uint64_t seq)
@@ -195,6 +198,24 @@ MessageClientTransport::Pending* MessageClientTransport::Find(uint64_t seq)
 
 void MessageClientTransport::Post(const Address& server, const TeepHttpRequest& req,
                                   ResponseCallback done)
+{
+    PostOwned(server, TeepHttpRequest(req), std::move(done));
+}
+
+MessageServerTransport* MessageClientTransport::FindServer(const Address& server)
+{
+    MessageTransportRegistry& registry = MessageTransportRegistry::Get();
+    if (m_cachedGeneration != registry.GetGeneration() || !(server == m_cachedAddress))
+    {
+        m_cachedServer = registry.Find(server);
+        m_cachedAddress = server;
+        m_cachedGeneration = registry.GetGeneration();
+    }
+    return m_cachedServer;
+}
+
+void MessageClientTransport::PostOwned(const Address& server, TeepHttpRequest&& req,
+                                       ResponseCallback done)
 {
     if (m_connectionId != 0 && !(server == m_server))
     {
@@ -214,10 +235,16 @@ void MessageClientTransport::Post(const Address& server, const TeepHttpRequest& 
     m_bytesSent += bytes;
     m_txTrace(bytes);
 
-    Pending& p = m_pending.emplace_back();
-    p.seq = ++m_nextSeq;
-    p.deadline = Simulator::Now() + m_timeout;
-    p.done = done;
+    // Built in place with the request moved in: a default TeepHttpRequest would allocate its
+    // header strings only to have them replaced.
+    Pending& p = m_pending.emplace_back(Pending{.seq = ++m_nextSeq,
+                                                .deadline = Simulator::Now() + m_timeout,
+                                                .done = std::move(done),
+                                                .request = std::move(req),
+                                                .response = {},
+                                                .server = nullptr,
+                                                .responseBytes = 0,
+                                                .timeout = EventId()});
     NS_LOG_FUNCTION(this << p.seq << bytes);
 
     if (!m_available)
@@ -225,7 +252,7 @@ void MessageClientTransport::Post(const Address& server, const TeepHttpRequest& 
         FailAtDeadline(p, "device unavailable");
         return;
     }
-    MessageServerTransport* target = MessageTransportRegistry::Get().Find(server);
+    MessageServerTransport* target = FindServer(server);
     if (target == nullptr)
     {
         // Nobody listens there. ns-3 TCP ignores the RST answering a SYN, so the TCP transport
@@ -245,7 +272,6 @@ void MessageClientTransport::Post(const Address& server, const TeepHttpRequest& 
         return;
     }
     p.server = target;
-    p.request = req;
     Simulator::ScheduleWithContext(target->GetContext(), arrival,
                                    &MessageClientTransport::ArriveAtServer, this, p.seq);
 }
@@ -291,7 +317,7 @@ void MessageClientTransport::ArmTimeout(uint64_t seq)
     }
 }
 
-void MessageClientTransport::AcceptResponse(uint64_t seq, const TeepHttpResponse& rsp)
+void MessageClientTransport::AcceptResponse(uint64_t seq, TeepHttpResponse&& rsp)
 {
     Pending* p = Find(seq);
     if (p == nullptr)
@@ -314,7 +340,7 @@ void MessageClientTransport::AcceptResponse(uint64_t seq, const TeepHttpResponse
     {
         Simulator::Remove(p->timeout); // removed, not cancelled: it never costs an event
     }
-    p->response = rsp;
+    p->response = std::move(rsp);
     p->responseBytes = bytes;
     Simulator::ScheduleWithContext(m_context, arrival, &MessageClientTransport::ArriveAtClient,
                                    this, seq);
@@ -361,7 +387,10 @@ void MessageClientTransport::EndSession(const char* reason, bool timedOut)
         return;
     }
     std::vector<Pending> failed;
-    failed.swap(m_pending); // callbacks below may Post again: start from a clean state
+    if (!m_pending.empty())
+    {
+        failed.swap(m_pending); // callbacks below may Post again: start from a clean state
+    }
     uint64_t id = m_connectionId;
     m_connectionId = 0;
     if (id != 0)
@@ -481,6 +510,11 @@ bool MessageServerTransport::Deliver(MessageClientTransport* client, uint64_t se
 
 void MessageServerTransport::Respond(uint64_t requestId, const TeepHttpResponse& rsp)
 {
+    RespondOwned(requestId, TeepHttpResponse(rsp));
+}
+
+void MessageServerTransport::RespondOwned(uint64_t requestId, TeepHttpResponse&& rsp)
+{
     auto it = m_pending.find(requestId);
     if (it == m_pending.end())
     {
@@ -491,7 +525,7 @@ void MessageServerTransport::Respond(uint64_t requestId, const TeepHttpResponse&
     uint64_t seq = it->second.seq;
     m_pending.erase(it);
     m_txTrace(requestId, rsp.status, ResponseBytes(rsp));
-    client->AcceptResponse(seq, rsp);
+    client->AcceptResponse(seq, std::move(rsp));
 }
 
 } // namespace ns3

@@ -117,6 +117,7 @@ void TeepAgent::DoDispose()
 {
     m_inventory.clear();
     m_seenTokens.clear();
+    m_seenCount = 0;
     m_answeredToken.reset();
     Object::DoDispose();
 }
@@ -212,17 +213,61 @@ void TeepAgent::ProcessError()
     NS_LOG_INFO("device " << m_deviceId << ": ProcessError");
 }
 
+namespace
+{
+/// Reads the LEB128 length at `pos` of a token log and moves `pos` past it.
+size_t TokenLength(const std::vector<uint8_t>& log, size_t& pos)
+{
+    size_t n = 0;
+    for (unsigned shift = 0;; shift += 7)
+    {
+        const uint8_t b = log[pos++];
+        n |= static_cast<size_t>(b & 0x7f) << shift;
+        if ((b & 0x80) == 0)
+        {
+            return n;
+        }
+    }
+}
+} // namespace
+
 bool TeepAgent::TokenSeen(const Bytes& token) const
 {
-    return std::find(m_seenTokens.begin(), m_seenTokens.end(), token) != m_seenTokens.end();
+    for (size_t pos = 0; pos < m_seenTokens.size();)
+    {
+        const size_t n = TokenLength(m_seenTokens, pos);
+        if (n == token.size() && std::equal(token.begin(), token.end(), m_seenTokens.begin() + pos))
+        {
+            return true;
+        }
+        pos += n;
+    }
+    return false;
 }
 
 void TeepAgent::RememberToken(const Bytes& token)
 {
-    m_seenTokens.push_back(token);
-    while (m_seenTokens.size() > m_replayWindow)
+    for (size_t n = token.size();; n >>= 7)
     {
-        m_seenTokens.pop_front();
+        m_seenTokens.push_back(static_cast<uint8_t>((n & 0x7f) | (n > 0x7f ? 0x80 : 0)));
+        if (n <= 0x7f)
+        {
+            break;
+        }
+    }
+    m_seenTokens.insert(m_seenTokens.end(), token.begin(), token.end());
+    ++m_seenCount;
+    // Forget the oldest beyond the window (one erase for however many go).
+    size_t drop = 0;
+    for (; m_seenCount > m_replayWindow; --m_seenCount)
+    {
+        const size_t n = TokenLength(m_seenTokens, drop); // drop is now past the length
+        drop += n;
+    }
+    if (drop != 0)
+    {
+        m_seenTokens.erase(m_seenTokens.begin(),
+                           m_seenTokens.begin() + static_cast<std::ptrdiff_t>(drop));
     }
 }
 

@@ -49,8 +49,7 @@ TypeId TeepBroker::GetTypeId()
 
 TeepBroker::TeepBroker()
     : m_behaviour(BROKER_HONEST), m_dropProbability(0), m_delay(Seconds(0)),
-      m_tamperTarget(TAMPER_TO_AGENT), m_tamperProbability(1),
-      m_behaviourRng(CreateObject<UniformRandomVariable>())
+      m_tamperTarget(TAMPER_TO_AGENT), m_tamperProbability(1)
 {
 }
 
@@ -61,14 +60,14 @@ void TeepBroker::DoDispose()
     // Like the session driver's: sinks may hold a Ptr back to this Broker (cycle), drop them.
     m_tamperTrace = TracedCallback<uint32_t, TamperDirection>();
     m_droppedTrace = TracedCallback<uint32_t>();
-    m_behaviourRng = nullptr;
+    m_behaviourRng.Dispose();
     TeepSessionDriver::DoDispose();
 }
 
 int64_t TeepBroker::AssignStreams(int64_t stream)
 {
     const int64_t used = TeepSessionDriver::AssignStreams(stream);
-    m_behaviourRng->SetStream(stream + used);
+    m_behaviourRng.SetStream(stream + used);
     return used + 1;
 }
 
@@ -84,7 +83,7 @@ bool TeepBroker::DropsSession()
         m_decidedGeneration = SessionGeneration(); // one draw per session
     }
     if (m_behaviour == BROKER_DROP_ALL ||
-        (m_behaviour == BROKER_DROP_FRACTION && m_behaviourRng->GetValue() < m_dropProbability))
+        (m_behaviour == BROKER_DROP_FRACTION && m_behaviourRng.GetValue() < m_dropProbability))
     {
         NS_LOG_INFO("device " << DeviceId() << ": session dropped by the Broker");
         m_droppedTrace(DeviceId());
@@ -102,7 +101,7 @@ bool TeepBroker::DropsMessage()
     if (m_behaviour == BROKER_DROP_FRACTION && m_decidedGeneration != SessionGeneration())
     {
         m_decidedGeneration = SessionGeneration();
-        drop = m_behaviourRng->GetValue() < m_dropProbability;
+        drop = m_behaviourRng.GetValue() < m_dropProbability;
     }
     if (drop)
     {
@@ -117,6 +116,11 @@ Time TeepBroker::MessageDelay() const
     return m_behaviour == BROKER_DELAY ? m_delay : Seconds(0);
 }
 
+bool TeepBroker::MayTamper() const
+{
+    return m_behaviour == BROKER_TAMPER;
+}
+
 bool TeepBroker::Tamper(std::vector<uint8_t>& msg, TamperDirection dir)
 {
     if (m_behaviour != BROKER_TAMPER || msg.empty())
@@ -126,12 +130,12 @@ bool TeepBroker::Tamper(std::vector<uint8_t>& msg, TamperDirection dir)
     const bool wanted = m_tamperTarget == TAMPER_BOTH ||
                         (m_tamperTarget == TAMPER_TO_AGENT && dir == TamperDirection::ToAgent) ||
                         (m_tamperTarget == TAMPER_TO_TAM && dir == TamperDirection::ToTam);
-    if (!wanted || m_behaviourRng->GetValue() >= m_tamperProbability)
+    if (!wanted || m_behaviourRng.GetValue() >= m_tamperProbability)
     {
         return false;
     }
-    const auto pos = static_cast<size_t>(m_behaviourRng->GetInteger(0, msg.size() - 1));
-    const auto mask = static_cast<uint8_t>(m_behaviourRng->GetInteger(1, 255));
+    const auto pos = static_cast<size_t>(m_behaviourRng.GetInteger(0, msg.size() - 1));
+    const auto mask = static_cast<uint8_t>(m_behaviourRng.GetInteger(1, 255));
     msg[pos] ^= mask;
     NS_LOG_INFO("device " << DeviceId() << ": tampered byte " << pos);
     m_tamperTrace(DeviceId(), dir);

@@ -68,7 +68,7 @@ TypeId TeepSessionDriver::GetTypeId()
 TeepSessionDriver::TeepSessionDriver()
     : m_law(POLICY_CHECK_FIXED), m_interval(Hours(1)), m_jitter(0),
       m_startMode(POLICY_START_EQUILIBRIUM), m_syncOffset(Seconds(0)), m_retryCount(0),
-      m_retrySpacing(Minutes(1)), m_timerRng(CreateObject<UniformRandomVariable>())
+      m_retrySpacing(Minutes(1))
 {
 }
 
@@ -86,7 +86,7 @@ void TeepSessionDriver::DoDispose()
     m_policyCheckTrace = TracedCallback<uint32_t>();
     m_sessionStartTrace = TracedCallback<uint32_t>();
     m_sessionEndTrace = TracedCallback<uint32_t, SessionOutcome>();
-    m_timerRng = nullptr;
+    m_timerRng.Dispose();
     Application::DoDispose();
 }
 
@@ -102,7 +102,7 @@ void TeepSessionDriver::SetTransport(Ptr<TeepClientTransport> transport)
 
 int64_t TeepSessionDriver::AssignStreams(int64_t stream)
 {
-    m_timerRng->SetStream(stream);
+    m_timerRng.SetStream(stream);
     return 1;
 }
 
@@ -128,7 +128,7 @@ void TeepSessionDriver::StartApplication()
     }
     const Time first = m_startMode == POLICY_START_SYNCHRONIZED
                            ? m_syncOffset
-                           : m_schedule.EquilibriumResidual(m_timerRng);
+                           : m_schedule.EquilibriumResidual(m_timerRng.Get());
     ScheduleNextCheck(first);
 }
 
@@ -152,7 +152,10 @@ void TeepSessionDriver::ScheduleNextCheck(Time delay)
 void TeepSessionDriver::OnTimer()
 {
     // The renewal process runs on regardless of session outcomes (THEORY.md §3.2).
-    ScheduleNextCheck(m_schedule.NextInterval(m_timerRng));
+    // A fixed interval draws nothing: do not create the timer's random variable for it.
+    ScheduleNextCheck(m_schedule.law() == POLICY_CHECK_FIXED
+                          ? m_schedule.mean()
+                          : m_schedule.NextInterval(m_timerRng.Get()));
     if (SuppressesTimer())
     {
         return; // an REE turned bad after the start: the timer no longer reaches the Agent
@@ -262,9 +265,9 @@ void TeepSessionDriver::PostNow(std::vector<uint8_t> body)
     }
     req.body = std::move(body);
     const uint64_t gen = m_sessionGeneration;
-    m_transport->Post(m_tam.address, req,
-                      TeepClientTransport::ResponseCallback([this, gen](const TeepHttpResponse& rsp)
-                                                            { OnResponse(gen, rsp); }));
+    m_transport->PostOwned(m_tam.address, std::move(req),
+                           TeepClientTransport::ResponseCallback(
+                               [this, gen](const TeepHttpResponse& rsp) { OnResponse(gen, rsp); }));
 }
 
 void TeepSessionDriver::SettleTamper(TamperVerdict verdict)
@@ -312,11 +315,11 @@ void TeepSessionDriver::OnResponse(uint64_t gen, const TeepHttpResponse& rsp)
         if (delay.IsStrictlyPositive())
         {
             Simulator::Schedule(delay,
-                                [this, gen, b = rsp.body]() mutable
+                                [this, gen, b = rsp.body]()
                                 {
                                     if (gen == m_sessionGeneration && m_inSession)
                                     {
-                                        DeliverToAgent(std::move(b));
+                                        DeliverToAgent(b);
                                     }
                                 });
             return;
@@ -336,19 +339,27 @@ void TeepSessionDriver::OnResponse(uint64_t gen, const TeepHttpResponse& rsp)
     EndSession(HttpFailure(rsp));
 }
 
-void TeepSessionDriver::DeliverToAgent(std::vector<uint8_t> body)
+void TeepSessionDriver::DeliverToAgent(const std::vector<uint8_t>& body)
 {
     if (DropsMessage())
     {
         DropRunningSession();
         return;
     }
-    if (Tamper(body, TamperDirection::ToAgent))
+    // Only a Broker that may tamper needs its own copy of the message to alter.
+    std::vector<uint8_t> altered;
+    const std::vector<uint8_t>* msg = &body;
+    if (MayTamper())
     {
-        m_tamperInFlight = TamperDirection::ToAgent;
+        altered = body;
+        msg = &altered;
+        if (Tamper(altered, TamperDirection::ToAgent))
+        {
+            m_tamperInFlight = TamperDirection::ToAgent;
+        }
     }
     const uint64_t opsBefore = teepsim::crypto::OperationCount();
-    AgentReply out = m_agent->ProcessTeepMessage(body);
+    AgentReply out = m_agent->ProcessTeepMessage(*msg);
     // Modelled crypto: the TEE's answer leaves after the CPU time of its signature operations.
     const Time cpu = teepwire::CryptoCharge(teepsim::crypto::OperationCount() - opsBefore);
     SettleTamper(out.verdict == AgentVerdict::Rejected ? TamperVerdict::Rejected

@@ -4,6 +4,7 @@
 // can only report as rejected-malformed; the TAM's own traces say why (Rejected: the reason;
 // SessionEnd: its side of the session timed out first), so such a cause is refined here from
 // what the TAM reported for that device during the session.
+#include "ns3/abort.h"
 #include "ns3/simulator.h"
 
 #include <memory>
@@ -54,69 +55,73 @@ void Deployment::Impl::WireTraces()
         return v.rejected ? OutcomeOf(*v.rejected) : o;
     };
 
+    // One sink of each kind for the whole fleet, connected to every device: the device id the
+    // trace carries says which device it is. A TracedCallback keeps a reference to a shared
+    // sink, so each device costs a list entry per trace instead of a sink of its own.
+    const Callback<void, uint32_t, const std::string&, uint64_t> taInstalled(
+        [rec](uint32_t dev, const std::string& ta, uint64_t)
+        { rec->OnTaInstalled(dev, ta, NowNs()); });
+    const Callback<void, uint32_t, const std::string&, uint64_t> taRemoved(
+        [rec](uint32_t dev, const std::string& ta, uint64_t)
+        { rec->OnTaRemoved(dev, ta, NowNs()); });
+    const Callback<void, uint32_t, RejectReason, uint32_t> agentRejected(
+        [rec](uint32_t, RejectReason r, uint32_t)
+        { rec->Count(std::string("agent_rejected_") + ToString(r)); });
+    // Passport model: relying parties see the AR the device holds.
+    const Callback<void, uint32_t, AttestationStatus, Time, Time> arReceived(
+        [rec](uint32_t dev, AttestationStatus st, Time iat, Time exp)
+        {
+            rec->OnArIssued(dev, st == AttestationStatus::Affirming, iat.GetNanoSeconds(),
+                            exp.GetNanoSeconds());
+        });
+    const Callback<void, uint32_t> sessionStart(
+        [rec, tamView](uint32_t dev)
+        {
+            if (dev < tamView->size())
+            {
+                (*tamView)[dev] = TamView{};
+            }
+            rec->OnSessionStart(dev, NowNs());
+        });
+    const Callback<void, uint32_t, SessionOutcome> sessionEnd(
+        [this, rec, refine](uint32_t dev, SessionOutcome o)
+        {
+            // Device ids are the indexes of `brokers` (InstallDevices numbers them so).
+            Ptr<TeepClientTransport> t = brokers[dev]->GetTransport();
+            const uint64_t sent = t->GetBytesSent();
+            const uint64_t received = t->GetBytesReceived();
+            rec->OnSessionEnd(dev, ToString(refine(dev, o)), sent - bytesSent[dev],
+                              received - bytesReceived[dev], NowNs());
+            bytesSent[dev] = sent;
+            bytesReceived[dev] = received;
+        });
+    const Callback<void, uint32_t, TamperDirection, TamperVerdict> tamperVerdict(
+        [rec](uint32_t, TamperDirection, TamperVerdict v)
+        { rec->Count(std::string("broker_tampered_") + ToString(v)); });
+    const Callback<void, uint32_t, TamperDirection> tampered([rec](uint32_t, TamperDirection)
+                                                             { rec->Count("broker_tampered"); });
+    const Callback<void, uint32_t> dropped([rec](uint32_t) { rec->Count("broker_dropped"); });
+
     for (size_t i = 0; i < brokers.size(); ++i)
     {
         Ptr<TeepSessionDriver> broker = brokers[i]; // Broker or no-REE driver: same traces
+        NS_ABORT_MSG_IF(broker->GetAgent()->GetDeviceId() != i,
+                        "device " << i << " has device id " << broker->GetAgent()->GetDeviceId());
         Ptr<TeepAgent> agent = broker->GetAgent();
-        agent->TraceConnectWithoutContext("TaInstalled",
-                                          Callback<void, uint32_t, const std::string&, uint64_t>(
-                                              [rec](uint32_t dev, const std::string& ta, uint64_t)
-                                              { rec->OnTaInstalled(dev, ta, NowNs()); }));
-        agent->TraceConnectWithoutContext("TaRemoved",
-                                          Callback<void, uint32_t, const std::string&, uint64_t>(
-                                              [rec](uint32_t dev, const std::string& ta, uint64_t)
-                                              { rec->OnTaRemoved(dev, ta, NowNs()); }));
-        agent->TraceConnectWithoutContext(
-            "Rejected", Callback<void, uint32_t, RejectReason, uint32_t>(
-                            [rec](uint32_t, RejectReason r, uint32_t)
-                            { rec->Count(std::string("agent_rejected_") + ToString(r)); }));
+        agent->TraceConnectWithoutContext("TaInstalled", taInstalled);
+        agent->TraceConnectWithoutContext("TaRemoved", taRemoved);
+        agent->TraceConnectWithoutContext("Rejected", agentRejected);
         if (passport && expiry)
         {
-            // Passport model: relying parties see the AR the device holds.
-            agent->TraceConnectWithoutContext(
-                "ArReceived", Callback<void, uint32_t, AttestationStatus, Time, Time>(
-                                  [rec](uint32_t dev, AttestationStatus st, Time iat, Time exp)
-                                  {
-                                      rec->OnArIssued(dev, st == AttestationStatus::Affirming,
-                                                      iat.GetNanoSeconds(), exp.GetNanoSeconds());
-                                  }));
+            agent->TraceConnectWithoutContext("ArReceived", arReceived);
         }
-        broker->TraceConnectWithoutContext("SessionStart", Callback<void, uint32_t>(
-                                                               [rec, tamView](uint32_t dev)
-                                                               {
-                                                                   if (dev < tamView->size())
-                                                                   {
-                                                                       (*tamView)[dev] = TamView{};
-                                                                   }
-                                                                   rec->OnSessionStart(dev,
-                                                                                       NowNs());
-                                                               }));
-        broker->TraceConnectWithoutContext(
-            "SessionEnd", Callback<void, uint32_t, SessionOutcome>(
-                              [this, rec, broker, refine](uint32_t dev, SessionOutcome o)
-                              {
-                                  Ptr<TeepClientTransport> t = broker->GetTransport();
-                                  const uint64_t sent = t->GetBytesSent();
-                                  const uint64_t received = t->GetBytesReceived();
-                                  rec->OnSessionEnd(dev, ToString(refine(dev, o)),
-                                                    sent - bytesSent[dev],
-                                                    received - bytesReceived[dev], NowNs());
-                                  bytesSent[dev] = sent;
-                                  bytesReceived[dev] = received;
-                              }));
-        broker->TraceConnectWithoutContext(
-            "TamperVerdict", Callback<void, uint32_t, TamperDirection, TamperVerdict>(
-                                 [rec](uint32_t, TamperDirection, TamperVerdict v)
-                                 { rec->Count(std::string("broker_tampered_") + ToString(v)); }));
+        broker->TraceConnectWithoutContext("SessionStart", sessionStart);
+        broker->TraceConnectWithoutContext("SessionEnd", sessionEnd);
+        broker->TraceConnectWithoutContext("TamperVerdict", tamperVerdict);
         if (DynamicCast<TeepBroker>(broker))
         {
-            broker->TraceConnectWithoutContext(
-                "Tampered",
-                Callback<void, uint32_t, TamperDirection>([rec](uint32_t, TamperDirection)
-                                                          { rec->Count("broker_tampered"); }));
-            broker->TraceConnectWithoutContext(
-                "Dropped",
-                Callback<void, uint32_t>([rec](uint32_t) { rec->Count("broker_dropped"); }));
+            broker->TraceConnectWithoutContext("Tampered", tampered);
+            broker->TraceConnectWithoutContext("Dropped", dropped);
         }
     }
 
