@@ -120,58 +120,58 @@ class Model
         Device& d = m_devices[e.device];
         switch (e.kind)
         {
-        case Kind::Check:
-            Schedule(m_now + kHour, e.device, Kind::Check);
-            d.step = 0;
-            Schedule(m_now + DeviceDelay(kSession[0].request), e.device, Kind::RequestAtTam);
-            break;
-        case Kind::RequestAtTam:
-            if (m_busy < kWorkers)
-            {
-                ++m_busy;
-                Schedule(m_now + kServiceTime, e.device, Kind::ServiceDone);
-            }
-            else
-            {
-                m_waiting.push_back(e.device);
-            }
-            break;
-        case Kind::ServiceDone:
-            if (m_waiting.empty())
-            {
-                --m_busy;
-            }
-            else
-            {
-                Schedule(m_now + kServiceTime, m_waiting.front(), Kind::ServiceDone);
-                m_waiting.pop_front();
-            }
-            if (d.step == kVerifierDuring)
-            {
-                // The Verifier answers at once; the call is one round trip on server links.
-                Schedule(m_now + 2 * kVerifierPathDelay, e.device, Kind::VerifierAnswer);
-            }
-            else
-            {
+            case Kind::Check:
+                Schedule(m_now + kHour, e.device, Kind::Check);
+                d.step = 0;
+                Schedule(m_now + DeviceDelay(kSession[0].request), e.device, Kind::RequestAtTam);
+                break;
+            case Kind::RequestAtTam:
+                if (m_busy < kWorkers)
+                {
+                    ++m_busy;
+                    Schedule(m_now + kServiceTime, e.device, Kind::ServiceDone);
+                }
+                else
+                {
+                    m_waiting.push_back(e.device);
+                }
+                break;
+            case Kind::ServiceDone:
+                if (m_waiting.empty())
+                {
+                    --m_busy;
+                }
+                else
+                {
+                    Schedule(m_now + kServiceTime, m_waiting.front(), Kind::ServiceDone);
+                    m_waiting.pop_front();
+                }
+                if (d.step == kVerifierDuring)
+                {
+                    // The Verifier answers at once; the call is one round trip on server links.
+                    Schedule(m_now + 2 * kVerifierPathDelay, e.device, Kind::VerifierAnswer);
+                }
+                else
+                {
+                    Schedule(m_now + DeviceDelay(kSession[d.step].response), e.device,
+                             Kind::AnswerAtDevice);
+                }
+                break;
+            case Kind::VerifierAnswer:
                 Schedule(m_now + DeviceDelay(kSession[d.step].response), e.device,
                          Kind::AnswerAtDevice);
-            }
-            break;
-        case Kind::VerifierAnswer:
-            Schedule(m_now + DeviceDelay(kSession[d.step].response), e.device,
-                     Kind::AnswerAtDevice);
-            break;
-        case Kind::AnswerAtDevice:
-            if (++d.step < kSession.size())
-            {
-                Schedule(m_now + DeviceDelay(kSession[d.step].request), e.device,
-                         Kind::RequestAtTam);
-            }
-            else
-            {
-                ++m_sessions;
-            }
-            break;
+                break;
+            case Kind::AnswerAtDevice:
+                if (++d.step < kSession.size())
+                {
+                    Schedule(m_now + DeviceDelay(kSession[d.step].request), e.device,
+                             Kind::RequestAtTam);
+                }
+                else
+                {
+                    ++m_sessions;
+                }
+                break;
         }
     }
 
