@@ -19,7 +19,6 @@
 
 #include <deque>
 #include <memory>
-#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -95,7 +94,8 @@ class HttpTcpClientTransport : public TeepClientTransport
     Address m_server;
     std::string m_host;
     uint64_t m_session = 0; // bumped whenever a connection is released
-    std::optional<teepsim::http::Parser> m_parser;
+    // Only while a connection is open: every device holds a client, few hold a connection.
+    std::unique_ptr<teepsim::http::Parser> m_parser;
     std::vector<uint8_t> m_tx; // HTTP bytes not yet accepted by the socket
     std::size_t m_txOffset = 0;
     // In request order (HTTP/1.1 answers in order). A vector, not a deque: an idle client

@@ -132,7 +132,7 @@ void HttpTcpClientTransport::OpenConnection(const Address& server)
     m_server = server;
     teepsim::http::Limits limits;
     limits.maxHeaderBytes = m_maxHeaderBytes;
-    m_parser.emplace(teepsim::http::Kind::Response, limits);
+    m_parser = std::make_unique<teepsim::http::Parser>(teepsim::http::Kind::Response, limits);
     m_connected = false;
     ++m_connectionsOpened;
     m_socket = Socket::CreateSocket(m_node, TcpSocketFactory::GetTypeId());
@@ -330,6 +330,10 @@ bool HttpTcpClientTransport::ReleaseSocket()
     m_parser.reset();
     std::vector<uint8_t>().swap(m_tx); // between sessions a device keeps no buffer
     m_txOffset = 0;
+    if (m_pending.empty())
+    {
+        std::vector<Pending>().swap(m_pending); // nor the capacity of its last requests
+    }
     if (!m_socket)
     {
         return false;

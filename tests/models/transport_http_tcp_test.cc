@@ -238,6 +238,52 @@ TEST_P(HttpTcpTransportTest, KeepAliveSessionCarriesExactBytesOnOneConnection)
     EXPECT_EQ(server->GetOpenConnections(), 0u);
 }
 
+// Every device's client runs one session after another, and holds its HTTP parser and request
+// list only while a connection is open: a session after CloseSession opens a fresh connection
+// and parses its answer from the first byte, with nothing left over from the previous one.
+TEST_P(HttpTcpTransportTest, NextSessionAfterCloseParsesAFreshConnection)
+{
+    TestNet net = BuildNet(GetParam());
+    Address tam = InetSocketAddress(net.serverIp, 8080);
+    const auto firstBody = Pattern(3000, 5); // several segments: the parser keeps partial state
+    const auto secondBody = Pattern(40, 6);
+    Ptr<HttpTcpServerTransport> server = CreateObject<HttpTcpServerTransport>();
+    std::vector<uint64_t> connections;
+    server->Listen(net.server, InetSocketAddress(Ipv4Address::GetAny(), 8080),
+                   OnRequest(
+                       [&](uint64_t id, uint64_t conn, const TeepHttpRequest&)
+                       {
+                           connections.push_back(conn);
+                           const auto& body = connections.size() == 1 ? firstBody : secondBody;
+                           server->Respond(id, {200, "application/teep+cbor", body});
+                       }));
+    Ptr<HttpTcpClientTransport> client = CreateObject<HttpTcpClientTransport>();
+    client->SetNode(net.client);
+    std::vector<TeepHttpResponse> answers;
+    RspFn done = [&](const TeepHttpResponse& r)
+    {
+        answers.push_back(r);
+        client->CloseSession();
+    };
+    for (int session = 0; session < 2; ++session)
+    {
+        Simulator::Schedule(Seconds(1 + 10 * session),
+                            [&]() {
+                                client->Post(tam, {"/tam", "", {}}, OnResponse(done));
+                            });
+    }
+    Simulator::Run();
+
+    ASSERT_EQ(answers.size(), 2u);
+    EXPECT_EQ(answers[0].status, 200);
+    EXPECT_EQ(answers[0].body, firstBody);
+    EXPECT_EQ(answers[1].status, 200);
+    EXPECT_EQ(answers[1].body, secondBody);
+    EXPECT_EQ(connections, (std::vector<uint64_t>{1, 2})); // one connection per session
+    EXPECT_EQ(client->GetConnectionsOpened(), 2u);
+    EXPECT_EQ(server->GetOpenConnections(), 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(DirectAndRouted, HttpTcpTransportTest, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "ViaRouter" : "Direct"; });
 
