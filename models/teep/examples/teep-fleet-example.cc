@@ -210,18 +210,17 @@ int main(int argc, char* argv[])
     vh.SetAttribute("KeySeed", UintegerValue(seed));
     vh.SetAttribute("ArValidity", TimeValue(Hours(validityH)));
     Ptr<Verifier> verifier = DynamicCast<Verifier>(vh.Install(verifierNode, catalog).Get(0));
-    // Message level: the servers listen on Any:port, which is what clients address (the
-    // topology then carries no TEEP traffic); TCP: the servers' interface addresses.
-    const Address verifierAddress =
-        InetSocketAddress(messageLevel ? Ipv4Address::GetAny() : verIfs.GetAddress(1), 8081);
+    // The servers are addressed by their interface addresses on either transport (on the
+    // message level a server with an IPv4 stack listens on each of its addresses; the
+    // topology then carries no TEEP traffic).
+    const Address verifierAddress = InetSocketAddress(verIfs.GetAddress(1), 8081);
 
     TamHelper th(transports); // reaches the Verifier over the same transport
     th.SetAttribute("KeySeed", UintegerValue(seed));
     Ptr<TamServer> tam =
         DynamicCast<TamServer>(th.Install(tamNode, catalog, verifier, verifierAddress).Get(0));
     tam->SetDefaultDesiredTas({"ta-1"});
-    const Address tamAddress =
-        InetSocketAddress(messageLevel ? Ipv4Address::GetAny() : tamIfs.GetAddress(1), 8080);
+    const Address tamAddress = InetSocketAddress(tamIfs.GetAddress(1), 8080);
 
     // The devices' clients wait 30 s for each answer (a scenario's response_timeout); the
     // TAM's client towards the Verifier keeps the transport's default.
