@@ -3,9 +3,17 @@
 # (or before its early return with TEEPSIM_CODEC_ONLY, then without the models and the CLI).
 #
 # Installed: the codec libraries (teepsim::codec aggregates teepsim::cbor, ::cose, ::suit, ::eat,
-# ::teepmsg), the ns-3 models (teepsim::models), the `teepsim` program, the public headers of the
-# codec and models (include/teepsim, without include/teepsim/sim: no sim library is installed),
-# teepsimConfig.cmake + teepsimConfigVersion.cmake, and teepsim.pc / teepsim-models.pc.
+# ::teepmsg), the ns-3 models (teepsim::models), the Recorder (teepsim::recorder), the `teepsim`
+# program, the public headers of the codec and models (include/teepsim) and of the Recorder
+# (include/teepsim/sim/recorder.h and timeline.h; the rest of include/teepsim/sim stays private),
+# the examples with a CMakeLists.txt that builds them against the package
+# (share/teepsim/examples), teepsimConfig.cmake + teepsimConfigVersion.cmake, and teepsim.pc /
+# teepsim-models.pc.
+#
+# The Recorder is its own target rather than part of teepsim::models: it is plain C++ (no ns-3,
+# fed by the models' trace sources through callbacks the program connects), so a program that
+# only wants the models does not link it, and one that wants R and T_trust exactly as
+# `teepsim run` defines them links teepsim::recorder next to teepsim::models (the examples do).
 
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -28,6 +36,13 @@ if(TARGET teepsim_models)
   list(APPEND _teepsim_export_targets teepsim_models_archive teepsim_models)
 endif()
 
+set(TEEPSIM_INSTALLED_RECORDER OFF)
+if(TARGET teepsim_recorder)
+  set(TEEPSIM_INSTALLED_RECORDER ON)
+  set_target_properties(teepsim_recorder PROPERTIES EXPORT_NAME recorder)
+  list(APPEND _teepsim_export_targets teepsim_recorder)
+endif()
+
 foreach(t ${_teepsim_export_targets})
   target_include_directories(${t} INTERFACE $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 endforeach()
@@ -41,6 +56,17 @@ if(TEEPSIM_INSTALLED_MODELS)
   # The models' headers sit directly in include/teepsim; the simulator's (sim/) stay private.
   file(GLOB _teepsim_model_headers CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/include/teepsim/*.h)
   install(FILES ${_teepsim_model_headers} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/teepsim)
+endif()
+if(TEEPSIM_INSTALLED_RECORDER)
+  install(FILES ${PROJECT_SOURCE_DIR}/include/teepsim/sim/recorder.h
+                ${PROJECT_SOURCE_DIR}/include/teepsim/sim/timeline.h
+          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/teepsim/sim)
+  # What an ns-3 user copies: the examples, their shared Recorder wiring and a CMakeLists.txt
+  # that builds them with find_package(teepsim) (tests/install/consumer_test.sh does).
+  file(GLOB _teepsim_examples CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/models/teep/examples/*.cc
+       ${PROJECT_SOURCE_DIR}/models/teep/examples/*.h)
+  install(FILES ${_teepsim_examples} ${PROJECT_SOURCE_DIR}/models/teep/examples/CMakeLists.txt
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/teepsim/examples)
 endif()
 if(TARGET teepsim)
   install(TARGETS teepsim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

@@ -62,25 +62,41 @@ std::vector<uint8_t> BuildTaStatus(const TaStatusClaims& claims, teepsim::crypto
 std::optional<TaStatusClaims> VerifyTaStatus(const std::vector<uint8_t>& bytes,
                                              const teepsim::crypto::Key& issuer);
 
+/// The TAM-side service that signs authorization status statements (see the file comment).
+///
+/// \par Attributes
+/// - **Port** (8082): port the status service listens on.
+/// - **KeySeed** (1): seed of the service's signing key.
+/// - **Suite** (ESP256): signature algorithm of the statements.
+/// - **StatusValidity** (Time, 1 h): V_a; a good status authorizes execution until iat + V_a.
+///
+/// \par Trace sources
+/// - **StatusIssued** (ta, good, iat, exp): a signed status statement was issued.
 class TaStatusService : public Application
 {
   public:
+    /// The ns-3 TypeId ("ns3::teepsim::TaStatusService").
     static TypeId GetTypeId();
     TaStatusService();
     ~TaStatusService() override;
 
+    /// The server transport the service listens with (set before the application starts).
     void SetServerTransport(Ptr<TeepServerTransport> t);
     /// The signer kid every statement names (the catalogue's TA signer).
     void SetSignerKid(const teepsim::cbor::Bytes& kid) { m_signerKid = kid; }
     /// From now on every statement for `ta` says "revoked".
     void Revoke(const std::string& ta);
+    /// The service's signing key (derived from KeySeed on first use): gates check with it.
     const teepsim::crypto::Key& GetKey() const;
+    /// The signature algorithm of Suite.
     teepsim::crypto::Alg GetAlg() const;
     /// "/ta-status?ta=<name>"
     static std::string PathFor(const std::string& ta);
+    /// Statements signed so far.
     uint64_t GetIssuedCount() const { return m_issued; }
 
   protected:
+    /// Drops the server transport.
     void DoDispose() override;
 
   private:
@@ -100,15 +116,31 @@ class TaStatusService : public Application
     TracedCallback<const std::string&, bool, Time, Time> m_issuedTrace; // ta, good, iat, exp
 };
 
+/// The device-side gate that lets a TA execute only while it holds a valid good status (see
+/// the file comment).
+///
+/// \par Attributes
+/// - **DeviceId** (0): device id reported in the traces.
+/// - **RefreshInterval** (Time, 30 min): R_a, the mean time between status refreshes.
+/// - **Jitter** (0): j; refresh intervals ~ U[R_a(1-j), R_a(1+j)], 0 = every R_a exactly.
+///
+/// \par Trace sources
+/// - **StatusChanged** (device, ta, good, validUntil): the gate's authorization of a TA changed
+///   (revoked: good = false, validUntil = now).
+/// - **RefreshFailed** (device, ta): a refresh got no valid statement; it extends nothing.
 class TaAuthorizationGate : public Application
 {
   public:
+    /// The ns-3 TypeId ("ns3::teepsim::TaAuthorizationGate").
     static TypeId GetTypeId();
     TaAuthorizationGate();
     ~TaAuthorizationGate() override;
 
+    /// The client transport refreshes travel over (the device's access link).
     void SetClientTransport(Ptr<TeepClientTransport> t) { m_transport = t; }
+    /// The client transport given to SetClientTransport.
     Ptr<TeepClientTransport> GetClientTransport() const { return m_transport; }
+    /// Where the TaStatusService listens.
     void SetServer(const Address& server) { m_server = server; }
     /// The status service's public key (the gate's trust anchor for statements).
     void SetIssuerKey(const teepsim::crypto::Key& key) { m_issuer = key; }
@@ -118,10 +150,16 @@ class TaAuthorizationGate : public Application
     bool IsAuthorized(const std::string& ta) const;
     /// End of the current authorization of `ta` (zero when none was ever held).
     Time GetValidUntil(const std::string& ta) const;
-    /// Fixes the refresh RNG stream; returns the number of streams used (1).
+    /// Random streams AssignStreams spans: one for the client transport (a
+    /// MessageClientTransport draws its losses from it; TCP draws nothing) and one for the
+    /// refresh timer.
+    static constexpr int64_t kStreams = 2;
+    /// Fixes the random streams (ns-3 convention): the client transport (set it first) draws
+    /// from `stream`, the refresh timer from `stream + 1`. Returns kStreams.
     int64_t AssignStreams(int64_t stream);
 
   protected:
+    /// Cancels the next refresh and drops the transport.
     void DoDispose() override;
 
   private:

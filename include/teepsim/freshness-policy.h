@@ -26,9 +26,9 @@ namespace ns3
 /// How a relying party judges the freshness of an attestation result.
 enum FreshnessMechanism
 {
-    FRESHNESS_TIMESTAMP = 0, // iat + V
-    FRESHNESS_EPOCH = 1,     // epoch ID within the last w epochs
-    FRESHNESS_NONCE = 2,     // the answer to the relying party's own latest challenge
+    FRESHNESS_TIMESTAMP = 0, ///< accepted until iat + V
+    FRESHNESS_EPOCH = 1,     ///< accepted while its epoch ID is within the last w epochs
+    FRESHNESS_NONCE = 2,     ///< the answer to the relying party's own latest challenge
 };
 
 /// The epoch feed: epoch k covers [kE, (k + 1)E) at its source (the Verifier's clock).
@@ -45,7 +45,9 @@ class EpochFeed
     /// `epoch`: its own epoch is then epoch + w, so the result is no longer among its last w.
     Time AcceptedUntil(uint64_t epoch, Time delay) const;
 
+    /// E: the length of one epoch.
     Time duration() const { return m_duration; }
+    /// w: how many of its latest epochs a relying party accepts.
     uint32_t window() const { return m_window; }
 
     /// The epoch ID as it travels in a result's eat_nonce: 8 bytes, big-endian (an EAT nonce

@@ -31,6 +31,12 @@ inline constexpr std::string_view kEarMediaType =
 std::string_view MediaTypeOf(std::string_view contentType);
 bool SameMediaType(std::string_view a, std::string_view b);
 
+/// \var Limits::maxHeaderBytes
+/// Largest start line + header fields + blank line accepted.
+//
+/// \var Limits::maxBodyBytes
+/// Largest Content-Length accepted.
+//
 /// Bounds that keep a hostile or broken peer from making the parser buffer without limit.
 struct Limits
 {
@@ -38,6 +44,30 @@ struct Limits
     std::size_t maxBodyBytes = 16 * 1024 * 1024; // largest Content-Length accepted
 };
 
+/// \var Message::method
+/// Request method ("POST").
+//
+/// \var Message::target
+/// Request target ("/tam").
+//
+/// \var Message::status
+/// Response status code (200, 204, ...).
+//
+/// \var Message::reason
+/// Response reason phrase ("OK").
+//
+/// \var Message::host
+/// The Host header field (requests).
+//
+/// \var Message::contentType
+/// The Content-Type header field (empty without a body).
+//
+/// \var Message::keepAlive
+/// False after "Connection: close" (or HTTP/1.0 without keep-alive).
+//
+/// \var Message::body
+/// The body (Content-Length bytes).
+//
 /// One parsed request or response. Fields of the other kind stay empty.
 struct Message
 {
@@ -63,14 +93,18 @@ enum class Kind
 class Parser
 {
   public:
+    /// A parser of requests or of responses, within `limits`.
     explicit Parser(Kind kind, Limits limits = {});
 
     /// Consumes `bytes`. Returns false once the stream is malformed; Error() says what and where.
     bool Feed(std::span<const uint8_t> bytes);
+    /// Whether a complete message is waiting for Pop().
     bool HasMessage() const { return !m_ready.empty(); }
     /// The oldest complete message (precondition: HasMessage()).
     Message Pop();
+    /// Whether the stream was malformed (the parser is then stuck).
     bool Failed() const { return !m_error.empty(); }
+    /// What was malformed and where (empty while not Failed()).
     const std::string& Error() const { return m_error; }
     /// True while part of a message has been received but not all of it.
     bool InMessage() const { return m_state == State::Body || !m_head.empty(); }

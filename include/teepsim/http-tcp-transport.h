@@ -46,9 +46,25 @@ struct HttpTcpSizing
 /// Any transport failure (refused, reset, closed with requests pending, malformed response,
 /// ResponseTimeout without a response byte) fails every pending request with status 0, once, and
 /// ends the session.
+///
+/// \par Attributes
+/// - **ResponseTimeout** (Time, 30 s): a request fails the session (status 0) when no response
+///   byte has arrived for this long.
+/// - **Port** (80): server port used when Post gets an address without one.
+/// - **MaxHeaderBytes** (8 KiB): largest response header section accepted.
+/// - **SegmentSize** (1448), **SendBufferSize** (4 MiB), **ReceiveBufferSize** (8 MiB): TCP
+///   sizes of the connections (HttpTcpSizing).
+///
+/// \par Trace sources
+/// - **Tx**, **Rx** (Packet): a packet of HTTP request bytes handed to TCP, of response bytes
+///   received from it.
+/// - **ConnectionOpened** (server): the TCP connection to this server is up.
+/// - **ConnectionClosed** (server): the session's connection was closed normally.
+/// - **ConnectionFailed** (server, reason): the session failed.
 class HttpTcpClientTransport : public TeepClientTransport
 {
   public:
+    /// The ns-3 TypeId ("ns3::teepsim::HttpTcpClientTransport").
     static TypeId GetTypeId();
     HttpTcpClientTransport();
     ~HttpTcpClientTransport() override;
@@ -126,9 +142,26 @@ class HttpTcpClientTransport : public TeepClientTransport
 /// TCP connection; Respond(id, ...) may come at any later time. Responses go out in request
 /// order per connection (HTTP/1.1). Malformed framing gets "400 Bad Request" and the
 /// connection is closed. Connections idle for IdleTimeout are closed.
+///
+/// \par Attributes
+/// - **Port** (80): port to listen on when Listen gets an address without one.
+/// - **IdleTimeout** (Time, 120 s): a connection with no request and nothing to send for this
+///   long is closed (0 disables).
+/// - **MaxHeaderBytes** (8 KiB): largest request header section accepted.
+/// - **MaxBodyBytes** (16 MiB): largest request body accepted (Content-Length).
+/// - **SegmentSize** (1448), **SendBufferSize** (4 MiB), **ReceiveBufferSize** (8 MiB): TCP
+///   sizes of the connections (HttpTcpSizing).
+///
+/// \par Trace sources
+/// - **Tx**, **Rx** (Packet): a packet of HTTP response bytes handed to TCP, of request bytes
+///   received from it.
+/// - **ConnectionOpened** (id, peer): a connection was accepted.
+/// - **ConnectionClosed** (id): a connection ended.
+/// - **BadRequest** (id, error): malformed framing answered with 400.
 class HttpTcpServerTransport : public TeepServerTransport
 {
   public:
+    /// The ns-3 TypeId ("ns3::teepsim::HttpTcpServerTransport").
     static TypeId GetTypeId();
     HttpTcpServerTransport();
     ~HttpTcpServerTransport() override;
@@ -139,6 +172,7 @@ class HttpTcpServerTransport : public TeepServerTransport
 
     /// Connections accepted so far / open now.
     uint64_t GetConnectionsAccepted() const { return m_nextConnectionId; }
+    /// Connections open now.
     std::size_t GetOpenConnections() const { return m_connections.size(); }
 
   private:

@@ -25,9 +25,26 @@ namespace ns3
 
 class MessageServerTransport;
 
+/// Message-level client (no TCP/IP): each request and response crosses the device's access
+/// link (LinkProfile: delay, rate, loss) as one message, and the server's, in one event each.
+///
+/// \par Attributes
+/// - **Timeout** (Time, 30 s): an exchange with no response this long after Post fails
+///   (status 0).
+/// - **Available** (true): whether the device can reach the network.
+/// - **OneWayDelay** (Time, 10 ms), **Bandwidth** (10 Mbit/s; 0 = infinite),
+///   **LossProbability** (0): the device side of the path (its LinkProfile).
+///
+/// \par Trace sources
+/// - **TxBytes** (uint32_t): HTTP request bytes sent.
+/// - **RxBytes** (uint32_t): HTTP response bytes received.
+/// - **ConnectionOpened** (connection id, server): a session started.
+/// - **ConnectionClosed** (connection id): the session ended.
+/// - **ConnectionFailed** (server, reason): an exchange failed.
 class MessageClientTransport : public TeepClientTransport
 {
   public:
+    /// The ns-3 TypeId ("ns3::teepsim::MessageClientTransport").
     static TypeId GetTypeId();
     MessageClientTransport();
     ~MessageClientTransport() override;
@@ -41,16 +58,24 @@ class MessageClientTransport : public TeepClientTransport
 
     /// This device's side of the path (its access link to the network).
     void SetLinkProfile(const LinkProfile& link) { m_link = link; }
+    /// The device side of the path.
     const LinkProfile& GetLinkProfile() const { return m_link; }
+    /// Sets the OneWayDelay attribute.
     void SetOneWayDelay(Time delay) { m_link.oneWayDelay = delay; }
+    /// The OneWayDelay attribute.
     Time GetOneWayDelay() const { return m_link.oneWayDelay; }
+    /// Sets the Bandwidth attribute (bit/s).
     void SetBandwidth(uint64_t bps) { m_link.bandwidthBps = bps; }
+    /// The Bandwidth attribute (bit/s).
     uint64_t GetBandwidth() const { return m_link.bandwidthBps; }
+    /// Sets the LossProbability attribute.
     void SetLossProbability(double p) { m_link.lossProbability = p; }
+    /// The LossProbability attribute.
     double GetLossProbability() const { return m_link.lossProbability; }
     /// Device on/off: while off, new requests and arriving responses are lost (status 0 at the
     /// timeout). The deployment toggles this for availability periods.
     void SetAvailable(bool available);
+    /// Whether the device is on (Available).
     bool IsAvailable() const { return m_available; }
     /// Fixes the loss RNG stream; returns the number of streams used (1).
     int64_t AssignStreams(int64_t stream) override;
@@ -110,9 +135,19 @@ class MessageClientTransport : public TeepClientTransport
     TracedCallback<const Address&, const std::string&> m_failTrace;
 };
 
+/// Message-level server: registers its addresses in the MessageTransportRegistry, where
+/// clients find it, and hands each request over in one event.
+///
+/// \par Attributes
+/// - **Available** (true): whether the server takes requests (outage windows).
+///
+/// \par Trace sources
+/// - **Rx** (requestId, connectionId, bytes): a request arrived.
+/// - **Tx** (requestId, status, bytes): a response was sent.
 class MessageServerTransport : public TeepServerTransport
 {
   public:
+    /// The ns-3 TypeId ("ns3::teepsim::MessageServerTransport").
     static TypeId GetTypeId();
     MessageServerTransport();
     ~MessageServerTransport() override;
@@ -124,10 +159,13 @@ class MessageServerTransport : public TeepServerTransport
 
     /// The server's side of every path (its access link); ideal by default.
     void SetLinkProfile(const LinkProfile& link) { m_link = link; }
+    /// The server side of every path.
     const LinkProfile& GetLinkProfile() const { return m_link; }
     /// Server on/off (TAM outage windows): requests arriving while off are lost.
     void SetAvailable(bool available) { m_available = available; }
+    /// Whether the server takes requests (Available).
     bool IsAvailable() const { return m_available; }
+    /// The simulator context (node id) the server's events run in.
     uint32_t GetContext() const { return m_context; }
     /// Requests delivered and not yet answered.
     std::size_t GetPendingCount() const { return m_pending.size(); }
@@ -164,12 +202,17 @@ class MessageServerTransport : public TeepServerTransport
 class MessageTransportRegistry
 {
   public:
+    /// The registry of this simulation (created on first use).
     static MessageTransportRegistry& Get();
     ~MessageTransportRegistry();
 
+    /// `server` listens at `address` from now on.
     void Add(const Address& address, Ptr<MessageServerTransport> server);
+    /// Nothing listens at `address` any more.
     void Remove(const Address& address);
+    /// The server listening at `address`, or nullptr.
     MessageServerTransport* Find(const Address& address) const;
+    /// A connection id unique in the simulation (from 1).
     uint64_t NextConnectionId() { return ++m_lastConnectionId; }
     /// Changes whenever a server is added or removed, or the registry is made anew (clients
     /// cache what Find returned; monotonic over the process, so a cache never outlives it).

@@ -14,16 +14,16 @@ namespace ns3
 /// Interval laws for the RequestPolicyCheck timer.
 enum PolicyCheckLaw
 {
-    POLICY_CHECK_FIXED = 0,       // every P
-    POLICY_CHECK_UNIFORM = 1,     // U[P(1-j), P(1+j)]
-    POLICY_CHECK_EXPONENTIAL = 2, // Exp(mean P)
+    POLICY_CHECK_FIXED = 0,       ///< every P
+    POLICY_CHECK_UNIFORM = 1,     ///< U[P(1-j), P(1+j)]
+    POLICY_CHECK_EXPONENTIAL = 2, ///< Exp(mean P)
 };
 
 /// How the first policy check is placed.
 enum PolicyCheckStart
 {
-    POLICY_START_EQUILIBRIUM = 0,  // stationary residual (default: never a herd)
-    POLICY_START_SYNCHRONIZED = 1, // every device at the same offset (thundering-herd studies)
+    POLICY_START_EQUILIBRIUM = 0,  ///< stationary residual (default: never a herd)
+    POLICY_START_SYNCHRONIZED = 1, ///< every device at the same offset (thundering herds)
 };
 
 /// The law plus the two uniform streams it draws from. Cheap value type; the Broker owns one.
@@ -31,6 +31,7 @@ class PolicyCheckSchedule
 {
   public:
     PolicyCheckSchedule() = default;
+    /// Intervals of `law` with mean `mean` (P) and, for the uniform law, relative jitter j.
     PolicyCheckSchedule(PolicyCheckLaw law, Time mean, double jitter);
 
     /// Next interval X of the renewal process.
@@ -38,8 +39,11 @@ class PolicyCheckSchedule
     /// First fire measured from the start: equilibrium residual U * X* (X* length-biased).
     Time EquilibriumResidual(Ptr<UniformRandomVariable> u) const;
 
+    /// The interval law.
     PolicyCheckLaw law() const { return m_law; }
+    /// P: the mean interval.
     Time mean() const { return m_mean; }
+    /// j: the relative jitter of the uniform law.
     double jitter() const { return m_jitter; }
 
   private:

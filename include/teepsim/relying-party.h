@@ -26,13 +26,26 @@
 namespace ns3
 {
 
+/// A relying party that judges attestation results fresh by its own nonce challenges
+/// (RFC 9334 §10.2): see the file comment.
+///
+/// \par Attributes
+/// - **Law** (Fixed, UniformJitter or Exponential; default Fixed): law of the interval between
+///   two challenges of one device.
+/// - **CheckInterval** (Time, 1 h): C, the (mean) interval between two challenges.
+///
+/// \par Trace sources
+/// - **Answered** (TeepRpAnsweredTracedCallback): a challenge was answered with a verified
+///   attestation result: (device, status, accepted until the next challenge).
 class RelyingParty : public Object
 {
   public:
+    /// The ns-3 TypeId ("ns3::teepsim::RelyingParty").
     static TypeId GetTypeId();
     RelyingParty();
     ~RelyingParty() override;
 
+    /// The Verifier that appraises the devices' evidence (its key signs the results).
     void SetVerifier(Ptr<Verifier> verifier);
     /// Watches the device of `agent` from Start on.
     void AddDevice(Ptr<TeepAgent> agent);
@@ -41,10 +54,13 @@ class RelyingParty : public Object
     /// Fixes the random stream of the challenge schedule and nonces; returns streams used (1).
     int64_t AssignStreams(int64_t stream);
 
+    /// Challenges sent so far (every device).
     uint64_t GetChallengeCount() const { return m_challenges; }
+    /// Answers whose result did not verify (signature, cnf or nonce) so far.
     uint64_t GetRejectedCount() const { return m_rejected; }
 
   protected:
+    /// Cancels the pending challenges and drops the Agents and the Verifier.
     void DoDispose() override;
 
   private:

@@ -34,8 +34,10 @@ namespace ns3
 class PreparedEnvelope
 {
   public:
+    /// Parses `envelope` (a catalogue entry's signed SUIT envelope) once.
     explicit PreparedEnvelope(const teepsim::cbor::Bytes& envelope);
 
+    /// The parsed envelope.
     const teepsim::suit::Envelope& Envelope() const { return m_envelope; }
     /// suit::VerifyEnvelope(Envelope(), anchors), computed once per set of anchors.
     const teepsim::suit::VerifyOutcome& Verify(
@@ -64,6 +66,36 @@ class PreparedEnvelope
     mutable std::vector<Installed> m_installed;
 };
 
+/// \var TaEntry::name
+/// TA name.
+//
+/// \var TaEntry::componentId
+/// Component id of the TA image: ['TEEP-Device', name, 'ta'].
+//
+/// \var TaEntry::manifestComponentId
+/// Component id of its manifest: ['TEEP-Device', name, 'suit'].
+//
+/// \var TaEntry::sequence
+/// The manifest's sequence number.
+//
+/// \var TaEntry::image
+/// The TA image (deterministic filler bytes of the given size).
+//
+/// \var TaEntry::imageDigest
+/// SHA-256 of the image.
+//
+/// \var TaEntry::manifestDigest
+/// SHA-256 of the bstr-wrapped manifest (what EAT manifests name).
+//
+/// \var TaEntry::envelope
+/// The signed SUIT_Envelope with the image integrated.
+//
+/// \var TaEntry::personalizationSize
+/// Bytes of per-device personalization data (> 0: per-device envelopes with encrypted data).
+//
+/// \var TaEntry::prepared
+/// `envelope`, parsed once (PreparedEnvelope).
+//
 /// One TA as the catalog knows it.
 struct TaEntry
 {
@@ -79,9 +111,20 @@ struct TaEntry
     std::shared_ptr<const PreparedEnvelope> prepared; // `envelope`, parsed once
 };
 
+/// The TA catalogue: every TA's image and signed SUIT envelope, built once and shared by the
+/// TAM (what it installs), the Verifier (its reference values) and the Agents (factory
+/// provisioning).
+///
+/// \par Attributes
+/// - **KeySeed** (1): seed of the TA signer key (signs every SUIT manifest).
+/// - **Suite** (Ed25519 or ESP256; default Ed25519): signature algorithm of the SUIT manifests.
+///
+/// \par Trace sources
+/// None.
 class TaCatalog : public Object
 {
   public:
+    /// The ns-3 TypeId ("ns3::teepsim::TaCatalog").
     static TypeId GetTypeId();
     TaCatalog();
 
@@ -93,6 +136,7 @@ class TaCatalog : public Object
     const TaEntry* FindByComponentId(const teepsim::suit::ComponentId& id) const;
     /// The TA whose image digest is `digest` (nullptr when unknown).
     const TaEntry* FindByDigest(const teepsim::cbor::Bytes& digest) const;
+    /// Every TA, in the order they were added.
     const std::vector<TaEntry>& GetAll() const { return m_entries; }
 
     /// Gives TA `name` (already added) `bytes` of per-device personalization data (0 = none).
@@ -108,13 +152,16 @@ class TaCatalog : public Object
 
     /// The key that signs every SUIT manifest (Agents hold its public half as trust anchor).
     const teepsim::crypto::Key& GetSignerKey() const;
+    /// The signature algorithm of Suite.
     teepsim::crypto::Alg GetSignerAlg() const;
 
     /// The TA name carried by a component id built by this catalog ("" if not of that shape).
     static std::string NameOf(const teepsim::suit::ComponentId& id);
+    /// The component id of TA `name`'s image: ['TEEP-Device', name, 'ta'].
     static teepsim::suit::ComponentId ComponentIdFor(const std::string& name);
     /// vendor-id / class-id every catalog manifest checks (Agents present the same values).
     static const teepsim::cbor::Bytes& VendorId();
+    /// The class-id every catalog manifest checks.
     static const teepsim::cbor::Bytes& ClassId();
 
     /// The prepared envelope of a live catalog's entry whose `envelope` member is `bytes`

@@ -66,23 +66,56 @@ enum TamOverloadResponse
     TAM_OVERLOAD_TEEP_ERROR = 1, // HTTP 200 + TEEP Error ERR_TEMPORARY_ERROR (TAM-signed)
 };
 
+/// The Trusted Application Manager (see the file comment): serves TEEP over HTTP, asks the
+/// Verifier about each device's evidence and installs or removes TAs. TamHelper installs one.
+///
+/// \par Attributes
+/// - **Port** (8080): port the TAM's TEEP-over-HTTP service listens on.
+/// - **VerifierAddress** (Address, none): where the Verifier's appraisal service listens.
+/// - **KeySeed** (1): seed of the TAM's signing key and tokens.
+/// - **Suite** (Ed25519 or ESP256; default Ed25519, the helpers' ESP256): TEEP cipher suite of
+///   the TAM's signatures.
+/// - **SessionTimeout** (Time, 10 min): an unanswered session is dropped after this.
+/// - **Workers** (0 = unlimited), **ServiceTime** (0), **RemediationServiceTime** (0 =
+///   ServiceTime), **QueueLimit** (0 = unlimited), **Service** (PerRequest or PerSession;
+///   default PerRequest): the capacity model, forwarded to the WorkerQueue (TamWorkerQueue).
+/// - **WorkerQueue** (Ptr<TamWorkerQueue>, one per TAM): the capacity model itself.
+/// - **OverloadResponse** (Http503 or TeepError; default Http503): the answer to a request
+///   QueueLimit turns away.
+///
+/// \par Trace sources
+/// - **SessionStart** (TeepDeviceTracedCallback): a session-opening POST was answered.
+/// - **SessionEnd** (TeepSessionEndTracedCallback): a TAM session ended, with its outcome.
+/// - **MessageReceived** (TeepMessageTracedCallback): a verified TEEP message from a device.
+/// - **MessageSent** (TeepMessageTracedCallback): a TEEP message sent to a device.
+/// - **Rejected** (TeepRejectTracedCallback): a message was dropped (HTTP 400).
+/// - **ErrorReceived** (TeepErrorTracedCallback): a TEEP Error from an Agent.
+/// - **PolicyUpdate** (TeepPolicyTracedCallback): the TAM learned that a TA is malicious.
+/// - **QueueDelay** (TeepQueueDelayTracedCallback): time a request waited for a worker.
+/// - **QueueLength** (QueueLengthTracedCallback): waiting requests or busy workers changed.
+/// - **Overload** (TeepDeviceTracedCallback): a request was turned away (QueueLimit).
 class TamServer : public Application
 {
   public:
+    /// The ns-3 TypeId ("ns3::teepsim::TamServer").
     static TypeId GetTypeId();
     TamServer();
     ~TamServer() override;
 
+    /// The server transport the TAM listens with (set before the application starts).
     void SetServerTransport(Ptr<TeepServerTransport> t);
     /// Factory for the client transports that reach the Verifier (TypeId + attributes).
     void SetVerifierTransportFactory(const ObjectFactory& f);
+    /// The TAs the TAM can install (their SUIT envelopes).
     void SetCatalog(Ptr<TaCatalog> catalog);
+    /// Trusts `verifierPublic` for the attestation results the Verifier returns.
     void SetVerifierKey(const teepsim::crypto::Key& verifierPublic);
 
     /// Enrols a device: its TEEP public key (looked up by kid) and its id for traces.
     void RegisterDevice(uint32_t deviceId, const teepsim::crypto::Key& devicePublic);
     /// TAs every device should have unless SetDesiredTas overrides it.
     void SetDefaultDesiredTas(const std::vector<std::string>& tas);
+    /// TAs device `deviceId` should have (overrides SetDefaultDesiredTas for it).
     void SetDesiredTas(uint32_t deviceId, const std::vector<std::string>& tas);
     /// P-256 public key the device decrypts personalization data with (TeepAgent::
     /// GetEncryptionKey). Needed for every device that gets a personalized TA.
@@ -90,22 +123,29 @@ class TamServer : public Application
 
     /// The TAM learns now that `ta` is malicious: it stops installing it and removes it.
     void DeclareMalicious(const std::string& ta);
+    /// Whether DeclareMalicious(`ta`) was called.
     bool IsMalicious(const std::string& ta) const { return m_malicious.count(ta) != 0; }
 
+    /// The TAM's signing key (derived from KeySeed on first use): Agents trust its public half.
     const teepsim::crypto::Key& GetKey() const;
+    /// The signature algorithm of Suite.
     teepsim::crypto::Alg GetAlg() const;
+    /// Messages dropped (HTTP 400) so far.
     uint64_t GetRejectedCount() const { return m_rejected; }
+    /// Sessions that ended with success so far.
     uint64_t GetSessionsCompleted() const { return m_sessionsCompleted; }
     /// Requests rejected by QueueLimit.
     uint64_t GetOverloadCount() const { return m_overloads; }
 
     /// (queue length, busy workers)
     typedef void (*QueueLengthTracedCallback)(uint32_t queueLength, uint32_t busyWorkers);
+    /// Sessions open now (not yet ended or timed out).
     size_t GetOpenSessions() const { return m_sessions.size(); }
     /// The capacity model in front of the handlers (never null).
     Ptr<TamWorkerQueue> GetWorkerQueue() const { return m_workerQueue; }
 
   protected:
+    /// Cancels the session timeouts and drops the transports, catalog and worker queue.
     void DoDispose() override;
 
   private:

@@ -47,9 +47,26 @@ enum TamServiceModel
     TAM_SERVICE_PER_SESSION = 1, // the opening request, RequestsPerSession x ServiceTime
 };
 
+/// The TAM's capacity model: a FIFO queue in front of Workers workers (see the file comment).
+///
+/// \par Attributes
+/// - **Workers** (0): requests served in parallel (0 = unlimited, no queue).
+/// - **ServiceTime** (Time, 0): time a worker spends on one request (Workers > 0).
+/// - **RemediationServiceTime** (Time, 0): service time per message of a removal session
+///   (0 = ServiceTime; PerRequest only).
+/// - **QueueLimit** (0): waiting requests beyond which a new one is turned away (0 =
+///   unlimited; Workers > 0).
+/// - **Service** (PerRequest or PerSession; default PerRequest): what a worker charges for.
+/// - **RequestsPerSession** (3): requests of a session; a PerSession worker charges this many
+///   service times at once.
+///
+/// \par Trace sources
+/// - **QueueDelay** (TeepQueueDelayTracedCallback): time a request waited for a worker.
+/// - **QueueLength** (QueueLengthTracedCallback): waiting requests or busy workers changed.
 class TamWorkerQueue : public Object
 {
   public:
+    /// The ns-3 TypeId ("ns3::teepsim::TamWorkerQueue").
     static TypeId GetTypeId();
     TamWorkerQueue();
     ~TamWorkerQueue() override;
@@ -58,16 +75,22 @@ class TamWorkerQueue : public Object
     /// is never copied) or the queue's copy while it waits; valid during the callback only.
     struct Request
     {
+        /// When the request arrived.
         Time queuedAt;
+        /// The server transport's id of the request (to answer it).
         uint64_t requestId = 0;
+        /// The connection it came on.
         uint64_t connectionId = 0;
+        /// The request itself (see above: a view while handled at once).
         const TeepHttpRequest& req;
     };
     /// What handling a request took: whether it belongs to a removal session (so
     /// RemediationServiceTime applies) and the modelled CPU time of the signatures it made.
     struct Work
     {
+        /// The request belongs to a removal session (RemediationServiceTime applies).
         bool removal = false;
+        /// Modelled CPU time of the signatures made while handling it.
         Time cpu;
     };
     /// Handles a request now; its answers are held until Release.
@@ -84,31 +107,44 @@ class TamWorkerQueue : public Object
     /// Turns a request away (QueueLimit reached); it is never handled.
     using Reject = std::function<void(const Request&)>;
 
+    /// What handles, releases and turns away requests (the owning TamServer's methods).
     void SetCallbacks(Handler handler, Release release, Reject reject);
     /// Optional (none by default).
     void SetServiceEndCallback(ServiceEnd serviceEnd);
     /// A request arrives now.
     void Submit(uint64_t requestId, uint64_t connectionId, const TeepHttpRequest& req);
 
+    /// The Workers attribute.
     uint32_t GetWorkers() const { return m_workers; }
+    /// Sets the Workers attribute.
     void SetWorkers(uint32_t workers) { m_workers = workers; }
+    /// The ServiceTime attribute.
     Time GetServiceTime() const { return m_serviceTime; }
+    /// Sets the ServiceTime attribute.
     void SetServiceTime(Time t) { m_serviceTime = t; }
+    /// The RemediationServiceTime attribute.
     Time GetRemediationServiceTime() const { return m_remediationServiceTime; }
+    /// Sets the RemediationServiceTime attribute.
     void SetRemediationServiceTime(Time t) { m_remediationServiceTime = t; }
+    /// The QueueLimit attribute.
     uint32_t GetQueueLimit() const { return m_queueLimit; }
+    /// Sets the QueueLimit attribute.
     void SetQueueLimit(uint32_t limit) { m_queueLimit = limit; }
+    /// The Service attribute.
     TamServiceModel GetService() const { return m_service; }
+    /// Sets the Service attribute.
     void SetService(TamServiceModel s) { m_service = s; }
 
     /// Requests waiting for a worker, and workers busy, now.
     size_t GetQueueLength() const { return m_queue.size(); }
+    /// Workers busy now.
     uint32_t GetBusyWorkers() const { return m_busy; }
 
     /// (queue length, busy workers)
     typedef void (*QueueLengthTracedCallback)(uint32_t queueLength, uint32_t busyWorkers);
 
   protected:
+    /// Drops the waiting requests and the callbacks.
     void DoDispose() override;
 
   private:

@@ -37,7 +37,9 @@ namespace ns3
 /// A TAM to contact, as RequestPolicyCheck passes it back.
 struct TamContact
 {
+    /// Where the TAM listens (the Agent's TamAddress).
     Address address;
+    /// The TAM URI path of the HTTP requests (TamUri).
     std::string uri;
 };
 
@@ -48,11 +50,22 @@ enum class AgentVerdict : uint8_t
     Rejected, // invalid or failed (bad signature, replay, SUIT failure); the reply is an Error
     TamError, // a verified error report from the TAM; no reply
 };
+/// "accepted", "rejected" or "tam-error".
 const char* ToString(AgentVerdict v);
 
+/// \var AgentReply::reply
+/// The message to send to the TAM, if any.
+//
+/// \var AgentReply::tamError
+/// TamError: the TAM's err-code.
+//
+/// \var AgentReply::rejectReason
+/// Rejected: why (the session's cause).
+//
 /// What ProcessTeepMessage returns.
 struct AgentReply
 {
+    /// How the message was taken.
     AgentVerdict verdict = AgentVerdict::Accepted;
     std::optional<std::vector<uint8_t>> reply;        // the message to send to the TAM, if any
     std::optional<teepsim::teep::ErrorCode> tamError; // TamError: the TAM's err-code
@@ -62,34 +75,69 @@ struct AgentReply
 /// One installed Trusted Component.
 struct InstalledTc
 {
+    /// TA name, from the component id (TaCatalog convention).
     std::string name; // from the component id (TaCatalog convention)
+    /// SUIT component id of the installed image.
     teepsim::suit::ComponentId componentId;
+    /// SUIT component id of its manifest (what an unneeded-manifest-list names).
     teepsim::suit::ComponentId manifestComponentId;
+    /// The manifest's sequence number.
     uint64_t sequence = 0;
+    /// SHA-256 of the manifest (of the image, when personalized).
     teepsim::cbor::Bytes digest; // SHA-256 of the manifest (image, when personalized)
+    /// Simulated time of the install.
     Time installedAt;
+    /// Decrypted per-device data (empty if none).
     teepsim::cbor::Bytes personalization; // decrypted per-device data (empty if none)
 };
 
 /// The attestation result the Agent holds (verified Verifier signature, cnf = own key).
 struct HeldAttestationResult
 {
+    /// The EAR status the Verifier gave.
     AttestationStatus status = AttestationStatus::None;
+    /// Issue time of the result.
     Time iat;
+    /// Expiry of the result (iat + the Verifier's ArValidity).
     Time exp;
+    /// The COSE_Sign1 bytes as received.
     std::vector<uint8_t> raw; // COSE_Sign1 bytes as received
 };
 
+/// The TEEP Agent in a device's TEE (see the file comment); TeepDeviceHelper aggregates one to
+/// each device node and gives it the TAM, Verifier and TA-signer keys.
+///
+/// \par Attributes
+/// - **DeviceId** (0): device id carried by every trace event and in the ueid.
+/// - **KeySeed** (1): seed of the device's TEEP signing key (with DeviceId).
+/// - **Suite** (Ed25519 or ESP256; default Ed25519, the helpers' ESP256): TEEP cipher suite of
+///   the Agent's signatures.
+/// - **TamAddress** (Address, none): where the TAM listens (passed back by RequestPolicyCheck).
+/// - **TamUri** ("/tam"): the TAM URI (the HTTP request path).
+/// - **ReplayWindow** (64): how many consumed TAM tokens are remembered.
+///
+/// \par Trace sources
+/// - **MessageReceived** (TeepMessageTracedCallback): a TEEP message handed to the Agent.
+/// - **MessageSent** (TeepMessageTracedCallback): a TEEP message the Agent answered with.
+/// - **TaInstalled** (TeepTaTracedCallback): a TA was installed by the SUIT procedure.
+/// - **TaRemoved** (TeepTaTracedCallback): a TA was unlinked (unneeded-manifest-list).
+/// - **ArReceived** (TeepArTracedCallback): a verified attestation result was stored.
+/// - **Rejected** (TeepRejectTracedCallback): a message was rejected and answered with an
+///   Error.
 class TeepAgent : public Object
 {
   public:
+    /// The ns-3 TypeId ("ns3::teepsim::TeepAgent").
     static TypeId GetTypeId();
     TeepAgent();
     ~TeepAgent() override;
 
     // ---- Broker-facing API ----
+    /// The TAM to contact now (RFC 9397 RequestPolicyCheck), or nothing without a TamAddress.
     std::optional<TamContact> RequestPolicyCheck();
+    /// Takes one TEEP message from the TAM (CBOR, signed): the verdict and the reply, if any.
     AgentReply ProcessTeepMessage(const std::vector<uint8_t>& msg);
+    /// The transport carrying the session failed (counted; the session is over).
     void ProcessError();
 
     /// Factory provisioning, before any TEEP session: installs the TC of a SUIT envelope (e.g.
@@ -102,31 +150,43 @@ class TeepAgent : public Object
     std::vector<uint8_t> SignedEvidence(const teepsim::cbor::Bytes& challenge) const;
 
     // ---- provisioning (helpers) ----
+    /// Trusts `tamPublic` (only) for TAM messages.
     void SetTamKey(const teepsim::crypto::Key& tamPublic);
+    /// Trusts `verifierPublic` for attestation results.
     void SetVerifierKey(const teepsim::crypto::Key& verifierPublic);
+    /// Trusts `taSignerPublic` for the SUIT manifests of TAs.
     void SetTaSignerKey(const teepsim::crypto::Key& taSignerPublic);
     /// The TEEP signing key (private; created on first use from DeviceId/KeySeed/Suite).
     const teepsim::crypto::Key& GetKey() const;
     /// RFC 9679 thumbprint of the public key (the COSE kid and the EAT cnf).
     const teepsim::cbor::Bytes& GetKid() const;
+    /// The signature algorithm of Suite.
     teepsim::crypto::Alg GetAlg() const;
+    /// The DeviceId attribute.
     uint32_t GetDeviceId() const { return m_deviceId; }
+    /// The device's UEID (EAT ueid claim), derived from DeviceId.
     teepsim::cbor::Bytes GetUeid() const;
     /// P-256 key pair for personalization data (give its public half to the TAM).
     const teepsim::crypto::Key& GetEncryptionKey() const;
 
     // ---- state (tests, recorder) ----
+    /// The installed Trusted Components.
     const std::vector<InstalledTc>& GetInventory() const { return m_inventory; }
+    /// Whether TA `name` is installed.
     bool HasTa(const std::string& name) const;
     /// Decrypted personalization data of installed TA `name` (nullptr if not installed).
     const teepsim::cbor::Bytes* GetPersonalization(const std::string& name) const;
+    /// The latest verified attestation result, if any.
     const std::optional<HeldAttestationResult>& GetAttestationResult() const { return m_ar; }
+    /// Messages rejected (answered with an Error) so far.
     uint64_t GetRejectedCount() const { return m_rejected; }
+    /// ProcessError calls so far.
     uint64_t GetProcessErrorCount() const { return m_processErrors; }
     /// Verified error reports taken from the TAM (TEEP Error or Update with err-code).
     uint64_t GetTamErrorCount() const { return m_tamErrors; }
 
   protected:
+    /// Drops the inventory and the consumed tokens.
     void DoDispose() override;
 
   private:

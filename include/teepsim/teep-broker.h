@@ -15,6 +15,7 @@
 namespace ns3
 {
 
+/// What the REE hosting the Broker does with TEEP traffic (the Broker's Behaviour attribute).
 enum TeepBrokerBehaviour
 {
     BROKER_HONEST = 0,
@@ -25,6 +26,7 @@ enum TeepBrokerBehaviour
     BROKER_TAMPER = 5,         // flip a byte (TamperTarget, TamperProbability)
 };
 
+/// Which messages a tampering Broker alters (TamperTarget attribute).
 enum TeepTamperTarget
 {
     TAMPER_TO_AGENT = 0,
@@ -32,9 +34,28 @@ enum TeepTamperTarget
     TAMPER_BOTH = 2,
 };
 
+/// The TEEP Broker in a device's REE: TeepSessionDriver plus what a compromised REE can do (see
+/// the file comment).
+///
+/// \par Attributes
+/// Those of TeepSessionDriver (timer and retries), and:
+/// - **Behaviour** (Honest, DropFraction, DropAll, Delay, SuppressTimer or Tamper; default
+///   Honest): the REE's behaviour.
+/// - **DropProbability** (0): DropFraction: probability a session is dropped.
+/// - **Delay** (Time, 0): Delay: each message is held this long before it is passed on.
+/// - **TamperTarget** (ToAgent, ToTam or Both; default ToAgent): Tamper: which messages get a
+///   flipped byte.
+/// - **TamperProbability** (1): Tamper: probability per message.
+///
+/// \par Trace sources
+/// Those of TeepSessionDriver, and:
+/// - **Tampered** (TeepTamperTracedCallback): a byte of a message was flipped.
+/// - **Dropped** (TeepDeviceTracedCallback): a session (or the rest of a running one) was
+///   dropped.
 class TeepBroker : public TeepSessionDriver
 {
   public:
+    /// The ns-3 TypeId ("ns3::teepsim::TeepBroker").
     static TypeId GetTypeId();
     TeepBroker();
     ~TeepBroker() override;
@@ -43,6 +64,7 @@ class TeepBroker : public TeepSessionDriver
     int64_t AssignStreams(int64_t stream) override;
 
   protected:
+    /// Drops the behaviour RNG, then as TeepSessionDriver.
     void DoDispose() override;
     bool SuppressesTimer() const override;
     bool DropsSession() override;

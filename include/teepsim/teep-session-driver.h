@@ -39,33 +39,65 @@
 namespace ns3
 {
 
+/// Carries a device's TEEP sessions between its Agent and the TAM (see the file comment): the
+/// base of TeepBroker (in the REE) and TeepTeeSessionDriver (no REE).
+///
+/// \par Attributes
+/// - **Law** (Fixed, Uniform or Exponential; default Fixed): interval law of the
+///   RequestPolicyCheck timer.
+/// - **Interval** (Time, 1 h): P, the mean policy-check interval.
+/// - **Jitter** (0): j of the uniform law, interval ~ U[P(1-j), P(1+j)].
+/// - **Start** (Equilibrium or Synchronized; default Equilibrium): where the first policy
+///   check falls.
+/// - **SynchronizedOffset** (Time, 0): synchronized start: the first check this long after the
+///   application starts.
+/// - **RetryCount** (0): retries after a failed session before the regular schedule.
+/// - **RetrySpacing** (Time, 1 min): time between a failure and the retry.
+///
+/// \par Trace sources
+/// - **PolicyCheck** (TeepDeviceTracedCallback): the timer fired (or a retry).
+/// - **SessionStart** (TeepDeviceTracedCallback): a session starts (the empty POST).
+/// - **SessionEnd** (TeepSessionEndTracedCallback): a session ended, with its one outcome.
+/// - **TamperVerdict** (TeepTamperVerdictTracedCallback): the fate of a message the Broker
+///   tampered with.
 class TeepSessionDriver : public Application
 {
   public:
+    /// The ns-3 TypeId ("ns3::teepsim::TeepSessionDriver").
     static TypeId GetTypeId();
     TeepSessionDriver();
     ~TeepSessionDriver() override;
 
+    /// The device's TEEP Agent (the driver hands it every message).
     void SetAgent(Ptr<TeepAgent> agent);
+    /// The Agent given to SetAgent.
     Ptr<TeepAgent> GetAgent() const { return m_agent; }
+    /// The client transport the sessions travel over.
     void SetTransport(Ptr<TeepClientTransport> transport);
+    /// The transport given to SetTransport.
     Ptr<TeepClientTransport> GetTransport() const { return m_transport; }
 
     /// Starts a session now (outside the timer), e.g. a push notification. False if one is
     /// already running, the Agent names no TAM, or a compromised REE suppresses/drops it.
     bool TriggerPolicyCheck();
+    /// Whether a session is running.
     bool InSession() const { return m_inSession; }
 
     /// Fixes the random streams (ns-3 convention); returns the number used. The timer draws
     /// from `stream` in every kind of driver, so a device's schedule does not depend on it.
     virtual int64_t AssignStreams(int64_t stream);
 
+    /// Sessions started so far.
     uint64_t GetSessionsStarted() const { return m_sessionsStarted; }
+    /// Sessions that ended with success (or tampered-accepted) so far.
     uint64_t GetSessionsSucceeded() const { return m_sessionsSucceeded; }
+    /// Sessions that ended with any other outcome so far.
     uint64_t GetSessionsFailed() const { return m_sessionsFailed; }
 
   protected:
+    /// Cancels the timers and drops the Agent and the transport.
     void DoDispose() override;
+    /// The Agent's DeviceId (the id every trace reports).
     uint32_t DeviceId() const;
 
     // ---- where a compromised REE acts (the defaults are the honest behaviour) ----

@@ -9,9 +9,20 @@
 namespace ns3
 {
 
+/// Session driver of a device without an REE: TeepSessionDriver's timer, retries and session
+/// loop with no Broker behaviours (TeepDeviceHelper::SetRee(false) installs it).
+///
+/// \par Attributes
+/// Those of TeepSessionDriver (Law, Interval, Jitter, Start, SynchronizedOffset, RetryCount,
+/// RetrySpacing); none of its own.
+///
+/// \par Trace sources
+/// Those of TeepSessionDriver (PolicyCheck, SessionStart, SessionEnd, TamperVerdict, which never
+/// fires here).
 class TeepTeeSessionDriver : public TeepSessionDriver
 {
   public:
+    /// The ns-3 TypeId ("ns3::teepsim::TeepTeeSessionDriver").
     static TypeId GetTypeId();
     TeepTeeSessionDriver();
     ~TeepTeeSessionDriver() override;

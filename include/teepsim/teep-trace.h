@@ -56,6 +56,7 @@ enum class TeepMessageType : uint8_t
     Success = 4,
     Error = 5,
 };
+/// The message type's name ("QueryRequest", ...).
 const char* ToString(TeepMessageType t);
 
 /// EAR-style trust tiers (draft-ietf-rats-ear): the status of an attestation result.
@@ -66,6 +67,7 @@ enum class AttestationStatus : uint8_t
     Warning = 32,
     Contraindicated = 96,
 };
+/// "none", "affirming", "warning" or "contraindicated".
 const char* ToString(AttestationStatus s);
 
 /// How a TEEP session ended: exactly one cause per session, from this list only (the table in
@@ -106,6 +108,7 @@ constexpr SessionOutcome kAllSessionOutcomes[] = {
 bool IsFailure(SessionOutcome o);
 /// One sentence: what the cause means (the docs table says the same).
 const char* Meaning(SessionOutcome o);
+/// The outcome's name as the results database writes it ("success", ...).
 const char* ToString(SessionOutcome o);
 
 /// Why a message was rejected (by an Agent, a TAM or a Verifier).
@@ -120,6 +123,7 @@ enum class RejectReason : uint8_t
     BadEvidence,    // Verifier: nonce / cnf / claims wrong
     BadManifest,    // Agent: SUIT envelope failed (digest, signature, rollback, image)
 };
+/// The reason's name ("malformed", "bad-signature", ...).
 const char* ToString(RejectReason r);
 /// The session cause of a message rejected for reason `r` (by the Agent or the TAM).
 SessionOutcome OutcomeOf(RejectReason r);
@@ -140,6 +144,7 @@ enum class TamperVerdict : uint8_t
     Accepted,
     Undelivered,
 };
+/// "rejected", "accepted" or "undelivered".
 const char* ToString(TamperVerdict v);
 
 // ---- callback signatures (for TraceConnectWithoutContext / MakeCallback) ----
@@ -172,16 +177,27 @@ typedef void (*TeepQueueDelayTracedCallback)(uint32_t deviceId, Time wait);
 /// TEEP error codes (draft-26 numbering, PROTOCOL.md 4.4).
 namespace teeperr
 {
+/// ERR_PERMANENT_ERROR
 constexpr uint32_t kPermanentError = 1;
+/// ERR_UNSUPPORTED_EXTENSION
 constexpr uint32_t kUnsupportedExtension = 2;
+/// ERR_UNSUPPORTED_FRESHNESS_MECHANISMS
 constexpr uint32_t kUnsupportedFreshness = 3;
+/// ERR_UNSUPPORTED_MSG_VERSION
 constexpr uint32_t kUnsupportedMsgVersion = 4;
+/// ERR_UNSUPPORTED_CIPHER_SUITES
 constexpr uint32_t kUnsupportedCipherSuites = 5;
+/// ERR_BAD_CERTIFICATE
 constexpr uint32_t kBadCertificate = 6;
+/// ERR_ATTESTATION_REQUIRED
 constexpr uint32_t kAttestationRequired = 7;
+/// ERR_UNSUPPORTED_SUIT_REPORT
 constexpr uint32_t kUnsupportedSuitReport = 8;
+/// ERR_CERTIFICATE_EXPIRED
 constexpr uint32_t kCertificateExpired = 9;
+/// ERR_TEMPORARY_ERROR (e.g. an overloaded TAM)
 constexpr uint32_t kTemporaryError = 10;
+/// ERR_MANIFEST_PROCESSING_FAILED
 constexpr uint32_t kManifestProcessingFailed = 11;
 } // namespace teeperr
 

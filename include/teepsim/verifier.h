@@ -32,15 +32,36 @@
 namespace ns3
 {
 
+/// The RATS Verifier (see the file comment): appraises the evidence the TAM forwards and
+/// answers with signed attestation results. VerifierHelper installs one.
+///
+/// \par Attributes
+/// - **Port** (8081): port the appraisal service listens on.
+/// - **KeySeed** (1): seed of the Verifier's signing key.
+/// - **Suite** (Ed25519 or ESP256; default Ed25519, the helpers' ESP256): signature algorithm of
+///   attestation results.
+/// - **ArValidity** (Time, 24 h): validity V of an attestation result (exp = iat + V).
+/// - **EpochDuration** (Time, 0): E of the epoch feed; > 0: results carry the epoch ID current
+///   at appraisal in eat_nonce (epoch freshness); 0: the challenge.
+///
+/// \par Trace sources
+/// - **ArEpoch** (TeepArEpochTracedCallback): a result carrying an epoch ID was issued.
+/// - **ArIssued** (TeepArTracedCallback): a signed attestation result was issued.
+/// - **PolicyUpdate** (TeepPolicyTracedCallback): the Verifier learned that a TA is malicious.
+/// - **Rejected** (TeepRejectTracedCallback): evidence failed appraisal (no result issued).
 class Verifier : public Application
 {
   public:
+    /// The ns-3 TypeId ("ns3::teepsim::Verifier").
     static TypeId GetTypeId();
     Verifier();
     ~Verifier() override;
 
+    /// The server transport the Verifier listens with (set before the application starts).
     void SetServerTransport(Ptr<TeepServerTransport> t);
+    /// The reference values: the TA digests of the catalogue are known-good.
     void SetCatalog(Ptr<TaCatalog> catalog);
+    /// Enrols a device: its evidence must be signed by `devicePublic` and name `ueid`.
     void RegisterDevice(uint32_t deviceId, const teepsim::crypto::Key& devicePublic,
                         const teepsim::cbor::Bytes& ueid);
     /// The Verifier learns now that `ta` is malicious (its digest becomes known-bad).
@@ -57,12 +78,18 @@ class Verifier : public Application
     /// The challenge of an AppraisePath, or nullopt when `path` is not one.
     static std::optional<teepsim::cbor::Bytes> ChallengeOf(const std::string& path);
 
+    /// The Verifier's signing key (derived from KeySeed on first use): TAMs and Agents trust its
+    /// public half.
     const teepsim::crypto::Key& GetKey() const;
+    /// The signature algorithm of Suite.
     teepsim::crypto::Alg GetAlg() const;
+    /// The ArValidity attribute (V).
     Time GetArValidity() const { return m_validity; }
+    /// Attestation results issued so far.
     uint64_t GetIssuedCount() const { return m_issued; }
 
   protected:
+    /// Stops and drops the server transport; drops the catalog.
     void DoDispose() override;
 
   private:

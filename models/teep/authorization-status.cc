@@ -263,8 +263,12 @@ void TaAuthorizationGate::DoDispose()
 
 int64_t TaAuthorizationGate::AssignStreams(int64_t stream)
 {
-    m_rng->SetStream(stream);
-    return 1;
+    const int64_t transportStreams = m_transport ? m_transport->AssignStreams(stream) : 0;
+    NS_ABORT_MSG_IF(transportStreams > kStreams - 1,
+                    "TaAuthorizationGate::AssignStreams: the client transport uses "
+                        << transportStreams << " streams, the gate reserves " << kStreams - 1);
+    m_rng->SetStream(stream + kStreams - 1);
+    return kStreams;
 }
 
 bool TaAuthorizationGate::IsAuthorized(const std::string& ta) const

@@ -6,6 +6,7 @@
 // no node, event or RNG draw changes, so their results are bit-identical to a build without it.
 #include "teepsim/http-tcp-transport.h"
 #include "teepsim/message-transport.h"
+#include "teepsim/teep-helpers.h"
 
 #include "ns3/double.h"
 #include "ns3/enum.h"
@@ -28,9 +29,19 @@ using namespace ns3;
 namespace
 {
 constexpr uint16_t kStatusPort = 8082;
-// The transport block (StreamPlan::kTransports) reserves 4 streams per DeviceId; a device's
-// message transport uses the first, its authorization gate the next two.
-constexpr int64_t kTransportStreamBase = StreamPlan::kTransports;
+// The transport block (StreamPlan::kTransports) reserves TeepDeviceHelper::kTransportStreams
+// per DeviceId: the device's own client transport takes the first (AssignTransportStreams;
+// MessageClientTransport uses one), its authorization gate the next TaAuthorizationGate::kStreams.
+constexpr int64_t kGateStreamOffset = 1;
+static_assert(kGateStreamOffset + TaAuthorizationGate::kStreams <=
+                  TeepDeviceHelper::kTransportStreams,
+              "the authorization gate's streams must fit in the device's transport block");
+
+int64_t GateStreams(uint32_t device)
+{
+    return StreamPlan::kTransports + TeepDeviceHelper::kTransportStreams * device +
+           kGateStreamOffset;
+}
 } // namespace
 
 void Deployment::Impl::WireAuthorization(Ptr<Node> tamNode, Ipv4Address tamIp)
@@ -106,7 +117,6 @@ void Deployment::Impl::WireAuthorization(Ptr<Node> tamNode, Ipv4Address tamIp)
                                  UintegerValue(static_cast<uint64_t>(c.link.bandwidth_bps)));
                 mt->SetAttribute("LossProbability", DoubleValue(c.link.loss));
                 mt->SetAttribute("Timeout", TimeValue(responseTimeout));
-                mt->AssignStreams(kTransportStreamBase + 4 * static_cast<int64_t>(device) + 1);
                 transport = mt;
             }
             transport->SetNode(node);
@@ -114,8 +124,8 @@ void Deployment::Impl::WireAuthorization(Ptr<Node> tamNode, Ipv4Address tamIp)
             gate->SetAttribute("DeviceId", UintegerValue(device));
             gate->SetAttribute("RefreshInterval", TimeValue(NanoSeconds(refresh)));
             gate->SetAttribute("Jitter", DoubleValue(c.tee.status_refresh_jitter));
-            gate->AssignStreams(kTransportStreamBase + 4 * static_cast<int64_t>(device) + 2);
             gate->SetClientTransport(transport);
+            gate->AssignStreams(GateStreams(device)); // the transport's streams and the timer's
             gate->SetServer(server);
             gate->SetIssuerKey(statusService->GetKey());
             gate->SetTas(tas);

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Installs a teepsim build tree into a temporary prefix and builds two programs against it as an
-# outside project would: consumer/ with find_package(teepsim) + teepsim::models (CMake), and
-# consumer/codec_pkgconfig.cc with `pkg-config --cflags --libs teepsim` (codec only). Runs both
-# on a TEEP vector and checks their output. The prefix is removed on exit.
+# Installs a teepsim build tree into a temporary prefix and builds programs against it as an
+# outside project would: consumer/ with find_package(teepsim) + teepsim::models (CMake),
+# consumer/codec_pkgconfig.cc with `pkg-config --cflags --libs teepsim` (codec only), and the
+# installed example teep-hand-built-example (PREFIX/share/teepsim/examples: teepsim::models +
+# teepsim::recorder). Runs them and checks their output: the two first on a TEEP vector, the
+# example against the same example built in the tree (identical R and T_trust, to the
+# nanosecond). The prefix is removed on exit.
 # Usage: consumer_test.sh BUILD_DIR CONSUMER_SOURCE_DIR VECTORS_DIR
 set -euo pipefail
 
@@ -38,10 +41,12 @@ expect() { # expect FILE LINE: FILE (a program's output) has LINE.
 start=$SECONDS
 cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" ||
   { cat "$tmp/install.log" >&2; echo "consumer_test: cmake --install $build failed" >&2; exit 1; }
-# Only public headers are installed, and they include no private one (models/, sim/): the
-# consumer's compile below sees nothing but the prefix and the system.
-if [[ -d $prefix/include/teepsim/sim ]] || find "$prefix/include" -name '*.h' -path '*models*' | grep -q .; then
-  echo "consumer_test: private headers installed under $prefix/include" >&2
+# Only public headers are installed, and they include no private one (models/, sim/ but the
+# Recorder's two): the consumer's compile below sees nothing but the prefix and the system.
+sim_headers=$(cd "$prefix/include" && find teepsim/sim -name '*.h' 2>/dev/null | sort | tr '\n' ' ')
+if [[ $sim_headers != "teepsim/sim/recorder.h teepsim/sim/timeline.h " ]] ||
+  find "$prefix/include" -name '*.h' -path '*models*' | grep -q .; then
+  echo "consumer_test: private headers installed under $prefix/include (sim/: $sim_headers)" >&2
   exit 1
 fi
 
@@ -84,4 +89,26 @@ expect "$tmp/pkgconfig.out" "codec: QueryRequest"
 # The models' .pc names the same archive and ns-3 libraries as the CMake package.
 pkg-config --exists teepsim-models || { echo "consumer_test: teepsim-models.pc not usable" >&2; exit 1; }
 
-echo "consumer_test: install + CMake and pkg-config consumers OK in $((SECONDS - start)) s"
+echo "--- the installed example (teepsim::models + teepsim::recorder) built out of tree"
+examples=$prefix/share/teepsim/examples
+[[ -f $examples/CMakeLists.txt && -f $examples/teep-hand-built-example.cc ]] ||
+  { echo "consumer_test: examples not installed in $examples" >&2; exit 1; }
+[[ -x $build/teep-hand-built-example ]] ||
+  { echo "consumer_test: $build/teep-hand-built-example not built (the in-tree reference)" >&2; exit 2; }
+cmake -S "$examples" -B "$tmp/examples-build" "${generator[@]}" -DCMAKE_PREFIX_PATH="$prefix" \
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$cxx" \
+      ${launcher:+-DCMAKE_CXX_COMPILER_LAUNCHER="$launcher"} \
+      -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" >"$tmp/examples-configure.log" ||
+  { cat "$tmp/examples-configure.log" >&2; echo "consumer_test: configuring $examples failed" >&2; exit 1; }
+cmake --build "$tmp/examples-build" --target teep-hand-built-example >"$tmp/examples-build.log" 2>&1 ||
+  { cat "$tmp/examples-build.log" >&2; echo "consumer_test: building the installed example failed" >&2; exit 1; }
+"$tmp/examples-build/teep-hand-built-example" --devices=3 >"$tmp/example.out" 2>"$tmp/example.err"
+"$build/teep-hand-built-example" --devices=3 >"$tmp/example-tree.out" 2>/dev/null
+expect "$tmp/example.out" "device,ta,r_ns,t_trust_ns"
+[[ $(wc -l <"$tmp/example.out") -eq 4 ]] ||
+  { echo "consumer_test: the installed example printed no row per device:" >&2; cat "$tmp/example.out" >&2; exit 1; }
+diff -u "$tmp/example-tree.out" "$tmp/example.out" >&2 ||
+  { echo "consumer_test: the installed example's R / T_trust differ from the in-tree build's" >&2; exit 1; }
+cat "$tmp/example.err"
+
+echo "consumer_test: install + CMake, pkg-config and example consumers OK in $((SECONDS - start)) s"

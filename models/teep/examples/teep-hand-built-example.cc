@@ -83,6 +83,7 @@ int main(int argc, char* argv[])
     // ---- the TA catalogue, the Verifier and the TAM ----
     Ptr<TaCatalog> catalog = CreateObject<TaCatalog>();
     catalog->SetAttribute("KeySeed", UintegerValue(seed));
+    catalog->SetAttribute("Suite", EnumValue(TeepHelperDefaults::kSuite)); // a scenario's esp256
     catalog->Add("wallet", 16 * 1024);
 
     VerifierHelper vh(transports);
