@@ -7,7 +7,11 @@
 // A - B + V_a; the next success, at A - B + Y*, brings "revoked". So the TA stops at
 // A - B + min(V_a, Y*), and X_a = max(0, d_T + min(V_a, Y*) - B).
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <map>
+#include <memory>
+#include <mutex>
 
 #include "parts.h"
 
@@ -33,14 +37,10 @@ int MaxFailures(double q)
     return q <= 0 ? 1 : std::max(1, static_cast<int>(std::ceil(std::log(kTail) / std::log(q))));
 }
 
-// E[max(0, m - B)] and P(max(0, m - B) > u) for B ~ U(0, y).
+// E[max(0, m - B)] for B ~ U(0, y).
 double AtomMean(double m, double y)
 {
     return m >= y ? m - y / 2 : m * m / (2 * y);
-}
-double AtomSurvival(double m, double y, double u)
-{
-    return std::clamp((m - u) / y, 0.0, 1.0);
 }
 
 } // namespace
@@ -96,11 +96,19 @@ AuthorizationCap::AuthorizationCap(const Inputs& in)
     {
         total += p;
     }
+    std::vector<std::array<double, 4>> lo, hi;
+    lo.reserve(atoms_.size());
+    hi.reserve(atoms_.size());
     for (auto& [y, p] : atoms_)
     {
         p /= total; // the truncated tail, < 1e-12
-        mean_ += p * AtomMean(tamDelay_ + std::min(validity_, y), y);
+        const double m = tamDelay_ + std::min(validity_, y);
+        mean_ += p * AtomMean(m, y);
+        lo.push_back({m - y, p, p * m / y, p / y});
+        hi.push_back({m, p, p * m / y, p / y});
     }
+    lo_.Build(std::move(lo));
+    hi_.Build(std::move(hi));
     // X_a <= d_T + V_a: tabulate ∫_0^w S on [0, d_T + V_a] (S is piecewise linear per atom).
     step_ = (tamDelay_ + validity_) / kGrid;
     integral_.assign(kGrid + 1, 0.0);
@@ -113,18 +121,59 @@ AuthorizationCap::AuthorizationCap(const Inputs& in)
     }
 }
 
+void AuthorizationCap::Breaks::Build(std::vector<std::array<double, 4>> rows)
+{
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a[0] < b[0]; });
+    const size_t n = rows.size();
+    at.resize(n);
+    p.assign(n + 1, 0.0);
+    pmy.assign(n + 1, 0.0);
+    py.assign(n + 1, 0.0);
+    for (size_t i = n; i-- > 0;)
+    {
+        at[i] = rows[i][0];
+        p[i] = p[i + 1] + rows[i][1];
+        pmy[i] = pmy[i + 1] + rows[i][2];
+        py[i] = py[i + 1] + rows[i][3];
+    }
+}
+
+std::array<double, 3> AuthorizationCap::Breaks::From(double t) const
+{
+    const auto i = static_cast<size_t>(std::lower_bound(at.begin(), at.end(), t) - at.begin());
+    return {p[i], pmy[i], py[i]};
+}
+
 double AuthorizationCap::Survival(double t) const
 {
     if (t < 0)
     {
         return 1;
     }
-    double out = 0;
-    for (const auto& [y, p] : atoms_)
+    // Atoms with lo >= t count 1 (their linear parts cancel between the two sums); those with
+    // lo < t <= m count (m - t) / y; the rest 0.
+    const std::array<double, 3> l = lo_.From(t);
+    const std::array<double, 3> h = hi_.From(t);
+    return std::clamp(l[0] + (h[1] - l[1]) - t * (h[2] - l[2]), 0.0, 1.0);
+}
+
+std::shared_ptr<const AuthorizationCap> AuthorizationCap::For(const Inputs& in)
+{
+    using Key = std::array<double, 5>;
+    static std::mutex mutex;
+    static std::map<Key, std::shared_ptr<const AuthorizationCap>> cache;
+    const Key key{in.tamDelay, in.statusValidity, in.statusRefresh, in.statusJitter, in.statusLoss};
+    const std::lock_guard<std::mutex> lock(mutex);
+    auto it = cache.find(key);
+    if (it == cache.end())
     {
-        out += p * AtomSurvival(tamDelay_ + std::min(validity_, y), y, t);
+        if (cache.size() >= 64)
+        {
+            cache.clear(); // a sweep visits many sets; only the last few are asked again
+        }
+        it = cache.emplace(key, std::make_shared<const AuthorizationCap>(in)).first;
     }
-    return out;
+    return it->second;
 }
 
 double AuthorizationCap::Integral(double w) const
@@ -147,7 +196,7 @@ Windows AuthorizationCap::Start(const Inputs& in)
     Windows w;
     if (in.executionTime && !in.statusUnmodelled)
     {
-        w.cap = std::make_shared<const AuthorizationCap>(in);
+        w.cap = For(in);
     }
     return w;
 }
@@ -161,7 +210,7 @@ void PredictAuthorization(const Inputs& in, std::optional<double> rShift,
         out.notes.push_back("execution-time authorization: no closed form for X here");
         return;
     }
-    const AuthorizationCap cap(in);
+    const std::shared_ptr<const AuthorizationCap> cap = AuthorizationCap::For(in);
     if (rShift)
     {
         // E[X] = ∫ P(R > t) P(X_a > t) dt over [0, d_T + V_a] (X_a is 0 beyond).
@@ -173,7 +222,7 @@ void PredictAuthorization(const Inputs& in, std::optional<double> rShift,
         {
             const double t = (i + 0.5) * h;
             const double sr = t < *rShift ? 1.0 : ResidualSurvival(in, t - *rShift).value_or(0);
-            mean += sr * cap.Survival(t) * h;
+            mean += sr * cap->Survival(t) * h;
         }
         out.meanX = mean;
         out.notes.push_back("X = min(R, X_a), X_a independent (THEORY-AUTHORIZATION 3)");
@@ -196,12 +245,12 @@ void PredictAuthorization(const Inputs& in, std::optional<double> rShift,
 
 double AuthorizationSurvival(const Inputs& in, double t)
 {
-    return detail::AuthorizationCap(in).Survival(t);
+    return detail::AuthorizationCap::For(in)->Survival(t);
 }
 
 double AuthorizationMean(const Inputs& in)
 {
-    return detail::AuthorizationCap(in).Mean();
+    return detail::AuthorizationCap::For(in)->Mean();
 }
 
 } // namespace teepsim::analytic

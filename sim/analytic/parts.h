@@ -3,6 +3,7 @@
 
 #include "teepsim/sim/analytic.h"
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,9 @@ class AuthorizationCap
 {
   public:
     explicit AuthorizationCap(const Inputs& in);
+    /// The law for `in`'s status parameters, built once per parameter set (d_T, V_a, R_a, j,
+    /// q) and shared: a KS test or an integral asks for thousands of values of the same law.
+    static std::shared_ptr<const AuthorizationCap> For(const Inputs& in);
     double Survival(double t) const;
     double Mean() const { return mean_; }
     double Integral(double w) const;
@@ -42,6 +46,16 @@ class AuthorizationCap
   private:
     std::vector<std::pair<double, double>> atoms_; // (y, probability)
     double tamDelay_ = 0, validity_ = 0, mean_ = 0, step_ = 0;
+    // Survival in O(log n): atom (m, y) contributes 1 below lo = m - y, (m - t)/y on (lo, m) and
+    // 0 above m. Its breakpoints sorted, with suffix sums of p, p m / y and p / y.
+    struct Breaks
+    {
+        std::vector<double> at;         // sorted breakpoints
+        std::vector<double> p, pmy, py; // sums over the atoms whose breakpoint is >= at[i]
+        void Build(std::vector<std::array<double, 4>> rows); // (break, p, p m / y, p / y)
+        std::array<double, 3> From(double t) const;          // the three sums over break >= t
+    };
+    Breaks lo_, hi_;
     std::vector<double> integral_; // Integral on the grid k * step_
 };
 
