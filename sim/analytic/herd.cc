@@ -33,9 +33,10 @@ std::optional<HerdTimes> None(std::string* why, const char* reason)
     return std::nullopt;
 }
 
-/// Mean and last of R_i = ((φ + decide(i)) mod P) + after(i) over the N devices of a herd, at
-/// φ = in.herdPhase, or averaged over a grid of φ ~ U(0, P) when the phase is not known.
-HerdTimes HerdOverPhases(const Inputs& in, const std::function<double(double)>& decide,
+/// Mean and last of R_i = (decided(φ, i) mod P) + after(i) over the N devices of a herd, where
+/// decided(φ, i) = φ + device i's decision offset, at φ = in.herdPhase, or averaged over a grid
+/// of φ ~ U(0, P) when the phase is not known.
+HerdTimes HerdOverPhases(const Inputs& in, const std::function<double(double, double)>& decided,
                          const std::function<double(double)>& after)
 {
     const double P = in.interval;
@@ -47,7 +48,7 @@ HerdTimes HerdOverPhases(const Inputs& in, const std::function<double(double)>& 
         for (long long i = 1; i <= count; ++i)
         {
             const double di = static_cast<double>(i);
-            const double r = std::fmod(phi + decide(di), P) + after(di);
+            const double r = std::fmod(decided(phi, di), P) + after(di);
             h.mean += r / n;
             h.last = std::max(h.last, r);
         }
@@ -103,7 +104,8 @@ std::optional<HerdTimes> SynchronizedHerd(const Inputs& in, std::string* why)
             return None(why, "herd outlasts the policy-check interval (backlog grows)");
         }
         return HerdOverPhases(
-            in, [&](double i) { return i * S + 3 * ell; }, [&](double) { return ell; });
+            in, [&](double phi, double i) { return phi + i * S + 3 * ell; },
+            [&](double) { return ell; });
     }
     const double s = in.serviceTime / k; // per request
     const double sr = in.remediationServiceTime > 0 ? in.remediationServiceTime : s;
@@ -152,7 +154,8 @@ std::optional<HerdTimes> SynchronizedHerd(const Inputs& in, std::string* why)
         decide = [=](double i) { return rho / 2 + departure(i) - sr; };
         after = [=](double) { return sr + rho / 2; };
     }
-    return HerdOverPhases(in, decide, after);
+    return HerdOverPhases(
+        in, [&](double phi, double i) { return phi + decide(i); }, after);
 }
 
 std::optional<double> SynchronizedHerdMeanR(const Inputs& in, std::string* why)
