@@ -1,9 +1,10 @@
 // tam.service per-session (THEORY-EXTENSIONS §6) against the simulation at load 0.8 and more:
 // a session's opening request queues for the whole session's service S = 3 x service_time and
 // its later requests are not queued, so the TAM is one queue of sessions: M/D/1 for Poisson
-// policy checks, N*D/D/1 (Roberts & Virtamo) for a fixed interval with random phases. The
-// stored prediction (Prediction::meanQueueWait) must lie within 3 SE of the simulated mean wait.
-// queue_theory.yaml's 500 devices, one worker, 10 ms per message (S = 30 ms).
+// policy checks (at the rate of the polls that find their device idle), N*D/D/1 (Roberts & Virtamo)
+// for a fixed interval with random phases. The stored prediction (Prediction::meanQueueWait) must
+// lie within 3 SE of the simulated mean wait. queue_theory.yaml's 500 devices, one worker, 10 ms
+// per message (S = 30 ms).
 #include "teepsim/sim/analytic.h"
 #include "teepsim/sim/deployment.h"
 #include "teepsim/sim/scenario.h"
