@@ -37,10 +37,14 @@ int MaxFailures(double q)
     return q <= 0 ? 1 : std::max(1, static_cast<int>(std::ceil(std::log(kTail) / std::log(q))));
 }
 
-// E[max(0, m - B)] for B ~ U(0, y).
+// E[max(0, m - B)] and P(max(0, m - B) > u) for B ~ U(0, y).
 double AtomMean(double m, double y)
 {
     return m >= y ? m - y / 2 : m * m / (2 * y);
+}
+double AtomSurvival(double m, double y, double u)
+{
+    return std::clamp((m - u) / y, 0.0, 1.0);
 }
 
 } // namespace
@@ -96,19 +100,11 @@ AuthorizationCap::AuthorizationCap(const Inputs& in)
     {
         total += p;
     }
-    std::vector<std::array<double, 4>> lo, hi;
-    lo.reserve(atoms_.size());
-    hi.reserve(atoms_.size());
     for (auto& [y, p] : atoms_)
     {
         p /= total; // the truncated tail, < 1e-12
-        const double m = tamDelay_ + std::min(validity_, y);
-        mean_ += p * AtomMean(m, y);
-        lo.push_back({m - y, p, p * m / y, p / y});
-        hi.push_back({m, p, p * m / y, p / y});
+        mean_ += p * AtomMean(tamDelay_ + std::min(validity_, y), y);
     }
-    lo_.Build(std::move(lo));
-    hi_.Build(std::move(hi));
     // X_a <= d_T + V_a: tabulate ∫_0^w S on [0, d_T + V_a] (S is piecewise linear per atom).
     step_ = (tamDelay_ + validity_) / kGrid;
     integral_.assign(kGrid + 1, 0.0);
@@ -121,40 +117,20 @@ AuthorizationCap::AuthorizationCap(const Inputs& in)
     }
 }
 
-void AuthorizationCap::Breaks::Build(std::vector<std::array<double, 4>> rows)
-{
-    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a[0] < b[0]; });
-    const size_t n = rows.size();
-    at.resize(n);
-    p.assign(n + 1, 0.0);
-    pmy.assign(n + 1, 0.0);
-    py.assign(n + 1, 0.0);
-    for (size_t i = n; i-- > 0;)
-    {
-        at[i] = rows[i][0];
-        p[i] = p[i + 1] + rows[i][1];
-        pmy[i] = pmy[i + 1] + rows[i][2];
-        py[i] = py[i + 1] + rows[i][3];
-    }
-}
-
-std::array<double, 3> AuthorizationCap::Breaks::From(double t) const
-{
-    const auto i = static_cast<size_t>(std::lower_bound(at.begin(), at.end(), t) - at.begin());
-    return {p[i], pmy[i], py[i]};
-}
-
 double AuthorizationCap::Survival(double t) const
 {
     if (t < 0)
     {
         return 1;
     }
-    // Atoms with lo >= t count 1 (their linear parts cancel between the two sums); those with
-    // lo < t <= m count (m - t) / y; the rest 0.
-    const std::array<double, 3> l = lo_.From(t);
-    const std::array<double, 3> h = hi_.From(t);
-    return std::clamp(l[0] + (h[1] - l[1]) - t * (h[2] - l[2]), 0.0, 1.0);
+    // Linear in the atoms (≈ 18,000 for a jittered lossy law): fine once the law is built once
+    // per parameter set (For), and the summation order keeps recorded analytic rows identical.
+    double out = 0;
+    for (const auto& [y, p] : atoms_)
+    {
+        out += p * AtomSurvival(tamDelay_ + std::min(validity_, y), y, t);
+    }
+    return out;
 }
 
 std::shared_ptr<const AuthorizationCap> AuthorizationCap::For(const Inputs& in)

@@ -3,7 +3,6 @@
 
 #include "teepsim/sim/analytic.h"
 
-#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,16 +45,6 @@ class AuthorizationCap
   private:
     std::vector<std::pair<double, double>> atoms_; // (y, probability)
     double tamDelay_ = 0, validity_ = 0, mean_ = 0, step_ = 0;
-    // Survival in O(log n): atom (m, y) contributes 1 below lo = m - y, (m - t)/y on (lo, m) and
-    // 0 above m. Its breakpoints sorted, with suffix sums of p, p m / y and p / y.
-    struct Breaks
-    {
-        std::vector<double> at;         // sorted breakpoints
-        std::vector<double> p, pmy, py; // sums over the atoms whose breakpoint is >= at[i]
-        void Build(std::vector<std::array<double, 4>> rows); // (break, p, p m / y, p / y)
-        std::array<double, 3> From(double t) const;          // the three sums over break >= t
-    };
-    Breaks lo_, hi_;
     std::vector<double> integral_; // Integral on the grid k * step_
 };
 
