@@ -7,7 +7,11 @@
 // A - B + V_a; the next success, at A - B + Y*, brings "revoked". So the TA stops at
 // A - B + min(V_a, Y*), and X_a = max(0, d_T + min(V_a, Y*) - B).
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <map>
+#include <memory>
+#include <mutex>
 
 #include "parts.h"
 
@@ -119,12 +123,33 @@ double AuthorizationCap::Survival(double t) const
     {
         return 1;
     }
+    // Linear in the atoms (≈ 18,000 for a jittered lossy law): fine once the law is built once
+    // per parameter set (For), and the summation order keeps recorded analytic rows identical.
     double out = 0;
     for (const auto& [y, p] : atoms_)
     {
         out += p * AtomSurvival(tamDelay_ + std::min(validity_, y), y, t);
     }
     return out;
+}
+
+std::shared_ptr<const AuthorizationCap> AuthorizationCap::For(const Inputs& in)
+{
+    using Key = std::array<double, 5>;
+    static std::mutex mutex;
+    static std::map<Key, std::shared_ptr<const AuthorizationCap>> cache;
+    const Key key{in.tamDelay, in.statusValidity, in.statusRefresh, in.statusJitter, in.statusLoss};
+    const std::lock_guard<std::mutex> lock(mutex);
+    auto it = cache.find(key);
+    if (it == cache.end())
+    {
+        if (cache.size() >= 64)
+        {
+            cache.clear(); // a sweep visits many sets; only the last few are asked again
+        }
+        it = cache.emplace(key, std::make_shared<const AuthorizationCap>(in)).first;
+    }
+    return it->second;
 }
 
 double AuthorizationCap::Integral(double w) const
@@ -147,7 +172,7 @@ Windows AuthorizationCap::Start(const Inputs& in)
     Windows w;
     if (in.executionTime && !in.statusUnmodelled)
     {
-        w.cap = std::make_shared<const AuthorizationCap>(in);
+        w.cap = For(in);
     }
     return w;
 }
@@ -161,7 +186,7 @@ void PredictAuthorization(const Inputs& in, std::optional<double> rShift,
         out.notes.push_back("execution-time authorization: no closed form for X here");
         return;
     }
-    const AuthorizationCap cap(in);
+    const std::shared_ptr<const AuthorizationCap> cap = AuthorizationCap::For(in);
     if (rShift)
     {
         // E[X] = ∫ P(R > t) P(X_a > t) dt over [0, d_T + V_a] (X_a is 0 beyond).
@@ -173,7 +198,7 @@ void PredictAuthorization(const Inputs& in, std::optional<double> rShift,
         {
             const double t = (i + 0.5) * h;
             const double sr = t < *rShift ? 1.0 : ResidualSurvival(in, t - *rShift).value_or(0);
-            mean += sr * cap.Survival(t) * h;
+            mean += sr * cap->Survival(t) * h;
         }
         out.meanX = mean;
         out.notes.push_back("X = min(R, X_a), X_a independent (THEORY-AUTHORIZATION 3)");
@@ -196,12 +221,12 @@ void PredictAuthorization(const Inputs& in, std::optional<double> rShift,
 
 double AuthorizationSurvival(const Inputs& in, double t)
 {
-    return detail::AuthorizationCap(in).Survival(t);
+    return detail::AuthorizationCap::For(in)->Survival(t);
 }
 
 double AuthorizationMean(const Inputs& in)
 {
-    return detail::AuthorizationCap(in).Mean();
+    return detail::AuthorizationCap::For(in)->Mean();
 }
 
 } // namespace teepsim::analytic

@@ -15,6 +15,7 @@
 // d_T had fully decided by d_T, else ((φ + iS + 3ℓ) mod P) + ℓ.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "parts.h"
 
@@ -30,6 +31,47 @@ std::optional<HerdTimes> None(std::string* why, const char* reason)
         *why = reason;
     }
     return std::nullopt;
+}
+
+/// Mean and last of R_i = (decided(φ, i) mod P) + after(i) over the N devices of a herd, where
+/// decided(φ, i) = φ + device i's decision offset, at φ = in.herdPhase, or averaged over a grid
+/// of φ ~ U(0, P) when the phase is not known.
+HerdTimes HerdOverPhases(const Inputs& in, const std::function<double(double, double)>& decided,
+                         const std::function<double(double)>& after)
+{
+    const double P = in.interval;
+    const double n = static_cast<double>(in.devices);
+    const auto count = static_cast<long long>(in.devices);
+    auto at = [&](double phi)
+    {
+        HerdTimes h;
+        for (long long i = 1; i <= count; ++i)
+        {
+            const double di = static_cast<double>(i);
+            const double r = std::fmod(decided(phi, di), P) + after(di);
+            h.mean += r / n;
+            h.last = std::max(h.last, r);
+        }
+        return h;
+    };
+    if (in.herdPhase >= 0)
+    {
+        return at(in.herdPhase);
+    }
+    // φ ~ U(0, P): every device's decision phase is uniform, so the mean is exactly P/2 plus
+    // the mean of after(i); the last removal is averaged over a grid of phases.
+    constexpr int kPhases = 400;
+    HerdTimes avg;
+    avg.mean = P / 2;
+    for (long long i = 1; i <= count; ++i)
+    {
+        avg.mean += after(static_cast<double>(i)) / n;
+    }
+    for (int j = 0; j < kPhases; ++j)
+    {
+        avg.last += at((j + 0.5) * P / kPhases).last / kPhases;
+    }
+    return avg;
 }
 } // namespace
 
@@ -61,73 +103,59 @@ std::optional<HerdTimes> SynchronizedHerd(const Inputs& in, std::string* why)
         {
             return None(why, "herd outlasts the policy-check interval (backlog grows)");
         }
-        auto at = [&](double phi)
-        {
-            HerdTimes h;
-            const auto count = static_cast<long long>(in.devices);
-            for (long long i = 1; i <= count; ++i)
-            {
-                const double r = std::fmod(phi + static_cast<double>(i) * S + 3 * ell, P) + ell;
-                h.mean += r / n;
-                h.last = std::max(h.last, r);
-            }
-            return h;
-        };
-        if (in.herdPhase >= 0)
-        {
-            return at(in.herdPhase);
-        }
-        // φ ~ U(0, P): every device's decision phase is uniform, so the mean is P/2 + ℓ; the
-        // last removal is averaged over a grid of phases.
-        constexpr int kPhases = 400;
-        HerdTimes avg;
-        for (int j = 0; j < kPhases; ++j)
-        {
-            const HerdTimes h = at((j + 0.5) * P / kPhases);
-            avg.mean += h.mean / kPhases;
-            avg.last += h.last / kPhases;
-        }
-        return avg;
+        return HerdOverPhases(
+            in, [&](double phi, double i) { return phi + i * S + 3 * ell; },
+            [&](double) { return ell; });
     }
     const double s = in.serviceTime / k; // per request
     const double sr = in.remediationServiceTime > 0 ? in.remediationServiceTime : s;
+    const double rho = in.sessionDelay / 2;
+    // Device i (1..N in herd order) decides `decide(i)` after its herd's instant (its removal
+    // request starts service) and is clean `after(i)` later. The herd before d_T (at φ - P)
+    // cleans whoever it decides after d_T, so R_i = ((φ + decide(i)) mod P) + after(i): the
+    // herd's "+ (N + 1)s/2" appears in the mean only when φ < P - decide(N) (the previous herd
+    // had fully decided by d_T), and vanishes averaged over φ ~ U(0, P).
+    std::function<double(double)> decide, after;
     if (s <= 0 && sr <= 0)
     {
-        return HerdTimes{P / 2 + in.sessionDelay, P / 2 + in.sessionDelay}; // no queue
+        // No queue: every device decides when its QueryResponse arrives.
+        decide = [&](double) { return k == 1 ? 0.0 : 3 * rho / 2; };
+        after = [&](double) { return k == 1 ? in.sessionDelay : rho / 2; };
     }
-    if (in.tamWorkers > 1)
+    else if (in.tamWorkers > 1)
     {
         return None(why, "herd at several workers: no closed form");
     }
-    if (k == 1)
+    else if (k == 1)
     {
-        // THEORY §3.6: one request per session, which carries the removal: R_i = φ + δ + i s_r.
+        // THEORY §3.6: one request per session, which carries the removal; the network time δ
+        // is counted after the decision (the point session of THEORY's convention).
         if (n * sr >= P)
         {
             return None(why, "herd outlasts the policy-check interval (backlog grows)");
         }
-        return HerdTimes{P / 2 + in.sessionDelay + (n + 1) * sr / 2,
-                         P / 2 + in.sessionDelay + n * sr};
+        decide = [&](double i) { return (i - 1) * sr; };
+        after = [&](double) { return sr + in.sessionDelay; };
     }
-    // The later requests (Success, s_r each) arrive ρ after an Update, so after every
-    // QueryResponse has arrived (the last one at N s + ρ <= D_1): they never overtake one, and
-    // only the herd's whole work must fit into P.
-    const double rho = in.sessionDelay / 2;
-    if (n * (s + static_cast<double>(k - 1) * sr) + (k - 1) * rho >= P)
+    else
     {
-        return None(why, "herd outlasts the policy-check interval (backlog grows)");
+        // The later requests (Success, s_r each) arrive ρ after an Update, so after every
+        // QueryResponse has arrived (the last one at N s + ρ <= D_1): they never overtake one,
+        // and only the herd's whole work must fit into P.
+        if (n * (s + static_cast<double>(k - 1) * sr) + (k - 1) * rho >= P)
+        {
+            return None(why, "herd outlasts the policy-check interval (backlog grows)");
+        }
+        // D_i, from the POSTs' arrival (ρ/2 after the herd instant); the QueryResponse starts
+        // service s_r before it leaves, and the Update reaches the device ρ/2 after.
+        auto departure = [&](double i) {
+            return std::max({n * s + i * sr, s + rho + i * sr, i * s + rho + sr});
+        };
+        decide = [=](double i) { return rho / 2 + departure(i) - sr; };
+        after = [=](double) { return sr + rho / 2; };
     }
-    // Σ D_i in closed pieces would be exact too; N terms are cheap and plainly the formula.
-    auto departure = [&](double i) {
-        return std::max({n * s + i * sr, s + rho + i * sr, i * s + rho + sr});
-    };
-    double sum = 0;
-    const auto count = static_cast<long long>(in.devices);
-    for (long long i = 1; i <= count; ++i)
-    {
-        sum += departure(static_cast<double>(i));
-    }
-    return HerdTimes{P / 2 + rho + sum / n, P / 2 + rho + departure(n)};
+    return HerdOverPhases(
+        in, [&](double phi, double i) { return phi + decide(i); }, after);
 }
 
 std::optional<double> SynchronizedHerdMeanR(const Inputs& in, std::string* why)

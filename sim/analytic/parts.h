@@ -33,6 +33,9 @@ class AuthorizationCap
 {
   public:
     explicit AuthorizationCap(const Inputs& in);
+    /// The law for `in`'s status parameters, built once per parameter set (d_T, V_a, R_a, j,
+    /// q) and shared: a KS test or an integral asks for thousands of values of the same law.
+    static std::shared_ptr<const AuthorizationCap> For(const Inputs& in);
     double Survival(double t) const;
     double Mean() const { return mean_; }
     double Integral(double w) const;

@@ -100,9 +100,27 @@ TamQueue PredictSessionQueue(const Inputs& in, std::vector<std::string>& notes)
     std::optional<double> wait;
     if (c == 1 && in.law == IntervalLaw::Exponential)
     {
-        wait = MD1Wait(rho, S);
-        notes.push_back("queue wait per session: M/D/1, lambda = N/P, service S (Poisson "
-                        "session starts; later requests not queued)");
+        // A device ignores a poll that fires during its own session (D = W + S + 6 latencies,
+        // δ = 4 latencies), so its session starts are a renewal process of mean interval P + D
+        // and the queue sees λ = N/(P + D): M/D/1 at that load, a fixed point in W (D << P, so a
+        // few steps converge). THEORY-EXTENSIONS §6.1.
+        double w = MD1Wait(rho, S);
+        for (int i = 0; i < 50; ++i)
+        {
+            const double dead = w + S + 1.5 * in.sessionDelay;
+            const double next =
+                MD1Wait(static_cast<double>(in.devices) * S / (in.interval + dead), S);
+            const bool done = std::abs(next - w) <= 1e-12 * S;
+            w = next;
+            if (done)
+            {
+                break;
+            }
+        }
+        wait = w;
+        notes.push_back("queue wait per session: M/D/1, lambda = N/(P + D), service S (Poisson "
+                        "polls, those during the device's own session D ignored; later "
+                        "requests not queued)");
     }
     else if (c == 1 && in.law == IntervalLaw::Fixed)
     {

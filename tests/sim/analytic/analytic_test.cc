@@ -141,7 +141,7 @@ TEST(Analytic, QueueingMatchesRobertsVirtamoAndMD1)
     EXPECT_NEAR(NDD1Wait(10000, 3600, 0.3), 0.748, 3e-3);
 }
 
-TEST(Analytic, HerdAddsHalfTheBacklog)
+TEST(Analytic, HerdAddsHalfTheBacklogOnlyGivenItsPhase)
 {
     // THEORY §3.6 serves one request per session (the per-request herd: THEORY-EXTENSIONS §5).
     Inputs in = Base(IntervalLaw::Fixed, 3600);
@@ -149,7 +149,22 @@ TEST(Analytic, HerdAddsHalfTheBacklog)
     in.devices = 100;
     in.serviceTime = 0.5;
     in.tamMessagesPerSession = 1;
+    // The next herd φ = P/2 after d_T, the one before had decided by d_T (φ < P - N s): the
+    // herd adds (N + 1)s/2.
+    in.herdPhase = 1800;
     EXPECT_NEAR(*Predict(in).meanR, 1800 + 101 * 0.5 / 2, 1e-9);
+    // φ = P - 10 s: the herd before d_T still decides its last 20 devices after d_T and
+    // removes them within 10 s; the other 80 wait for the next herd.
+    in.herdPhase = 3590;
+    double expected = 0;
+    for (int i = 1; i <= 100; ++i)
+    {
+        expected += (std::fmod(3590 + (i - 1) * 0.5, 3600) + 0.5) / 100;
+    }
+    EXPECT_NEAR(*Predict(in).meanR, expected, 1e-9);
+    // φ ~ U(0, P): every device's decision phase is uniform, so the mean loses the herd term.
+    in.herdPhase = -1;
+    EXPECT_NEAR(*Predict(in).meanR, 1800 + 0.5, 1e-6);
 }
 
 TEST(Analytic, UnknownCombinationsAreEmptyNotWrong)

@@ -70,6 +70,7 @@ TEST(AnalyticHerd, PerRequestFifoWithRemediationService)
     in.devices = 1000;
     in.sessionDelay = 0.02; // ρ = 10 ms
     in.remediationServiceTime = 0.025;
+    in.herdPhase = 1800; // the herd after d_T is P/2 away, the one before has decided
     // s = 0: all QueryResponses arrive at ρ, leave s_r apart: P/2 + δ + (N+1) s_r/2.
     EXPECT_NEAR(*Predict(in).meanR, 1800 + 0.02 + 1001 * 0.025 / 2, 1e-9);
     // s = 5 ms: the POSTs (5 s) are still queued at ρ: P/2 + ρ + N s + (N+1) s_r/2.
@@ -81,6 +82,11 @@ TEST(AnalyticHerd, PerRequestFifoWithRemediationService)
     // d_T shifts the herd.
     in.tamDelay = 60;
     EXPECT_NEAR(*Predict(in).meanR, 1860 + 0.02 + 0.005 + 0.025, 1e-9);
+    // Averaged over φ ~ U(0, P): P/2 plus what follows the decision (s_r, then ρ/2).
+    in.tamDelay = 0;
+    in.devices = 1000;
+    in.herdPhase = -1;
+    EXPECT_NEAR(*Predict(in).meanR, 1800 + 0.025 + 0.005, 1e-6);
 }
 
 TEST(AnalyticHerd, UnmodelledHerdsAreNullWithAReason)

@@ -83,7 +83,8 @@ TEST_P(AuthorizationTheory, MeanXAndDangerWithinThreeSeAndXPassesKs)
     ASSERT_TRUE(p.meanWdanger) << c.name;
 
     const theory::RunResult run = theory::Run(*s, c.name);
-    ASSERT_GT(run.exposures.size(), 1900u); // every device had the TA at t0
+    // Every device had the TA at t0, but for the few whose installing sessions were all lost.
+    ASSERT_GT(run.exposures.size(), 1800u);
     EXPECT_GT(run.Counter("authorization_revoked"), 0);
     theory::ExpectWithinThreeSe(c.name + " X",
                                 theory::SampleOf(run.exposures, &recorder::Exposure::x), *p.meanX);
@@ -109,8 +110,11 @@ TEST_P(AuthorizationTheory, MeanXAndDangerWithinThreeSeAndXPassesKs)
         }
         xs.push_back(theory::Seconds(*e.x));
     }
-    // p > 0.001: FixedRefreshWithLoss gives p ~ 0.009 at this seed (D = 0.0375, n = 1901, mean
-    // z = -1.96), not yet shown to be chance or a small mismatch of the lossy model (open).
+    // p > 0.001, not 0.01: this fixture's run puts the refresh phases unusually (the same draws
+    // in every case: FixedRefreshNoLoss z = +2.75, ValidityShorterThanRefresh z = -2.26), and
+    // FixedRefreshWithLoss gets p = 0.009 (D = 0.0375, n = 1901). The lossy law itself fits:
+    // runs 1-8 pooled (15,158 values) give D = 0.0083, p = 0.24, and runs 2, 3, 5, 6, 8 alone
+    // p = 0.39-1.0 (THEORY-AUTHORIZATION §4).
     EXPECT_GT(KsOneSamplePValue(xs, cdf), 0.001) << c.name;
 }
 
@@ -125,8 +129,15 @@ INSTANTIATE_TEST_SUITE_P(
         AuthorizationCase{"FixedRefreshWithLoss",
                           {"fleet.0.tee.status_validity=20m", "fleet.0.tee.status_refresh=10m",
                            "fleet.0.link.loss=0.15"}},
-        // Jittered refresh is left out: AuthorizationSurvival rebuilds its table per call, too
-        // slow for a KS over 2000 values (checked by hand: z = +1.78, -2.22; see the report).
+        // Jittered refresh U[R_a/2, 3R_a/2]: X_a = d_T + the equilibrium residual of the
+        // refresh renewal (V_a beyond every interval), a numerical convolution law.
+        AuthorizationCase{"JitteredRefreshNoLoss",
+                          {"fleet.0.tee.status_validity=30m", "fleet.0.tee.status_refresh=10m",
+                           "fleet.0.tee.status_refresh_jitter=0.5", "malicious.tam_delay=5m"}},
+        // Jitter and loss: Y* is a geometric number of uniform intervals.
+        AuthorizationCase{"JitteredRefreshWithLoss",
+                          {"fleet.0.tee.status_validity=20m", "fleet.0.tee.status_refresh=10m",
+                           "fleet.0.tee.status_refresh_jitter=0.5", "fleet.0.link.loss=0.15"}},
         // V_a < R_a: the status lapses between refreshes; X = 0 for half of the devices.
         AuthorizationCase{"ValidityShorterThanRefresh",
                           {"fleet.0.tee.status_validity=5m", "fleet.0.tee.status_refresh=10m"}}),
