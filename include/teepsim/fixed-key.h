@@ -25,6 +25,7 @@ using KidKey = std::array<uint8_t, 32>;
 /// uniformly distributed; equal keys are still compared in full by the map.
 struct KidKeyHash
 {
+    /// The first 8 bytes of `k` as the hash.
     size_t operator()(const KidKey& k) const noexcept
     {
         uint64_t h;

@@ -23,6 +23,8 @@
 namespace ns3
 {
 
+/// A UniformRandomVariable created on its first draw, with the stream numbering an eagerly
+/// created one would have had (see the file comment).
 class LazyUniform
 {
   public:
@@ -56,7 +58,9 @@ class LazyUniform
         return m_rng;
     }
 
+    /// UniformRandomVariable::GetValue() (creates the variable on first use).
     double GetValue() { return Get()->GetValue(); }
+    /// UniformRandomVariable::GetInteger(min, max) (creates the variable on first use).
     uint32_t GetInteger(uint32_t min, uint32_t max) { return Get()->GetInteger(min, max); }
 
     /// Forgets the variable (DoDispose); a later draw would start the stream again.
