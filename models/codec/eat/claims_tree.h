@@ -8,6 +8,18 @@
 namespace teepsim::eat
 {
 
+/// Map keys of the evidence claims both encoders write: cnf's kid, the digest algorithm, and the
+/// installed-TC record (see InstalledTc).
+namespace evidence_keys
+{
+inline constexpr int64_t kCnfKid = 3;
+inline constexpr int64_t kSha256 = -16;
+inline constexpr int64_t kTcDigest = 0;
+inline constexpr int64_t kTcUri = 1;
+inline constexpr int64_t kTcSequence = 2;
+inline constexpr int64_t kTcComponentId = 5;
+} // namespace evidence_keys
+
 Bytes EncodeEvidenceTree(const Evidence& e);
 Result<Evidence> DecodeEvidenceTree(ByteView claims);
 Bytes EncodeAttestationResultTree(const AttestationResult& ar);

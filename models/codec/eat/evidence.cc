@@ -14,13 +14,7 @@ using cbor::Value;
 namespace
 {
 
-constexpr int64_t kCnfKid = 3;
-constexpr int64_t kSha256 = -16;
-// Keys of the installed-TC record (see InstalledTc).
-constexpr int64_t kTcDigest = 0;
-constexpr int64_t kTcUri = 1;
-constexpr int64_t kTcSequence = 2;
-constexpr int64_t kTcComponentId = 5;
+using namespace evidence_keys;
 
 struct Abort
 {

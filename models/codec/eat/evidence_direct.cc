@@ -13,12 +13,7 @@ namespace teepsim::eat
 namespace
 {
 
-constexpr int64_t kCnfKid = 3;
-constexpr int64_t kSha256 = -16;
-constexpr int64_t kTcDigest = 0;
-constexpr int64_t kTcUri = 1;
-constexpr int64_t kTcSequence = 2;
-constexpr int64_t kTcComponentId = 5;
+using namespace evidence_keys;
 
 void PutInstalledTcBody(const InstalledTc& tc, Bytes& out)
 {

@@ -8,6 +8,8 @@
 
 #include <random>
 
+#include "tests/support/byte_mutations.h"
+
 namespace teepsim::eat
 {
 namespace
@@ -107,22 +109,10 @@ std::vector<Bytes> Mutations(const Bytes& valid, std::mt19937_64& rng, int n)
     std::vector<Bytes> out;
     for (int k = 0; k < n; ++k)
     {
+        static const uint8_t heads[] = {0x00, 0x20, 0x40, 0x60, 0x80, 0xa0, 0xa1,
+                                        0xc1, 0xf4, 0xf6, 0x19, 0x39, 0x1b, 0xf9};
         Bytes m = valid;
-        switch (k % 3)
-        {
-            case 0:
-                m[rng() % m.size()] ^= uint8_t(1 + rng() % 255);
-                break;
-            case 1:
-                m.resize(rng() % m.size());
-                break;
-            default:
-            {
-                static const uint8_t heads[] = {0x00, 0x20, 0x40, 0x60, 0x80, 0xa0, 0xa1,
-                                                0xc1, 0xf4, 0xf6, 0x19, 0x39, 0x1b, 0xf9};
-                m[rng() % m.size()] = heads[rng() % sizeof(heads)];
-            }
-        }
+        test::MutateEncoding(m, k, rng, heads);
         out.push_back(std::move(m));
     }
     return out;

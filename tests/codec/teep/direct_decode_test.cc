@@ -11,6 +11,7 @@
 #include <random>
 
 #include "teep_test_util.h"
+#include "tests/support/byte_mutations.h"
 
 namespace teepsim::teep
 {
@@ -111,22 +112,10 @@ TEST(DirectTeepDecoder, EqualsTheTreeDecoderOnVectorsGeneratedMessagesAndMutatio
             Bytes m = seed;
             if (k > 0 && !m.empty())
             {
-                switch (k % 3)
-                {
-                    case 0:
-                        m[rng() % m.size()] ^= uint8_t(1 + rng() % 255);
-                        break;
-                    case 1:
-                        m.resize(rng() % m.size());
-                        break;
-                    default:
-                    {
-                        static const uint8_t heads[] = {0x00, 0x17, 0x18, 0x20, 0x40, 0x48, 0x60,
-                                                        0x80, 0x81, 0xa0, 0xa1, 0xc1, 0xf5, 0xf6,
-                                                        0x19, 0x1b, 0x5f, 0xff, 0x1c};
-                        m[rng() % m.size()] = heads[rng() % sizeof(heads)];
-                    }
-                }
+                static const uint8_t heads[] = {0x00, 0x17, 0x18, 0x20, 0x40, 0x48, 0x60,
+                                                0x80, 0x81, 0xa0, 0xa1, 0xc1, 0xf5, 0xf6,
+                                                0x19, 0x1b, 0x5f, 0xff, 0x1c};
+                teepsim::test::MutateEncoding(m, k, rng, heads);
             }
             for (const Profile* p : {&Profile::Draft26(), &Profile::Legacy()})
             {
