@@ -1,11 +1,12 @@
+// TamServer: attributes, set-up (devices, desired TAs, keys, policy) and the plumbing every
+// handler shares (dispatch, tokens, signing, answering). Session handling is in
+// tam-session.cc, the Verifier round trip in tam-verifier-client.cc, the Update in
+// tam-update.cc, the capacity model's side in tam-capacity.cc.
 #include "teepsim/tam-server.h"
 
 #include "teepsim/codec/cose.h"
 #include "teepsim/codec/crypto.h"
-#include "teepsim/codec/eat.h"
 #include "teepsim/codec/teep_signed.h"
-#include "teepsim/http-framing.h"
-#include "teepsim/verifier.h"
 
 #include "ns3/address.h"
 #include "ns3/enum.h"
@@ -16,30 +17,31 @@
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
-#include <algorithm>
-
+#include "tam-server-log.h"
 #include "teep-wire.h"
 
 namespace ns3
 {
 
-NS_LOG_COMPONENT_DEFINE("TamServer");
+LogComponent& TamServerLogComponent()
+{
+    // Built on first use: every TamServer source file binds its g_log to it during static
+    // initialization, in whatever order the files are initialised.
+    static LogComponent component("TamServer", __FILE__);
+    return component;
+}
+
+TAM_SERVER_LOG_COMPONENT;
 NS_OBJECT_ENSURE_REGISTERED(TamServer);
 
 using teepsim::cbor::Bytes;
-namespace cbor = teepsim::cbor;
 namespace cose = teepsim::cose;
 namespace crypto = teepsim::crypto;
-namespace eat = teepsim::eat;
-namespace suit = teepsim::suit;
 namespace teep = teepsim::teep;
 
 namespace
 {
-using teepwire::TraceType;
 using teepwire::Wire;
-
-const char* const kResultFormat = teepsim::http::kEarMediaType.data();
 } // namespace
 
 TypeId TamServer::GetTypeId()
@@ -398,344 +400,7 @@ void TamServer::Respond(uint64_t requestId, uint16_t status, std::vector<uint8_t
     m_server->Respond(requestId, rsp);
 }
 
-void TamServer::StartSession(uint64_t requestId, uint64_t connectionId)
-{
-    const uint64_t id = m_nextSessionId++;
-    Session& s = m_sessions[id];
-    s.connectionId = connectionId;
-    SetToken(id, s);
-    s.challenge = NewBytes(16);
-    s.timeout = Simulator::Schedule(m_sessionTimeout, &TamServer::EndSession, this, id,
-                                    SessionOutcome::TamSessionTimeout);
-    m_sessionStartTrace(kUnknownDevice);
-
-    // Built in place in the message variant (SignTeep takes a Message: no copy).
-    teep::Message m{std::in_place_type<teep::QueryRequest>};
-    teep::QueryRequest& q = std::get<teep::QueryRequest>(m);
-    q.token = TokenBytesOf(s.token);
-    q.challenge = s.challenge;
-    // Offer what the wire profile offers (legacy: [[18, -7]], [[18, -8]] and the matching
-    // suit-sha256-es256/eddsa-ecdh-a128ctr profiles, as libteep and the draft-21 example), the
-    // TAM's own algorithm first: the Agent signs with whichever of them fits its key.
-    std::vector<crypto::Alg> offered = {GetAlg()};
-    for (crypto::Alg a : Wire().OfferedAlgs())
-    {
-        if (a != offered.front())
-        {
-            offered.push_back(a);
-        }
-    }
-    q.supportedCipherSuites.reserve(offered.size());
-    q.supportedSuitCoseProfiles.reserve(offered.size());
-    for (crypto::Alg a : offered)
-    {
-        q.supportedCipherSuites.push_back(teep::Sign1Suite(a));
-        q.supportedSuitCoseProfiles.push_back({-16, static_cast<int64_t>(a), -29, -65534});
-    }
-    q.dataItemRequested = teep::kDataAttestation | teep::kDataTrustedComponents;
-    Respond(requestId, 200, SignTeep(m), kUnknownDevice, TeepMessageType::QueryRequest);
-}
-
-void TamServer::Drop(uint64_t requestId, uint32_t deviceId, RejectReason reason,
-                     const std::string& why)
-{
-    ++m_rejected;
-    NS_LOG_INFO("TAM dropped a message from device " << deviceId << " (" << ToString(reason)
-                                                     << "): " << why);
-    m_rejectedTrace(deviceId, reason, 0);
-    Respond(requestId, 400, {}, deviceId, TeepMessageType::Unknown);
-}
-
-void TamServer::HandleMessage(uint64_t requestId, uint64_t connectionId,
-                              const std::vector<uint8_t>& body)
-{
-    // Identify the device by kid, then verify with that key only (O(1) in the fleet size).
-    auto parsed = cose::ParseSigned(body);
-    if (!parsed.ok() || parsed->signatures.size() != 1)
-    {
-        Drop(requestId, kUnknownDevice, RejectReason::Malformed,
-             parsed.ok() ? "not one signer" : parsed.error().ToString());
-        return;
-    }
-    const Device* devp = DeviceOfSignature(*parsed);
-    if (!devp)
-    {
-        Drop(requestId, kUnknownDevice, RejectReason::UnknownKey, "kid of no enrolled device");
-        return;
-    }
-    const Device& dev = *devp;
-    m_oneKey.assign(1, dev.key); // reused: no vector per message
-    auto verified = teep::DecodeVerified(body, Wire(), m_oneKey);
-    if (!verified.ok())
-    {
-        const teep::Failure& f = verified.failure();
-        Drop(requestId, dev.id,
-             f.kind == teep::Failure::Kind::Authentication ? RejectReason::BadSignature
-                                                           : RejectReason::Malformed,
-             f.ToString());
-        return;
-    }
-    teep::Message& m = verified.value().message; // mutable: the evidence is moved out
-    const teep::MessageType type = teep::TypeOf(m);
-    const std::optional<Bytes>& token = teep::TokenOf(m);
-    if (const auto* e = std::get_if<teep::Error>(&m); e && !token)
-    {
-        // An Agent that could not trust our message (bad signature, altered kid, malformed)
-        // answers with a validly signed Error without a token (it cannot trust the one it
-        // got). That is the Agent's rejection, not a bad message: accept it with 204 (TEEP over
-        // HTTP) and end the session of this connection, if one is open.
-        m_msgReceivedTrace(dev.id, TraceType(type), body.size());
-        TakeTokenlessError(requestId, connectionId, dev.id, *e);
-        return;
-    }
-    const std::optional<uint64_t> tokenKey = token ? TokenKeyOf(*token) : std::nullopt;
-    auto sIt = tokenKey ? m_sessionByToken.find(*tokenKey) : m_sessionByToken.end();
-    if (sIt == m_sessionByToken.end())
-    {
-        Drop(requestId, dev.id, RejectReason::TokenMismatch,
-             token ? "unknown or expired token" : "no token");
-        return;
-    }
-    const uint64_t sessionId = sIt->second;
-    Session& s = m_sessions.at(sessionId);
-    if (s.deviceId != kUnknownDevice && s.deviceId != dev.id)
-    {
-        Drop(requestId, dev.id, RejectReason::TokenMismatch, "token of another device");
-        return;
-    }
-    const bool expected =
-        (type == teep::MessageType::QueryResponse && s.stage == Stage::AwaitQueryResponse) ||
-        ((type == teep::MessageType::Success || type == teep::MessageType::Error) &&
-         s.stage == Stage::AwaitSuccess);
-    if (!expected)
-    {
-        Drop(requestId, dev.id, RejectReason::UnexpectedType,
-             std::string("unexpected ") + teep::ToString(type));
-        return;
-    }
-    // The token expires with its first validly signed answer.
-    m_sessionByToken.erase(sIt);
-    s.hasToken = false;
-    s.deviceId = dev.id;
-    s.deviceIndex = static_cast<size_t>(&dev - m_devices.data());
-    m_servingRemoval = s.removal;
-    m_msgReceivedTrace(dev.id, TraceType(type), body.size());
-
-    if (auto* q = std::get_if<teep::QueryResponse>(&m))
-    {
-        OnQueryResponse(requestId, sessionId, *q);
-        return;
-    }
-    if (const auto* e = std::get_if<teep::Error>(&m))
-    {
-        const uint32_t code = static_cast<uint32_t>(Wire().WireErrorCode(e->errCode));
-        NS_LOG_INFO("device " << dev.id << " sent Error " << teep::ToString(e->errCode));
-        m_errorReceivedTrace(dev.id, code);
-        Respond(requestId, 204, {}, dev.id, TeepMessageType::Unknown);
-        EndSession(sessionId, SessionOutcome::AgentError);
-        return;
-    }
-    Respond(requestId, 204, {}, dev.id, TeepMessageType::Unknown);
-    EndSession(sessionId, SessionOutcome::Success);
-}
-
-void TamServer::TakeTokenlessError(uint64_t requestId, uint64_t connectionId, uint32_t deviceId,
-                                   const teep::Error& e)
-{
-    const uint32_t code = static_cast<uint32_t>(Wire().WireErrorCode(e.errCode));
-    NS_LOG_INFO("device " << deviceId << " sent a token-less Error " << teep::ToString(e.errCode));
-    m_errorReceivedTrace(deviceId, code);
-    Respond(requestId, 204, {}, deviceId, TeepMessageType::Unknown);
-    for (auto& [id, session] : m_sessions)
-    {
-        if (session.connectionId == connectionId &&
-            (session.deviceId == kUnknownDevice || session.deviceId == deviceId))
-        {
-            session.deviceId = deviceId;
-            EndSession(id, SessionOutcome::AgentError);
-            return;
-        }
-    }
-}
-
-void TamServer::OnQueryResponse(uint64_t requestId, uint64_t sessionId, teep::QueryResponse& q)
-{
-    Session& s = m_sessions.at(sessionId);
-    if (!q.attestationPayload)
-    {
-        Drop(requestId, s.deviceId, RejectReason::BadEvidence, "no attestation payload");
-        EndSession(sessionId, SessionOutcome::AttestationFailed);
-        return;
-    }
-    s.installed.clear();
-    if (q.tcList)
-    {
-        for (const teep::TcInfo& tc : *q.tcList)
-        {
-            s.installed.push_back(TaCatalog::NameOf(tc.componentId));
-        }
-    }
-    s.removal = std::any_of(s.installed.begin(), s.installed.end(),
-                            [this](const std::string& ta) { return m_malicious.count(ta) != 0; });
-    m_servingRemoval = s.removal;
-    s.stage = Stage::AwaitVerifier;
-    // Background check: the evidence goes to the Verifier as the EAT it is (RFC 9782 media
-    // type, the Agent's attestation-payload-format when it gave one), with the challenge it
-    // must carry in the path; the TAM accepts the attestation result the Verifier sends.
-    TeepHttpRequest http;
-    http.path = Verifier::AppraisePath(s.challenge);
-    http.contentType = q.attestationPayloadFormat
-                           ? std::move(*q.attestationPayloadFormat)
-                           : std::string(teepsim::http::kTeepEvidenceMediaType);
-    http.accept = teepsim::http::kEatCwtMediaType;
-    http.body = std::move(*q.attestationPayload); // the message is not used after this
-    Ptr<TeepClientTransport> client = TakeVerifierClient();
-    client->Post(m_verifierAddress, http,
-                 TeepClientTransport::ResponseCallback(
-                     [this, requestId, sessionId, client](const TeepHttpResponse& rsp)
-                     { OnVerifierAnswer(requestId, sessionId, client, rsp); }));
-}
-
-Ptr<TeepClientTransport> TamServer::TakeVerifierClient()
-{
-    if (!m_idleVerifierClients.empty())
-    {
-        Ptr<TeepClientTransport> c = m_idleVerifierClients.back();
-        m_idleVerifierClients.pop_back();
-        return c;
-    }
-    Ptr<TeepClientTransport> c = m_verifierClientFactory.Create<TeepClientTransport>();
-    NS_ABORT_MSG_IF(!c, "TamServer: the Verifier transport factory made no TeepClientTransport");
-    c->SetNode(GetNode());
-    return c;
-}
-
-void TamServer::OnVerifierAnswer(uint64_t requestId, uint64_t sessionId,
-                                 Ptr<TeepClientTransport> client, const TeepHttpResponse& rsp)
-{
-    // Let the client finish its callback before the next session reuses it.
-    Simulator::ScheduleNow(
-        [this, client]()
-        {
-            client->CloseSession();
-            m_idleVerifierClients.push_back(client);
-        });
-    auto it = m_sessions.find(sessionId);
-    if (it == m_sessions.end())
-    {
-        m_answerNotBefore.erase(requestId);
-        return; // timed out meanwhile: the HTTP request was answered by nobody; nothing to do
-    }
-    Session& s = it->second;
-    if (rsp.status != 200 || rsp.body.empty() ||
-        !teepsim::http::SameMediaType(rsp.contentType, teepsim::http::kEatCwtMediaType))
-    {
-        NS_LOG_INFO("device " << s.deviceId << ": Verifier answered " << rsp.status << " "
-                              << rsp.contentType);
-        Respond(requestId, 502, {}, s.deviceId, TeepMessageType::Unknown);
-        EndSession(sessionId, SessionOutcome::AttestationFailed);
-        return;
-    }
-    // Checking the AR and signing the Update cost signature operations: hold the answer for
-    // their modelled CPU time (zero with real signatures).
-    m_inWorker = true;
-    const uint64_t ops = teepsim::crypto::OperationCount();
-    SendUpdate(requestId, sessionId, rsp.body);
-    m_inWorker = false;
-    ReleaseHeld(Simulator::Now() + teepwire::CryptoCharge(teepsim::crypto::OperationCount() - ops),
-                /*atOnceIfReady=*/true);
-}
-
-void TamServer::SendUpdate(uint64_t requestId, uint64_t sessionId, const Bytes& arBytes)
-{
-    Session& s = m_sessions.at(sessionId);
-    const Device* dev = &m_devices[s.deviceIndex];
-    // Check the AR as a relying party would: signed by the Verifier, cnf = this device's key.
-    auto ar = eat::VerifyAttestationResult(arBytes, m_verifierKeys, cbor::ByteView(dev->kid));
-    if (!ar.ok())
-    {
-        NS_LOG_INFO("device " << s.deviceId
-                              << ": attestation result rejected: " << ar.failure().ToString());
-        Respond(requestId, 502, {}, s.deviceId, TeepMessageType::Unknown);
-        EndSession(sessionId, SessionOutcome::AttestationFailed);
-        return;
-    }
-    // Built in place in the message variant (SignTeep takes a Message: the envelopes and the AR
-    // are not copied once more).
-    teep::Message m{std::in_place_type<teep::Update>};
-    teep::Update& u = std::get<teep::Update>(m);
-    std::vector<Bytes> install;
-    for (const std::string& ta : DesiredFor(*dev))
-    {
-        if (m_malicious.count(ta) || std::count(s.installed.begin(), s.installed.end(), ta))
-        {
-            continue;
-        }
-        const TaEntry* e = m_catalog->Find(ta);
-        NS_ABORT_MSG_IF(!e, "TamServer: desired TA " << ta << " is not in the catalog");
-        if (e->personalizationSize == 0)
-        {
-            install.push_back(e->envelope);
-            continue;
-        }
-        // Per-device envelope, data encrypted to this device only; built now, never cached.
-        NS_ABORT_MSG_IF(!dev->encryptionKey.valid(),
-                        "TamServer: TA " << ta << " is personalized but device " << dev->id
-                                         << " has no encryption key (SetDeviceEncryptionKey)");
-        install.push_back(m_catalog->BuildPersonalizedEnvelope(*e, dev->id, dev->encryptionKey));
-    }
-    std::vector<suit::ComponentId> unneeded;
-    for (const std::string& ta : s.installed)
-    {
-        if (m_malicious.count(ta))
-        {
-            const TaEntry* e = m_catalog->Find(ta);
-            unneeded.push_back(e ? e->manifestComponentId : TaCatalog::ComponentIdFor(ta));
-        }
-    }
-    if (!install.empty())
-    {
-        u.manifestList = std::move(install);
-    }
-    s.removal = !unneeded.empty();
-    if (!unneeded.empty())
-    {
-        u.unneededManifestList = std::move(unneeded);
-    }
-    // Pass the AR back: every successful session refreshes the device's AR.
-    u.attestationPayloadFormat = kResultFormat;
-    u.attestationPayload = arBytes;
-    SetToken(sessionId, s);
-    u.token = TokenBytesOf(s.token);
-    s.stage = Stage::AwaitSuccess;
-    Respond(requestId, 200, SignTeep(m), s.deviceId, TeepMessageType::Update);
-}
-
-void TamServer::EndSession(uint64_t sessionId, SessionOutcome outcome)
-{
-    auto it = m_sessions.find(sessionId);
-    if (it == m_sessions.end())
-    {
-        return;
-    }
-    Session& s = it->second;
-    if (s.timeout.IsRunning())
-    {
-        // Removed, not cancelled: a cancelled event still costs a scheduler pop at its time,
-        // one event per session for a timeout that almost never fires.
-        Simulator::Remove(s.timeout);
-    }
-    if (s.hasToken)
-    {
-        m_sessionByToken.erase(s.token);
-    }
-    const uint32_t dev = s.deviceId;
-    m_sessions.erase(it);
-    if (outcome == SessionOutcome::Success)
-    {
-        ++m_sessionsCompleted;
-    }
-    m_sessionEndTrace(dev, outcome);
-}
+// Session handling: tam-session.cc; the Verifier round trip: tam-verifier-client.cc; the
+// Update: tam-update.cc.
 
 } // namespace ns3
