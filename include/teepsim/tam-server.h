@@ -49,6 +49,7 @@
 #include "ns3/object-factory.h"
 #include "ns3/traced-callback.h"
 
+#include <array>
 #include <functional>
 #include <map>
 #include <set>
@@ -172,9 +173,9 @@ class TamServer : public Application
         Stage stage = Stage::AwaitQueryResponse;
         uint64_t token = 0; // the outstanding token (one per message; TokenKeyOf's bytes)
         bool hasToken = false;
-        teepsim::cbor::Bytes challenge;
-        std::vector<std::string> installed; // TAs the device reported (tc-list)
-        bool removal = false;               // its Update removes a TA (RemediationServiceTime)
+        std::array<uint8_t, 16> challenge{}; // inline: no heap block per session
+        std::vector<std::string> installed;  // TAs the device reported (tc-list)
+        bool removal = false;                // its Update removes a TA (RemediationServiceTime)
         EventId timeout;
     };
 
@@ -199,6 +200,8 @@ class TamServer : public Application
     const Device* DeviceOfSignature(const teepsim::cose::SignedMessage& parsed) const;
     void Serve(uint64_t requestId, uint64_t connectionId, const TeepHttpRequest& req);
     void StartSession(uint64_t requestId, uint64_t connectionId);
+    /// m_queryRequest as a QueryRequest, (re)built when the algorithm or wire profile changed.
+    teepsim::teep::QueryRequest& QueryRequestTemplate();
     void HandleMessage(uint64_t requestId, uint64_t connectionId, const std::vector<uint8_t>& body);
     /// A validly signed TEEP Error without a token: the Agent rejected our last message.
     void TakeTokenlessError(uint64_t requestId, uint64_t connectionId, uint32_t deviceId,
@@ -241,6 +244,8 @@ class TamServer : public Application
     Ptr<TeepServerTransport> m_server;
     ObjectFactory m_verifierClientFactory;
     std::vector<Ptr<TeepClientTransport>> m_idleVerifierClients;
+    bool m_verifierClientsAreMessage =
+        false; // MessageClientTransport: returned to the pool at once
     Ptr<TaCatalog> m_catalog;
     std::vector<teepsim::crypto::Key> m_verifierKeys;
     mutable teepsim::crypto::Key m_key;
@@ -257,13 +262,31 @@ class TamServer : public Application
     uint64_t m_randomSeedOf = 0;       // the KeySeed m_randomSeed was built for
     std::vector<teepsim::cose::Signer> m_signers; // the TAM's one signer, built once
     std::vector<teepsim::crypto::Key> m_oneKey;   // the trusted key of one verification
+    // The QueryRequest every session opens with, built once per algorithm and wire profile;
+    // a session sets only its token and challenge (their buffers reused).
+    teepsim::teep::Message m_queryRequest;
+    const teepsim::teep::Profile* m_queryRequestWire = nullptr;
+    teepsim::crypto::Alg m_queryRequestAlg = teepsim::crypto::Alg::ESP256;
+    // The Update being built, kept between sessions so its token, format and AR buffers are
+    // reused; the envelopes it carries are dropped after signing.
+    teepsim::teep::Message m_update;
 
     // While a worker runs a request: whether it belongs to a removal session (set by the
     // handlers). Per request: when its worker's service ends (the answer is held until then).
     bool m_servingRemoval = false;
     bool m_inWorker = false; // answers are held (m_heldAnswers) while a request is handled
     std::vector<std::pair<uint64_t, TeepHttpResponse>> m_heldAnswers; // answered in a worker
-    std::unordered_map<uint64_t, Time> m_answerNotBefore;
+    /// A request answered after its worker let it go (the Verifier round trip): not before
+    /// `notBefore`; `atServiceEnd`: that is the end of the worker's service, whose event
+    /// (OnServiceEnd) can carry the answer instead of an event of its own.
+    struct AnswerHold
+    {
+        Time notBefore;
+        bool atServiceEnd = false;
+    };
+    std::unordered_map<uint64_t, AnswerHold> m_answerNotBefore;
+    /// Sends `rsp` at `hold.notBefore` (> now): in the service end's event when it is then.
+    void SendAt(uint64_t requestId, const AnswerHold& hold, TeepHttpResponse&& rsp);
     // Answers due when their worker's service ends, sent by OnServiceEnd (few at a time).
     std::vector<std::pair<uint64_t, TeepHttpResponse>> m_answersAtServiceEnd;
 

@@ -74,7 +74,7 @@ class Verifier : public Application
 
     /// The request path carrying the challenge the evidence must answer:
     /// "/appraise?nonce=<lowercase hex>" (the evidence itself is the request body).
-    static std::string AppraisePath(const teepsim::cbor::Bytes& challenge);
+    static std::string AppraisePath(teepsim::cbor::ByteView challenge);
     /// The challenge of an AppraisePath, or nullopt when `path` is not one.
     static std::optional<teepsim::cbor::Bytes> ChallengeOf(const std::string& path);
 

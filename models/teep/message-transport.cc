@@ -360,7 +360,7 @@ void MessageClientTransport::ArriveAtClient(uint64_t seq)
     }
     m_bytesReceived += p->responseBytes;
     m_rxTrace(p->responseBytes);
-    ResponseCallback done = p->done;
+    ResponseCallback done = std::move(p->done); // the entry goes: taken, not copied
     TeepHttpResponse response = std::move(p->response);
     m_pending.erase(m_pending.begin() + (p - m_pending.data()));
     done(response);

@@ -73,7 +73,8 @@ void TamServer::ReleaseAnswers(uint64_t requestId, Time ready, bool atOnceIfRead
     ReleaseHeld(ready, atOnceIfReady, /*atServiceEnd=*/!atOnceIfReady);
     if (!answered && ready > Simulator::Now())
     {
-        m_answerNotBefore[requestId] = ready; // answered later (after the Verifier): not before
+        // Answered later (after the Verifier): not before `ready`.
+        m_answerNotBefore[requestId] = AnswerHold{ready, /*atServiceEnd=*/!atOnceIfReady};
     }
 }
 
@@ -87,19 +88,22 @@ void TamServer::ReleaseHeld(Time ready, bool atOnceIfReady, bool atServiceEnd)
     held.swap(m_heldAnswers);
     for (auto& [id, rsp] : held)
     {
-        Time notBefore = ready;
+        AnswerHold when{ready, atServiceEnd};
         auto hold = m_answerNotBefore.find(id);
         if (hold != m_answerNotBefore.end())
         {
-            notBefore = std::max(notBefore, hold->second);
+            if (hold->second.notBefore >= ready)
+            {
+                when = hold->second;
+            }
             m_answerNotBefore.erase(hold);
         }
-        if (atOnceIfReady && notBefore <= Simulator::Now())
+        if (atOnceIfReady && when.notBefore <= Simulator::Now())
         {
-            m_server->Respond(id, rsp);
+            m_server->RespondOwned(id, std::move(rsp));
             continue;
         }
-        if (atServiceEnd && notBefore == ready)
+        if (atServiceEnd && when.notBefore == ready)
         {
             // The queue's end-of-service event (scheduled right after this, for the same time)
             // calls OnServiceEnd before it frees the worker: the answer leaves in the same
@@ -107,8 +111,7 @@ void TamServer::ReleaseHeld(Time ready, bool atOnceIfReady, bool atServiceEnd)
             m_answersAtServiceEnd.emplace_back(id, std::move(rsp));
             continue;
         }
-        Simulator::Schedule(notBefore - Simulator::Now(), &TamServer::SendAnswer, this, id,
-                            std::move(rsp));
+        SendAt(id, when, std::move(rsp));
     }
     held.clear();
     if (m_heldAnswers.empty())
@@ -129,13 +132,27 @@ void TamServer::OnServiceEnd(uint64_t requestId)
         }
         TeepHttpResponse rsp = std::move(m_answersAtServiceEnd[i].second);
         m_answersAtServiceEnd.erase(m_answersAtServiceEnd.begin() + static_cast<ptrdiff_t>(i));
-        m_server->Respond(requestId, rsp);
+        m_server->RespondOwned(requestId, std::move(rsp));
     }
+}
+
+void TamServer::SendAt(uint64_t requestId, const AnswerHold& hold, TeepHttpResponse&& rsp)
+{
+    if (hold.atServiceEnd && hold.notBefore > Simulator::Now())
+    {
+        // The answer of a request whose worker is still serving it (the Verifier answered
+        // first) leaves when the service ends, in the queue's end-of-service event already
+        // scheduled for then, not in an event of its own at the same time.
+        m_answersAtServiceEnd.emplace_back(requestId, std::move(rsp));
+        return;
+    }
+    Simulator::Schedule(hold.notBefore - Simulator::Now(), &TamServer::SendAnswer, this, requestId,
+                        std::move(rsp));
 }
 
 void TamServer::SendAnswer(uint64_t requestId, TeepHttpResponse rsp)
 {
-    m_server->Respond(requestId, rsp);
+    m_server->RespondOwned(requestId, std::move(rsp));
 }
 
 uint32_t TamServer::DeviceIdOfBody(const std::vector<uint8_t>& body) const

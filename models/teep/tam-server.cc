@@ -388,16 +388,15 @@ void TamServer::Respond(uint64_t requestId, uint16_t status, std::vector<uint8_t
     auto hold = m_answerNotBefore.find(requestId);
     if (hold != m_answerNotBefore.end())
     {
-        const Time notBefore = hold->second;
+        const AnswerHold when = hold->second;
         m_answerNotBefore.erase(hold);
-        if (notBefore > Simulator::Now())
+        if (when.notBefore > Simulator::Now())
         {
-            Simulator::Schedule(notBefore - Simulator::Now(), &TamServer::SendAnswer, this,
-                                requestId, std::move(rsp));
+            SendAt(requestId, when, std::move(rsp));
             return;
         }
     }
-    m_server->Respond(requestId, rsp);
+    m_server->RespondOwned(requestId, std::move(rsp));
 }
 
 // Session handling: tam-session.cc; the Verifier round trip: tam-verifier-client.cc; the

@@ -4,10 +4,14 @@
 // the Update in tam-update.cc.
 #include "teepsim/codec/cose.h"
 #include "teepsim/codec/teep_signed.h"
+#include "teepsim/codec/teep_signed_parsed.h"
 #include "teepsim/tam-server.h"
 
 #include "ns3/log.h"
 #include "ns3/simulator.h"
+
+#include <algorithm>
+#include <cstring>
 
 #include "tam-server-log.h"
 #include "teep-wire.h"
@@ -28,27 +32,36 @@ using teepwire::TraceType;
 using teepwire::Wire;
 } // namespace
 
-void TamServer::StartSession(uint64_t requestId, uint64_t connectionId)
+namespace
 {
-    const uint64_t id = m_nextSessionId++;
-    Session& s = m_sessions[id];
-    s.connectionId = connectionId;
-    SetToken(id, s);
-    s.challenge = NewBytes(16);
-    s.timeout = Simulator::Schedule(m_sessionTimeout, &TamServer::EndSession, this, id,
-                                    SessionOutcome::TamSessionTimeout);
-    m_sessionStartTrace(kUnknownDevice);
+/// `to` = the 8 bytes of token key `token` (TokenBytesOf), in the buffer `to` already has.
+void AssignToken(std::optional<Bytes>& to, uint64_t token)
+{
+    if (!to)
+    {
+        to.emplace();
+    }
+    to->resize(sizeof token);
+    std::memcpy(to->data(), &token, sizeof token);
+}
+} // namespace
 
-    // Built in place in the message variant (SignTeep takes a Message: no copy).
-    teep::Message m{std::in_place_type<teep::QueryRequest>};
-    teep::QueryRequest& q = std::get<teep::QueryRequest>(m);
-    q.token = TokenBytesOf(s.token);
-    q.challenge = s.challenge;
+teep::QueryRequest& TamServer::QueryRequestTemplate()
+{
+    const crypto::Alg alg = GetAlg();
+    const teep::Profile* wire = &Wire();
+    if (m_queryRequestWire == wire && m_queryRequestAlg == alg)
+    {
+        return std::get<teep::QueryRequest>(m_queryRequest);
+    }
+    m_queryRequestWire = wire;
+    m_queryRequestAlg = alg;
+    teep::QueryRequest& q = m_queryRequest.emplace<teep::QueryRequest>();
     // Offer what the wire profile offers (legacy: [[18, -7]], [[18, -8]] and the matching
     // suit-sha256-es256/eddsa-ecdh-a128ctr profiles, as libteep and the draft-21 example), the
     // TAM's own algorithm first: the Agent signs with whichever of them fits its key.
-    std::vector<crypto::Alg> offered = {GetAlg()};
-    for (crypto::Alg a : Wire().OfferedAlgs())
+    std::vector<crypto::Alg> offered = {alg};
+    for (crypto::Alg a : wire->OfferedAlgs())
     {
         if (a != offered.front())
         {
@@ -63,7 +76,28 @@ void TamServer::StartSession(uint64_t requestId, uint64_t connectionId)
         q.supportedSuitCoseProfiles.push_back({-16, static_cast<int64_t>(a), -29, -65534});
     }
     q.dataItemRequested = teep::kDataAttestation | teep::kDataTrustedComponents;
-    Respond(requestId, 200, SignTeep(m), kUnknownDevice, TeepMessageType::QueryRequest);
+    return q;
+}
+
+void TamServer::StartSession(uint64_t requestId, uint64_t connectionId)
+{
+    const uint64_t id = m_nextSessionId++;
+    Session& s = m_sessions[id];
+    s.connectionId = connectionId;
+    SetToken(id, s);
+    Bytes challenge = NewBytes(s.challenge.size());
+    std::copy(challenge.begin(), challenge.end(), s.challenge.begin());
+    s.timeout = Simulator::Schedule(m_sessionTimeout, &TamServer::EndSession, this, id,
+                                    SessionOutcome::TamSessionTimeout);
+    m_sessionStartTrace(kUnknownDevice);
+
+    // The shared QueryRequest with this session's token and challenge (SignTeep takes a
+    // Message: no copy).
+    teep::QueryRequest& q = QueryRequestTemplate();
+    AssignToken(q.token, s.token);
+    q.challenge = std::move(challenge);
+    Respond(requestId, 200, SignTeep(m_queryRequest), kUnknownDevice,
+            TeepMessageType::QueryRequest);
 }
 
 void TamServer::Drop(uint64_t requestId, uint32_t deviceId, RejectReason reason,
@@ -79,7 +113,8 @@ void TamServer::Drop(uint64_t requestId, uint32_t deviceId, RejectReason reason,
 void TamServer::HandleMessage(uint64_t requestId, uint64_t connectionId,
                               const std::vector<uint8_t>& body)
 {
-    // Identify the device by kid, then verify with that key only (O(1) in the fleet size).
+    // Identify the device by kid, then verify with that key only (O(1) in the fleet size). The
+    // one parse serves both: DecodeVerified takes the parsed message.
     auto parsed = cose::ParseSigned(body);
     if (!parsed.ok() || parsed->signatures.size() != 1)
     {
@@ -95,7 +130,7 @@ void TamServer::HandleMessage(uint64_t requestId, uint64_t connectionId,
     }
     const Device& dev = *devp;
     m_oneKey.assign(1, dev.key); // reused: no vector per message
-    auto verified = teep::DecodeVerified(body, Wire(), m_oneKey);
+    auto verified = teep::DecodeVerified(std::move(parsed.value()), Wire(), m_oneKey);
     if (!verified.ok())
     {
         const teep::Failure& f = verified.failure();

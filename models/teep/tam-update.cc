@@ -9,6 +9,7 @@
 #include "ns3/log.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "tam-server-log.h"
 
@@ -42,10 +43,13 @@ void TamServer::SendUpdate(uint64_t requestId, uint64_t sessionId, const Bytes& 
         EndSession(sessionId, SessionOutcome::AttestationFailed);
         return;
     }
-    // Built in place in the message variant (SignTeep takes a Message: the envelopes and the AR
-    // are not copied once more).
-    teep::Message m{std::in_place_type<teep::Update>};
-    teep::Update& u = std::get<teep::Update>(m);
+    // Built in the kept Update (SignTeep takes a Message: the envelopes are not copied once
+    // more; the token, format and AR go into the buffers of the last session's Update).
+    if (!std::holds_alternative<teep::Update>(m_update))
+    {
+        m_update.emplace<teep::Update>();
+    }
+    teep::Update& u = std::get<teep::Update>(m_update);
     std::vector<Bytes> install;
     for (const std::string& ta : DesiredFor(*dev))
     {
@@ -85,12 +89,28 @@ void TamServer::SendUpdate(uint64_t requestId, uint64_t sessionId, const Bytes& 
         u.unneededManifestList = std::move(unneeded);
     }
     // Pass the AR back: every successful session refreshes the device's AR.
-    u.attestationPayloadFormat = kResultFormat;
-    u.attestationPayload = arBytes;
+    if (!u.attestationPayloadFormat)
+    {
+        u.attestationPayloadFormat.emplace(kResultFormat); // the same for every Update
+    }
+    if (!u.attestationPayload)
+    {
+        u.attestationPayload.emplace();
+    }
+    u.attestationPayload->assign(arBytes.begin(), arBytes.end());
     SetToken(sessionId, s);
-    u.token = TokenBytesOf(s.token);
+    if (!u.token)
+    {
+        u.token.emplace();
+    }
+    u.token->resize(sizeof s.token);
+    std::memcpy(u.token->data(), &s.token, sizeof s.token); // TokenBytesOf, in place
     s.stage = Stage::AwaitSuccess;
-    Respond(requestId, 200, SignTeep(m), s.deviceId, TeepMessageType::Update);
+    std::vector<uint8_t> signedUpdate = SignTeep(m_update);
+    // The TAM keeps no envelopes between sessions (a personalized one is per device).
+    u.manifestList.reset();
+    u.unneededManifestList.reset();
+    Respond(requestId, 200, std::move(signedUpdate), s.deviceId, TeepMessageType::Update);
 }
 
 } // namespace ns3

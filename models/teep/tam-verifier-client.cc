@@ -3,6 +3,7 @@
 // attestation result) comes back to SendUpdate (tam-update.cc).
 #include "teepsim/codec/crypto.h"
 #include "teepsim/http-framing.h"
+#include "teepsim/message-transport.h"
 #include "teepsim/tam-server.h"
 #include "teepsim/verifier.h"
 
@@ -53,10 +54,10 @@ void TamServer::OnQueryResponse(uint64_t requestId, uint64_t sessionId, teep::Qu
     http.accept = teepsim::http::kEatCwtMediaType;
     http.body = std::move(*q.attestationPayload); // the message is not used after this
     Ptr<TeepClientTransport> client = TakeVerifierClient();
-    client->Post(m_verifierAddress, http,
-                 TeepClientTransport::ResponseCallback(
-                     [this, requestId, sessionId, client](const TeepHttpResponse& rsp)
-                     { OnVerifierAnswer(requestId, sessionId, client, rsp); }));
+    client->PostOwned(m_verifierAddress, std::move(http),
+                      TeepClientTransport::ResponseCallback(
+                          [this, requestId, sessionId, client](const TeepHttpResponse& rsp)
+                          { OnVerifierAnswer(requestId, sessionId, client, rsp); }));
 }
 
 Ptr<TeepClientTransport> TamServer::TakeVerifierClient()
@@ -70,19 +71,33 @@ Ptr<TeepClientTransport> TamServer::TakeVerifierClient()
     Ptr<TeepClientTransport> c = m_verifierClientFactory.Create<TeepClientTransport>();
     NS_ABORT_MSG_IF(!c, "TamServer: the Verifier transport factory made no TeepClientTransport");
     c->SetNode(GetNode());
+    // Every client comes from the one factory: all of one kind.
+    m_verifierClientsAreMessage = c->GetInstanceTypeId() == MessageClientTransport::GetTypeId();
     return c;
 }
 
 void TamServer::OnVerifierAnswer(uint64_t requestId, uint64_t sessionId,
                                  Ptr<TeepClientTransport> client, const TeepHttpResponse& rsp)
 {
-    // Let the client finish its callback before the next session reuses it.
-    Simulator::ScheduleNow(
-        [this, client]()
-        {
-            client->CloseSession();
-            m_idleVerifierClients.push_back(client);
-        });
+    if (m_verifierClientsAreMessage)
+    {
+        // A message-level client calls back as the last thing it does and keeps no state of a
+        // closed session (no socket, no FIN): it is closed and back in the pool at once, one
+        // event per session fewer than the deferred return below.
+        client->CloseSession();
+        m_idleVerifierClients.push_back(client);
+    }
+    else
+    {
+        // Let the client finish its callback before the next session reuses it (TCP: the
+        // socket's receive callback is still on the stack; its FIN leaves after this).
+        Simulator::ScheduleNow(
+            [this, client]()
+            {
+                client->CloseSession();
+                m_idleVerifierClients.push_back(client);
+            });
+    }
     auto it = m_sessions.find(sessionId);
     if (it == m_sessions.end())
     {

@@ -2,6 +2,7 @@
 
 #include "teepsim/codec/cose.h"
 #include "teepsim/codec/eat.h"
+#include "teepsim/codec/eat_parsed.h"
 #include "teepsim/http-framing.h"
 
 #include "ns3/enum.h"
@@ -145,10 +146,11 @@ void Verifier::StopApplication()
     }
 }
 
-std::string Verifier::AppraisePath(const Bytes& challenge)
+std::string Verifier::AppraisePath(cbor::ByteView challenge)
 {
     static constexpr char kHex[] = "0123456789abcdef";
     std::string path = "/appraise?nonce=";
+    path.reserve(path.size() + 2 * challenge.size());
     for (uint8_t b : challenge)
     {
         path += kHex[b >> 4];
@@ -210,13 +212,14 @@ void Verifier::OnRequest(uint64_t requestId, uint64_t, const TeepHttpRequest& re
             rsp.status = 403;
         }
     }
-    m_server->Respond(requestId, rsp);
+    m_server->RespondOwned(requestId, std::move(rsp));
 }
 
 std::vector<uint8_t> Verifier::Appraise(const std::vector<uint8_t>& evidence,
                                         const Bytes& challenge)
 {
-    // Find the device by kid first: trying every enrolled key would cost O(fleet) per call.
+    // Find the device by kid first: trying every enrolled key would cost O(fleet) per call. The
+    // one parse serves both: VerifyEvidence takes the parsed message.
     auto parsed = cose::ParseSigned(evidence);
     std::optional<Bytes> kid;
     if (parsed.ok() && !parsed->signatures.empty())
@@ -234,7 +237,7 @@ std::vector<uint8_t> Verifier::Appraise(const std::vector<uint8_t>& evidence,
     }
     const Device& d = dev->second;
     m_oneKey.assign(1, d.key); // reused: no vector per appraisal
-    auto ev = eat::VerifyEvidence(evidence, m_oneKey, challenge);
+    auto ev = eat::VerifyEvidence(std::move(parsed.value()), m_oneKey, challenge);
     if (!ev.ok())
     {
         NS_LOG_INFO("device " << d.id << ": evidence rejected: " << ev.failure().ToString());
