@@ -102,8 +102,9 @@ class MessageClientTransport : public TeepClientTransport
     void ArriveAtServer(uint64_t seq);
     void ArriveAtClient(uint64_t seq);
     void TimeOut(uint64_t seq);
-    /// Called by the server (possibly inside its request callback).
-    void AcceptResponse(uint64_t seq, TeepHttpResponse&& rsp);
+    /// Called by the server (possibly inside its request callback); the response leaves the
+    /// server `leavesIn` from now.
+    void AcceptResponse(uint64_t seq, TeepHttpResponse&& rsp, Time leavesIn = Time(0));
     /// The server listening at `server` (cached per client: the registry is a map of Address).
     MessageServerTransport* FindServer(const Address& server);
     /// The server did not answer inside its callback: make sure the client times out.
@@ -155,6 +156,11 @@ class MessageServerTransport : public TeepServerTransport
     void Listen(Ptr<Node> node, const Address& local, RequestCallback onRequest) override;
     void Respond(uint64_t requestId, const TeepHttpResponse& rsp) override;
     void RespondOwned(uint64_t requestId, TeepHttpResponse&& rsp) override;
+    /// RespondOwned(requestId, rsp) as if called `delay` (>= 0) from now, without an event of
+    /// its own: the response leaves the server then (an answer held for its sender's CPU
+    /// time). The request is settled now: the Tx trace fires now, and a Stop() before then
+    /// no longer drops the answer.
+    void RespondOwnedAfter(uint64_t requestId, Time delay, TeepHttpResponse&& rsp);
     void Stop() override;
 
     /// The server's side of every path (its access link); ideal by default.

@@ -317,7 +317,7 @@ void MessageClientTransport::ArmTimeout(uint64_t seq)
     }
 }
 
-void MessageClientTransport::AcceptResponse(uint64_t seq, TeepHttpResponse&& rsp)
+void MessageClientTransport::AcceptResponse(uint64_t seq, TeepHttpResponse&& rsp, Time leavesIn)
 {
     Pending* p = Find(seq);
     if (p == nullptr)
@@ -330,7 +330,8 @@ void MessageClientTransport::AcceptResponse(uint64_t seq, TeepHttpResponse&& rsp
         FailAtDeadline(*p, "response lost");
         return;
     }
-    Time arrival = LinkProfile::Series(m_link, p->server->GetLinkProfile()).DeliveryTime(bytes);
+    Time arrival =
+        leavesIn + LinkProfile::Series(m_link, p->server->GetLinkProfile()).DeliveryTime(bytes);
     if (Simulator::Now() + arrival > p->deadline)
     {
         FailAtDeadline(*p, "response slower than timeout");
@@ -515,6 +516,12 @@ void MessageServerTransport::Respond(uint64_t requestId, const TeepHttpResponse&
 
 void MessageServerTransport::RespondOwned(uint64_t requestId, TeepHttpResponse&& rsp)
 {
+    RespondOwnedAfter(requestId, Time(0), std::move(rsp));
+}
+
+void MessageServerTransport::RespondOwnedAfter(uint64_t requestId, Time delay,
+                                               TeepHttpResponse&& rsp)
+{
     auto it = m_pending.find(requestId);
     if (it == m_pending.end())
     {
@@ -525,7 +532,7 @@ void MessageServerTransport::RespondOwned(uint64_t requestId, TeepHttpResponse&&
     uint64_t seq = it->second.seq;
     m_pending.erase(it);
     m_txTrace(requestId, rsp.status, ResponseBytes(rsp));
-    client->AcceptResponse(seq, std::move(rsp));
+    client->AcceptResponse(seq, std::move(rsp), delay);
 }
 
 } // namespace ns3

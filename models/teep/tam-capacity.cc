@@ -5,6 +5,7 @@
 #include "teepsim/codec/cose.h"
 #include "teepsim/codec/crypto.h"
 #include "teepsim/codec/teep_signed.h"
+#include "teepsim/message-transport.h"
 #include "teepsim/tam-server.h"
 
 #include "ns3/log.h"
@@ -144,6 +145,14 @@ void TamServer::SendAt(uint64_t requestId, const AnswerHold& hold, TeepHttpRespo
         // first) leaves when the service ends, in the queue's end-of-service event already
         // scheduled for then, not in an event of its own at the same time.
         m_answersAtServiceEnd.emplace_back(requestId, std::move(rsp));
+        return;
+    }
+    if (m_server->GetInstanceTypeId() == MessageServerTransport::GetTypeId())
+    {
+        // The message transport takes an answer that leaves later as it is: its delivery
+        // event is all the answer costs, not an event to send it and then that one.
+        static_cast<MessageServerTransport*>(PeekPointer(m_server))
+            ->RespondOwnedAfter(requestId, hold.notBefore - Simulator::Now(), std::move(rsp));
         return;
     }
     Simulator::Schedule(hold.notBefore - Simulator::Now(), &TamServer::SendAnswer, this, requestId,

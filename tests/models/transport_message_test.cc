@@ -194,6 +194,49 @@ TEST_F(MessageTransportTest, DeferredAnswerArrivesAndItsTimeoutCostsNoEvent)
     EXPECT_EQ(server->GetPendingCount(), 0u);
 }
 
+// An answer given now to leave later (a TAM holding it for its CPU time) arrives exactly as
+// if it had been given then, without the event that would have given it then.
+TEST_F(MessageTransportTest, AnswerLeavingLaterArrivesThenWithoutAnEventOfItsOwn)
+{
+    client->SetLinkProfile({MilliSeconds(10), 0, 0.0});
+    server->Listen(nodes.Get(1), tam,
+                   TeepServerTransport::RequestCallback(ReqFn(
+                       [this](uint64_t id, uint64_t, const TeepHttpRequest&)
+                       {
+                           server->RespondOwnedAfter(
+                               id, MicroSeconds(300),
+                               TeepHttpResponse{200, "application/teep+cbor", {1, 2, 3}});
+                           EXPECT_EQ(server->GetPendingCount(), 0u);
+                       })));
+    MarkEventBaseline();
+    PostAt(Seconds(1), {"/tam", "", {}});
+    Simulator::Run();
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0].body, (std::vector<uint8_t>{1, 2, 3}));
+    EXPECT_EQ(answerTimes[0], Seconds(1) + MilliSeconds(10) + MicroSeconds(300) + MilliSeconds(10));
+    // PostAt, arrival at server, arrival at client.
+    EXPECT_EQ(Simulator::GetEventCount() - eventsBefore, 3u);
+}
+
+// The client's timeout still decides: an answer that would leave too late fails at the
+// deadline, as a late answer given then would.
+TEST_F(MessageTransportTest, AnswerLeavingAfterTheTimeoutFailsAtTheDeadline)
+{
+    client->SetAttribute("Timeout", TimeValue(Seconds(1)));
+    server->Listen(nodes.Get(1), tam,
+                   TeepServerTransport::RequestCallback(ReqFn(
+                       [this](uint64_t id, uint64_t, const TeepHttpRequest&)
+                       {
+                           server->RespondOwnedAfter(
+                               id, Seconds(2), TeepHttpResponse{200, "application/teep+cbor", {}});
+                       })));
+    PostAt(Seconds(1), {"/tam", "", {}});
+    Simulator::Run();
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0].status, 0);
+    EXPECT_EQ(answerTimes[0], Seconds(2));
+}
+
 TEST_F(MessageTransportTest, UnansweredRequestTimesOutOnceWithStatusZero)
 {
     client->SetAttribute("Timeout", TimeValue(Seconds(5)));
