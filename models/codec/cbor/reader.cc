@@ -260,12 +260,12 @@ bool Checker::Container(uint8_t major, uint64_t count, uint32_t depth)
     {
         large.reserve(count);
     }
-    // Keys that are one-byte integers (0..23, -1..-24: almost every TEEP/COSE/EAT label) equal
-    // another key only if it has the same byte, unless that other key is a longer encoding of
-    // the same number: while every key so far is such a byte, a bit per byte decides; the first
-    // other key switches to the structural comparison against all keys seen.
-    uint64_t seenBytes = 0;
-    bool allOneByte = true;
+    // Integer keys (every TEEP/COSE/EAT label) can only equal integer keys, and two integers are
+    // equal when major type and argument are: they are compared as numbers, whatever their
+    // encoding. Other keys can only equal other keys and are compared structurally.
+    uint64_t intArg[kPairwiseDupCheck];
+    uint8_t intMajor[kPairwiseDupCheck];
+    size_t ints = 0, others = 0;
     for (uint64_t i = 0; i < count; ++i)
     {
         const size_t keyStart = pos_;
@@ -275,29 +275,33 @@ bool Checker::Container(uint8_t major, uint64_t count, uint32_t depth)
         }
         if (dupCheck && pairwise)
         {
-            const uint8_t ib = in_[keyStart];
-            const bool oneByte = ib < 0x40 && (ib & 0x1f) < 24;
-            if (oneByte && allOneByte)
+            const uint8_t major = in_[keyStart] >> 5;
+            if (major <= 1)
             {
-                const uint64_t bit = uint64_t{1} << ib;
-                if (seenBytes & bit)
+                Head h;
+                size_t next = 0;
+                HeadAt(in_, keyStart, h, next); // cannot fail: the key was just checked
+                for (size_t j = 0; j < ints; ++j)
                 {
-                    return false;
+                    if (intArg[j] == h.arg && intMajor[j] == major)
+                    {
+                        return false;
+                    }
                 }
-                seenBytes |= bit;
+                intArg[ints] = h.arg;
+                intMajor[ints++] = major;
             }
             else
             {
-                allOneByte = false;
-                for (uint64_t j = 0; j < i; ++j)
+                for (size_t j = 0; j < others; ++j)
                 {
                     if (CompareAt(in_, small[j], keyStart) == 0)
                     {
                         return false;
                     }
                 }
+                small[others++] = keyStart;
             }
-            small[i] = keyStart;
         }
         else if (dupCheck)
         {

@@ -130,12 +130,20 @@ TEST(CborReader, ChecksDuplicateKeysOfLargeMapsLikeTheTreeDecoder)
     }
 }
 
-// Maps whose keys are one-byte integers are checked for duplicates with a bit per byte; the
-// first key of any other encoding (a longer encoding of the same integer, text, a float) must
-// still be compared with every earlier key, whatever its position.
-TEST(CborReader, OneByteKeyShortcutStillFindsEveryDuplicate)
+// Integer map keys are checked for duplicates as numbers (major type and argument), apart from
+// the other keys: a longer encoding of the same integer is still a duplicate, an integer never
+// equals a key of another type, and the other keys are still compared structurally.
+TEST(CborReader, IntegerKeyShortcutStillFindsEveryDuplicate)
 {
     const char* const cases[] = {
+        "a21901000019010000", // 256, 256
+        "a219010000"
+        "1a0000010000",       // 256 written in 2 and in 4 bytes
+        "a21901000039010000", // 256, -257: distinct
+        "a3190100006161001a00000100"
+        "00", // 256, "a", 256 (4 bytes)
+        "a301006161006161"
+        "00", // 1, "a", "a": the text keys still compared
         "a2010001"
         "00", // 1, 1
         "a2200020"

@@ -225,7 +225,7 @@ TEST(Signed, InPlaceSign1EqualsTheGeneralPathOnMessagesAndMutations)
         for (int k = 0; k < 150; ++k)
         {
             Bytes m = w;
-            test::MutateEncoding(m, k, rng, heads);
+            teepsim::test::MutateEncoding(m, k, rng, heads);
             SCOPED_TRACE(k);
             ExpectSameVerified(m, Profile::Draft26(), keySets[size_t(k) % keySets.size()]);
         }
