@@ -45,6 +45,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
             std::abort();
         }
     }
+    {
+        // The in-place COSE_Sign1 view accepts only what the tree parser reads as a COSE_Sign1,
+        // with the same fields, and verifies to the same status and key.
+        cose::Sign1View v;
+        if (cose::ParseSign1View(in, v))
+        {
+            auto b = reference::ParseSigned(in);
+            if (!b.ok() || b->multi || b->signatures.size() != 1 ||
+                v.payload.has_value() != b->payload.has_value() ||
+                v.alg != b->signatures[0].alg() ||
+                v.kid.has_value() != b->signatures[0].kid().has_value())
+            {
+                std::abort();
+            }
+            const auto full = cose::Verify(*b, f.keys);
+            const auto fast = cose::VerifySign1View(v, f.keys);
+            if (full.status != fast.status || full.keyIndex != fast.keyIndex)
+            {
+                std::abort();
+            }
+        }
+    }
     if (auto msg = cose::ParseSigned(in))
     {
         cose::Verify(*msg, f.keys);

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 namespace teepsim::cbor
@@ -80,45 +81,61 @@ class Reader
 /// In the encoded map `map` (one well-formed item), the encoded value of the first entry whose
 /// key is the integer `key` (what Value::find(key) finds). False if absent or not a map.
 bool FindIntKey(ByteView map, int64_t key, ByteView& value);
+/// FindIntKey for several keys in one walk of the map: for each keys[i] found, values[i] is its
+/// value and bit i of the result is set (at most 64 keys). 0 if `map` is not a map.
+uint64_t FindIntKeys(ByteView map, std::span<const int64_t> keys, ByteView* values);
 
 // ---- writers: append to `out` (preferred serialization, as Encode) ----
 
+/// EncodeHead with the one-byte case (argument < 24, most heads of TEEP/COSE/EAT) inline.
+inline void PutHead(uint8_t major, uint64_t arg, Bytes& out)
+{
+    if (arg < 24)
+    {
+        out.push_back(static_cast<uint8_t>((major << 5) | arg));
+    }
+    else
+    {
+        EncodeHead(major, arg, out);
+    }
+}
+
 inline void PutUint(uint64_t v, Bytes& out)
 {
-    EncodeHead(0, v, out);
+    PutHead(0, v, out);
 }
 inline void PutInt(int64_t v, Bytes& out)
 {
     if (v >= 0)
     {
-        EncodeHead(0, static_cast<uint64_t>(v), out);
+        PutHead(0, static_cast<uint64_t>(v), out);
     }
     else
     {
-        EncodeHead(1, static_cast<uint64_t>(-1 - v), out);
+        PutHead(1, static_cast<uint64_t>(-1 - v), out);
     }
 }
 inline void PutBstr(ByteView b, Bytes& out)
 {
-    EncodeHead(2, b.size(), out);
+    PutHead(2, b.size(), out);
     out.insert(out.end(), b.begin(), b.end());
 }
 inline void PutTstr(std::string_view s, Bytes& out)
 {
-    EncodeHead(3, s.size(), out);
+    PutHead(3, s.size(), out);
     out.insert(out.end(), s.begin(), s.end());
 }
 inline void PutArray(uint64_t count, Bytes& out)
 {
-    EncodeHead(4, count, out);
+    PutHead(4, count, out);
 }
 inline void PutMap(uint64_t count, Bytes& out)
 {
-    EncodeHead(5, count, out);
+    PutHead(5, count, out);
 }
 inline void PutTag(uint64_t tag, Bytes& out)
 {
-    EncodeHead(6, tag, out);
+    PutHead(6, tag, out);
 }
 inline void PutBool(bool b, Bytes& out)
 {

@@ -100,6 +100,23 @@ Bytes SignMultiWithBodyProtected(const std::vector<Signer>& signers, ByteView bo
 /// Parses COSE_Sign1 / COSE_Sign, tagged or untagged (untagged: told apart by arity / shape).
 cbor::Result<SignedMessage> ParseSigned(ByteView in);
 
+/// A COSE_Sign1 read in place: every field views the input, nothing is allocated. The
+/// receive path of TEEP messages and EAT tokens, which only read these fields during the call.
+struct Sign1View
+{
+    bool tagged = true;
+    ByteView protectedBytes;         // serialized protected header map (may be empty)
+    ByteView unprotected;            // the encoded unprotected header map
+    std::optional<ByteView> payload; // nullopt = detached (nil)
+    ByteView signature;
+    std::optional<Alg> alg;      // what Signature::alg() gives for this signature
+    std::optional<ByteView> kid; // what Signature::kid() gives (a view)
+};
+/// True when ParseSigned(in) gives a COSE_Sign1 (then `out` holds what it would hold, as
+/// views). False for anything else (COSE_Sign, any error; also a few valid COSE_Sign1 whose
+/// headers hold nested items): call ParseSigned then, for its result or its error text.
+bool ParseSign1View(ByteView in, Sign1View& out);
+
 struct VerifyResult
 {
     CoseStatus status = CoseStatus::Malformed;
@@ -119,6 +136,15 @@ struct VerifyResult
 /// with keys[keyIndex].Thumbprint() if the kid matters to the caller.
 VerifyResult Verify(const SignedMessage& msg, const std::vector<Key>& keys,
                     std::optional<ByteView> detachedPayload = std::nullopt);
+/// Verify() of the message ParseSign1View read: the same status and key index (the kid is
+/// view.kid), without building a SignedMessage.
+struct ViewVerifyResult
+{
+    CoseStatus status = CoseStatus::Malformed;
+    int keyIndex = -1;
+    bool ok() const { return status == CoseStatus::Ok; }
+};
+ViewVerifyResult VerifySign1View(const Sign1View& view, const std::vector<Key>& keys);
 /// Sig_structure bytes for signature i ("Signature1" for COSE_Sign1, "Signature" for COSE_Sign).
 Bytes SigStructure(const SignedMessage& msg, size_t i, ByteView payload, ByteView externalAad = {});
 /// ParseSigned + Verify; a parse failure gives status Malformed.

@@ -7,6 +7,7 @@
 #include "teepsim/codec/cose.h"
 #include "teepsim/codec/eat.h"
 #include "teepsim/codec/teep.h"
+#include "teepsim/codec/teep_signed.h"
 
 namespace teepsim::reference
 {
@@ -22,6 +23,12 @@ eat::Result<eat::AttestationResult> DecodeAttestationResult(cbor::ByteView claim
 /// teep::Decode with every element decoded into a cbor::Value tree and read from it.
 teep::Result<teep::Message> DecodeTeep(cbor::ByteView bytes, const teep::Profile& profile,
                                        const teep::ReceiverCaps& caps = {});
+/// teep::DecodeVerified through a cose::SignedMessage (ParseSigned + Verify), never the in-place
+/// COSE_Sign1 path.
+teep::Result<teep::VerifiedMessage> DecodeVerified(cbor::ByteView bytes,
+                                                   const teep::Profile& profile,
+                                                   const std::vector<crypto::Key>& trusted,
+                                                   const teep::ReceiverCaps& caps = {});
 /// cbor::Encode(teep::ToCbor(m, profile)).
 cbor::Bytes EncodeTeep(const teep::Message& m, const teep::Profile& profile);
 

@@ -18,9 +18,33 @@ namespace
 constexpr uint32_t kHardMaxDepth = 512;  // as decode.cc
 constexpr size_t kPairwiseDupCheck = 32; // as decode.cc
 
+// The head of an item whose argument follows the initial byte (ai 24..27); ai 28..31 refused.
+bool LongHeadAt(ByteView in, size_t pos, Head& h, size_t& next)
+{
+    if (h.ai > 27)
+    {
+        return false;
+    }
+    size_t p = pos + 1;
+    const size_t n = size_t{1} << (h.ai - 24);
+    if (in.size() - p < n)
+    {
+        return false;
+    }
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; ++i)
+    {
+        v = (v << 8) | in[p + i];
+    }
+    h.arg = v;
+    next = p + n;
+    return true;
+}
+
 // Reads a head at pos (bounds-checked, definite lengths only). Returns false on truncation,
-// reserved additional information or ai 31.
-bool HeadAt(ByteView in, size_t pos, Head& h, size_t& next)
+// reserved additional information or ai 31. Inlined: every read of every item starts here, and
+// most heads are one byte.
+[[gnu::always_inline]] inline bool HeadAt(ByteView in, size_t pos, Head& h, size_t& next)
 {
     if (pos >= in.size())
     {
@@ -30,29 +54,13 @@ bool HeadAt(ByteView in, size_t pos, Head& h, size_t& next)
     h.start = pos;
     h.major = ib >> 5;
     h.ai = ib & 0x1f;
-    h.arg = h.ai;
-    size_t p = pos + 1;
-    if (h.ai >= 24)
+    if (h.ai < 24)
     {
-        if (h.ai > 27)
-        {
-            return false;
-        }
-        const size_t n = size_t{1} << (h.ai - 24);
-        if (in.size() - p < n)
-        {
-            return false;
-        }
-        uint64_t v = 0;
-        for (size_t i = 0; i < n; ++i)
-        {
-            v = (v << 8) | in[p + i];
-        }
-        h.arg = v;
-        p += n;
+        h.arg = h.ai;
+        next = pos + 1;
+        return true;
     }
-    next = p;
-    return true;
+    return LongHeadAt(in, pos, h, next);
 }
 
 // The cbor::Type a head decodes to (major 7 splits into Simple and Float).
@@ -252,6 +260,12 @@ bool Checker::Container(uint8_t major, uint64_t count, uint32_t depth)
     {
         large.reserve(count);
     }
+    // Integer keys (every TEEP/COSE/EAT label) can only equal integer keys, and two integers are
+    // equal when major type and argument are: they are compared as numbers, whatever their
+    // encoding. Other keys can only equal other keys and are compared structurally.
+    uint64_t intArg[kPairwiseDupCheck];
+    uint8_t intMajor[kPairwiseDupCheck];
+    size_t ints = 0, others = 0;
     for (uint64_t i = 0; i < count; ++i)
     {
         const size_t keyStart = pos_;
@@ -261,14 +275,33 @@ bool Checker::Container(uint8_t major, uint64_t count, uint32_t depth)
         }
         if (dupCheck && pairwise)
         {
-            for (uint64_t j = 0; j < i; ++j)
+            const uint8_t major = in_[keyStart] >> 5;
+            if (major <= 1)
             {
-                if (CompareAt(in_, small[j], keyStart) == 0)
+                Head h;
+                size_t next = 0;
+                HeadAt(in_, keyStart, h, next); // cannot fail: the key was just checked
+                for (size_t j = 0; j < ints; ++j)
                 {
-                    return false;
+                    if (intArg[j] == h.arg && intMajor[j] == major)
+                    {
+                        return false;
+                    }
                 }
+                intArg[ints] = h.arg;
+                intMajor[ints++] = major;
             }
-            small[i] = keyStart;
+            else
+            {
+                for (size_t j = 0; j < others; ++j)
+                {
+                    if (CompareAt(in_, small[j], keyStart) == 0)
+                    {
+                        return false;
+                    }
+                }
+                small[others++] = keyStart;
+            }
         }
         else if (dupCheck)
         {
@@ -515,6 +548,51 @@ bool FindIntKey(ByteView map, int64_t key, ByteView& value)
         }
     }
     return false;
+}
+
+uint64_t FindIntKeys(ByteView map, std::span<const int64_t> keys, ByteView* values)
+{
+    Reader r(map);
+    uint64_t n = 0;
+    if (!r.ReadMap(n))
+    {
+        return 0;
+    }
+    uint64_t found = 0;
+    for (uint64_t i = 0; i < n; ++i)
+    {
+        int64_t k = 0;
+        size_t which = keys.size();
+        if (r.ReadInt(k))
+        {
+            for (size_t j = 0; j < keys.size() && j < 64; ++j)
+            {
+                // The first entry with the key wins, as in FindIntKey.
+                if (keys[j] == k && !(found & (uint64_t{1} << j)))
+                {
+                    which = j;
+                    break;
+                }
+            }
+        }
+        else if (!r.Skip())
+        {
+            return found;
+        }
+        if (which < keys.size())
+        {
+            if (!r.ReadRaw(values[which]))
+            {
+                return found;
+            }
+            found |= uint64_t{1} << which;
+        }
+        else if (!r.Skip())
+        {
+            return found;
+        }
+    }
+    return found;
 }
 
 } // namespace teepsim::cbor

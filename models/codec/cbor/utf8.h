@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace teepsim::cbor::detail
 {
@@ -14,6 +15,21 @@ inline size_t FindInvalidUtf8(const uint8_t* s, size_t n)
     size_t i = 0;
     while (i < n)
     {
+        // ASCII runs (most text in TEEP/EAT) eight bytes at a time.
+        while (n - i >= 8)
+        {
+            uint64_t w;
+            std::memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080ull)
+            {
+                break;
+            }
+            i += 8;
+        }
+        if (i >= n)
+        {
+            break;
+        }
         const uint8_t c = s[i];
         if (c < 0x80)
         {

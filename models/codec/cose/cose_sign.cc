@@ -5,6 +5,7 @@
 #include "teepsim/codec/cose.h"
 #include "teepsim/codec/tree_reference.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace teepsim::cose
@@ -22,32 +23,32 @@ void PutInt(int64_t v, Bytes& out)
 {
     if (v >= 0)
     {
-        cbor::EncodeHead(kMajorUint, static_cast<uint64_t>(v), out);
+        cbor::PutHead(kMajorUint, static_cast<uint64_t>(v), out);
     }
     else
     {
-        cbor::EncodeHead(kMajorNeg, static_cast<uint64_t>(-1 - v), out);
+        cbor::PutHead(kMajorNeg, static_cast<uint64_t>(-1 - v), out);
     }
 }
 
 void PutBstr(ByteView b, Bytes& out)
 {
-    cbor::EncodeHead(kMajorBytes, b.size(), out);
+    cbor::PutHead(kMajorBytes, b.size(), out);
     out.insert(out.end(), b.begin(), b.end());
 }
 
 void PutText(std::string_view s, Bytes& out)
 {
-    cbor::EncodeHead(kMajorText, s.size(), out);
+    cbor::PutHead(kMajorText, s.size(), out);
     out.insert(out.end(), s.begin(), s.end());
 }
 
-// {1: alg}
-Bytes ProtectedAlg(Alg alg)
+// {1: alg}, in a per-thread buffer reused by every signature (only read during the call).
+const Bytes& ProtectedAlg(Alg alg)
 {
-    Bytes p;
-    p.reserve(4);
-    cbor::EncodeHead(kMajorMap, 1, p);
+    thread_local Bytes p;
+    p.clear();
+    cbor::PutHead(kMajorMap, 1, p);
     PutInt(1, p);
     PutInt(static_cast<int64_t>(alg), p);
     return p;
@@ -58,13 +59,13 @@ void PutUnprotectedKid(const Signer& s, Bytes& out)
 {
     if (s.includeKid)
     {
-        cbor::EncodeHead(kMajorMap, 1, out);
+        cbor::PutHead(kMajorMap, 1, out);
         PutInt(kHdrKid, out);
         PutBstr(s.key.Thumbprint(), out);
     }
     else
     {
-        cbor::EncodeHead(kMajorMap, 0, out);
+        cbor::PutHead(kMajorMap, 0, out);
     }
 }
 
@@ -74,7 +75,7 @@ void SigStructureInto(bool multi, ByteView bodyProtected, ByteView signProtected
     s.clear();
     s.reserve(32 + bodyProtected.size() + signProtected.size() + externalAad.size() +
               payload.size());
-    cbor::EncodeHead(kMajorArray, multi ? 5 : 4, s);
+    cbor::PutHead(kMajorArray, multi ? 5 : 4, s);
     PutText(multi ? "Signature" : "Signature1", s);
     PutBstr(bodyProtected, s);
     if (multi)
@@ -271,9 +272,9 @@ Bytes Sign1WithProtectedBytes(const Signer& signer, ByteView protectedBytes,
     out.reserve(16 + protectedBytes.size() + (detached ? 0 : payload.size()) + 48 + sig.size());
     if (tagged)
     {
-        cbor::EncodeHead(kMajorTag, kTagSign1, out);
+        cbor::PutHead(kMajorTag, kTagSign1, out);
     }
-    cbor::EncodeHead(kMajorArray, 4, out);
+    cbor::PutHead(kMajorArray, 4, out);
     PutBstr(protectedBytes, out);
     cbor::EncodeTo(unprotectedMap, out);
     if (detached)
@@ -290,7 +291,7 @@ Bytes Sign1WithProtectedBytes(const Signer& signer, ByteView protectedBytes,
 
 Bytes Sign1(const Signer& signer, ByteView payload, bool tagged, bool detached)
 {
-    const Bytes prot = ProtectedAlg(signer.alg);
+    const Bytes& prot = ProtectedAlg(signer.alg);
     Bytes& tbs = TbsBuffer();
     SigStructureInto(false, prot, {}, {}, payload, tbs);
     Bytes sig = crypto::Sign(signer.alg, signer.key, tbs);
@@ -298,9 +299,9 @@ Bytes Sign1(const Signer& signer, ByteView payload, bool tagged, bool detached)
     out.reserve(64 + (detached ? 0 : payload.size()) + sig.size());
     if (tagged)
     {
-        cbor::EncodeHead(kMajorTag, kTagSign1, out);
+        cbor::PutHead(kMajorTag, kTagSign1, out);
     }
-    cbor::EncodeHead(kMajorArray, 4, out);
+    cbor::PutHead(kMajorArray, 4, out);
     PutBstr(prot, out);
     PutUnprotectedKid(signer, out);
     if (detached)
@@ -334,19 +335,19 @@ Bytes SignMultiWithBodyProtected(const std::vector<Signer>& signers, ByteView bo
     out.reserve(32 + payload.size() + signers.size() * 120);
     if (tagged)
     {
-        cbor::EncodeHead(kMajorTag, kTagSign, out);
+        cbor::PutHead(kMajorTag, kTagSign, out);
     }
-    cbor::EncodeHead(kMajorArray, 4, out);
+    cbor::PutHead(kMajorArray, 4, out);
     PutBstr(bodyProtected, out);
-    cbor::EncodeHead(kMajorMap, 0, out);
+    cbor::PutHead(kMajorMap, 0, out);
     PutBstr(payload, out);
-    cbor::EncodeHead(kMajorArray, signers.size(), out);
+    cbor::PutHead(kMajorArray, signers.size(), out);
     for (const Signer& s : signers)
     {
-        const Bytes prot = ProtectedAlg(s.alg);
+        const Bytes& prot = ProtectedAlg(s.alg);
         Bytes tbs = SigStructureBytes(true, bodyProtected, prot, {}, payload);
         Bytes sig = crypto::Sign(s.alg, s.key, tbs);
-        cbor::EncodeHead(kMajorArray, 3, out);
+        cbor::PutHead(kMajorArray, 3, out);
         PutBstr(prot, out);
         PutUnprotectedKid(s, out);
         PutBstr(sig, out);
@@ -485,11 +486,173 @@ cbor::Result<SignedMessage> ParseSignedTree(ByteView in)
 namespace
 {
 
-// The common case without a tree: a well-formed COSE_Sign1 whose headers pass the checks.
-// Anything else (COSE_Sign, any error) returns false and goes to the tree parser, which gives
-// the same result for what this accepts and the error text for what it does not.
-bool ParseSign1Direct(ByteView in, SignedMessage& msg)
+// One header map entry's label as ParseSignedTree sees it: an integer (major 0/1 with its
+// magnitude) or a text string.
+struct Label
 {
+    uint8_t major = 0;
+    uint64_t arg = 0; // integer magnitude, or text length
+    size_t text = 0;  // offset of the text in the map's encoding
+    bool IsInt(int64_t v) const
+    {
+        return v >= 0 ? major == kMajorUint && arg == uint64_t(v)
+                      : major == kMajorNeg && arg == ~uint64_t(v);
+    }
+};
+
+constexpr size_t kMaxDirectLabels = 8;
+
+// The entries of one header map (well-formed, already checked) for CheckHeaders' rules read in
+// place: labels int or tstr, alg (1) int or tstr, kid (4) bstr, crit (2) not unprotected (and
+// not protected either: we process no extension). Records alg/kid as Signature::alg()/kid()
+// would find them. False on any rule broken or a map too large for this path.
+bool ReadHeaderMap(ByteView map, Label* labels, size_t& n, std::optional<ByteView>& algItem,
+                   std::optional<ByteView>& kid)
+{
+    n = 0;
+    if (map.empty())
+    {
+        return true; // h'' : the empty protected map
+    }
+    cbor::Reader r(map);
+    uint64_t count = 0;
+    if (!r.ReadMap(count) || count > kMaxDirectLabels)
+    {
+        return false;
+    }
+    for (uint64_t i = 0; i < count; ++i)
+    {
+        cbor::Head h;
+        if (!r.ReadHead(h))
+        {
+            return false;
+        }
+        Label& l = labels[n++];
+        l.major = h.major;
+        l.arg = h.arg;
+        if (h.major == kMajorText)
+        {
+            l.text = r.pos();
+            r.seek(r.pos() + size_t(h.arg));
+        }
+        else if (h.major != kMajorUint && h.major != kMajorNeg)
+        {
+            return false;
+        }
+        const size_t valueStart = r.pos();
+        cbor::Head v;
+        if (!r.Peek(v) || !r.Skip())
+        {
+            return false;
+        }
+        const ByteView value = map.subspan(valueStart, r.pos() - valueStart);
+        if (l.IsInt(kHdrAlg))
+        {
+            if (v.major != kMajorUint && v.major != kMajorNeg && v.major != kMajorText)
+            {
+                return false;
+            }
+            algItem = value;
+        }
+        else if (l.IsInt(kHdrKid))
+        {
+            if (v.major != kMajorBytes)
+            {
+                return false;
+            }
+            cbor::Reader(value).ReadBstr(kid.emplace());
+        }
+        else if (l.IsInt(kHdrCrit))
+        {
+            return false; // unprotected: misplaced; protected: parameters we do not process
+        }
+    }
+    return r.atEnd();
+}
+
+bool SameLabel(ByteView a, const Label& x, ByteView b, const Label& y)
+{
+    if (x.major != y.major || x.arg != y.arg)
+    {
+        return false;
+    }
+    return x.major != kMajorText ||
+           std::equal(a.begin() + x.text, a.begin() + x.text + x.arg, b.begin() + y.text);
+}
+
+// AlgIn() of one header's alg item: an integer that fits int64_t.
+std::optional<Alg> AlgOfItem(const std::optional<ByteView>& item)
+{
+    int64_t v = 0;
+    if (!item || !cbor::Reader(*item).ReadInt(v))
+    {
+        return std::nullopt;
+    }
+    return static_cast<Alg>(v);
+}
+
+// A header map as the tree decoder builds it, for maps of integer/text labels and scalar or
+// string values (the COSE headers this codec writes); false for anything nested.
+bool HeaderValue(ByteView map, cbor::Value& out)
+{
+    out = cbor::Value::MakeMap();
+    if (map.empty())
+    {
+        return true;
+    }
+    cbor::Reader r(map);
+    uint64_t count = 0;
+    if (!r.ReadMap(count))
+    {
+        return false;
+    }
+    cbor::Map& m = out.map();
+    m.reserve(count);
+    auto scalar = [&](cbor::Value& v)
+    {
+        cbor::Head h;
+        if (!r.ReadHead(h))
+        {
+            return false;
+        }
+        const size_t at = r.pos();
+        switch (h.major)
+        {
+            case kMajorUint:
+                v = cbor::Value::Uint(h.arg);
+                return true;
+            case kMajorNeg:
+                v = cbor::Value::NegativeRaw(h.arg);
+                return true;
+            case kMajorBytes:
+                v = cbor::Value::Bstr(map.subspan(at, size_t(h.arg)));
+                r.seek(at + size_t(h.arg));
+                return true;
+            case kMajorText:
+                v = cbor::Value::Tstr(
+                    std::string(reinterpret_cast<const char*>(map.data()) + at, size_t(h.arg)));
+                r.seek(at + size_t(h.arg));
+                return true;
+            default:
+                return false;
+        }
+    };
+    for (uint64_t i = 0; i < count; ++i)
+    {
+        auto& [k, v] = m.emplace_back();
+        if (!scalar(k) || !scalar(v))
+        {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+bool ParseSign1View(ByteView in, Sign1View& out)
+{
+    // The whole structure once (what Decode(in) accepts); the protected bstr's content below.
     if (!cbor::IsWellFormed(in))
     {
         return false;
@@ -497,54 +660,86 @@ bool ParseSign1Direct(ByteView in, SignedMessage& msg)
     cbor::Reader r(in);
     cbor::Head h;
     uint64_t n = 0;
-    if (r.Peek(h) && h.major == kMajorTag)
+    out.tagged = r.Peek(h) && h.major == kMajorTag;
+    if (out.tagged && (!r.ReadTag(n) || n != kTagSign1))
     {
-        if (!r.ReadTag(n) || n != kTagSign1)
-        {
-            return false;
-        }
+        return false;
     }
-    else
-    {
-        msg.tagged = false;
-    }
-    ByteView prot, unprot, payload, sig;
-    if (!r.ReadArray(n) || n != 4 || !r.ReadBstr(prot) || !r.Peek(h) || h.major != kMajorMap ||
-        !r.ReadRaw(unprot))
+    ByteView payload;
+    if (!r.ReadArray(n) || n != 4 || !r.ReadBstr(out.protectedBytes) || !r.Peek(h) ||
+        h.major != kMajorMap || !r.ReadRaw(out.unprotected))
     {
         return false;
     }
     const bool attached = r.ReadBstr(payload);
-    if ((!attached && !r.ReadNull()) || !r.ReadBstr(sig))
+    if ((!attached && !r.ReadNull()) || !r.ReadBstr(out.signature))
+    {
+        return false;
+    }
+    if (!out.protectedBytes.empty() &&
+        (!cbor::IsWellFormed(out.protectedBytes) || !cbor::Reader(out.protectedBytes).Peek(h) ||
+         h.major != kMajorMap))
+    {
+        return false;
+    }
+    Label prot[kMaxDirectLabels], unprot[kMaxDirectLabels];
+    size_t np = 0, nu = 0;
+    std::optional<ByteView> algP, algU, kidP, kidU;
+    if (!ReadHeaderMap(out.protectedBytes, prot, np, algP, kidP) ||
+        !ReadHeaderMap(out.unprotected, unprot, nu, algU, kidU))
+    {
+        return false;
+    }
+    for (size_t i = 0; i < np; ++i)
+    {
+        for (size_t j = 0; j < nu; ++j)
+        {
+            if (SameLabel(out.protectedBytes, prot[i], out.unprotected, unprot[j]))
+            {
+                return false;
+            }
+        }
+    }
+    out.alg = AlgOfItem(algP);
+    if (!out.alg)
+    {
+        out.alg = AlgOfItem(algU);
+    }
+    out.kid = kidP ? kidP : kidU;
+    out.payload.reset();
+    if (attached)
+    {
+        out.payload = payload;
+    }
+    return true;
+}
+
+namespace
+{
+
+// The common case without a full tree: a COSE_Sign1 read in place, its two small header maps
+// built directly. Anything else (COSE_Sign, any error) returns false and goes to the tree
+// parser, which gives the same result for what this accepts and the error text for the rest.
+bool ParseSign1Direct(ByteView in, SignedMessage& msg)
+{
+    Sign1View v;
+    if (!ParseSign1View(in, v))
+    {
+        return false;
+    }
+    Signature s;
+    if (!HeaderValue(v.unprotected, s.unprotected) ||
+        !HeaderValue(v.protectedBytes, s.protectedHeader))
     {
         return false;
     }
     msg.multi = false;
-    Signature s;
-    s.protectedBytes.assign(prot.begin(), prot.end());
-    s.signature.assign(sig.begin(), sig.end());
-    auto u = cbor::Decode(unprot);
-    if (!u)
+    msg.tagged = v.tagged;
+    s.protectedBytes.assign(v.protectedBytes.begin(), v.protectedBytes.end());
+    s.signature.assign(v.signature.begin(), v.signature.end());
+    if (v.payload)
     {
-        return false;
-    }
-    s.unprotected = std::move(u.value());
-    if (!prot.empty())
-    {
-        auto p = cbor::Decode(prot);
-        if (!p || !p->isMap())
-        {
-            return false;
-        }
-        s.protectedHeader = std::move(p.value());
-    }
-    if (CheckHeaders(s.protectedHeader, s.unprotected, "COSE_Sign1"))
-    {
-        return false;
-    }
-    if (attached)
-    {
-        msg.payload.emplace(payload.begin(), payload.end());
+        msg.payload.emplace(v.payload->begin(), v.payload->end());
     }
     msg.signatures.push_back(std::move(s));
     return true;
@@ -660,6 +855,61 @@ VerifyResult Verify(const SignedMessage& msg, const std::vector<Key>& keys,
     res.status = anyTried       ? CoseStatus::BadSignature
                  : anySupported ? CoseStatus::NoMatchingKey
                                 : CoseStatus::UnsupportedAlg;
+    return res;
+}
+
+// Verify() for one COSE_Sign1 signature, step for step (statuses, key order), on views.
+ViewVerifyResult VerifySign1View(const Sign1View& v, const std::vector<Key>& keys)
+{
+    ViewVerifyResult res;
+    if (!v.payload)
+    {
+        return res; // Malformed: nil payload
+    }
+    if (!v.alg || !crypto::IsSignatureAlg(*v.alg))
+    {
+        res.status = CoseStatus::UnsupportedAlg;
+        return res;
+    }
+    const Alg alg = *v.alg;
+    bool usable = false;
+    for (size_t k = 0; k < keys.size() && !usable; ++k)
+    {
+        usable = crypto::AlgMatchesKey(alg, keys[k]);
+    }
+    if (!usable)
+    {
+        res.status = CoseStatus::NoMatchingKey;
+        return res;
+    }
+    auto named = [&](size_t k)
+    {
+        if (!v.kid)
+        {
+            return false;
+        }
+        const Bytes& t = keys[k].Thumbprint();
+        return std::equal(t.begin(), t.end(), v.kid->begin(), v.kid->end());
+    };
+    Bytes& tbs = TbsBuffer();
+    SigStructureInto(false, v.protectedBytes, {}, {}, *v.payload, tbs);
+    for (int pass = 0; pass < 2; ++pass)
+    {
+        for (size_t k = 0; k < keys.size(); ++k)
+        {
+            if (named(k) != (pass == 0) || !crypto::AlgMatchesKey(alg, keys[k]))
+            {
+                continue;
+            }
+            if (crypto::Verify(alg, keys[k], tbs, v.signature))
+            {
+                res.status = CoseStatus::Ok;
+                res.keyIndex = static_cast<int>(k);
+                return res;
+            }
+        }
+    }
+    res.status = CoseStatus::BadSignature;
     return res;
 }
 

@@ -151,7 +151,8 @@ Result<VerifiedResult> VerifyAttestationResult(ByteView signedResult,
                                                std::optional<ByteView> expectedKid,
                                                std::optional<int64_t> now)
 {
-    auto token = VerifySign1Token(signedResult, verifierKeys);
+    VerifiedToken storage;
+    auto token = VerifySign1TokenInPlace(signedResult, verifierKeys, storage);
     if (!token)
     {
         return token.failure();

@@ -5,6 +5,8 @@
 #include "teepsim/codec/cbor_reader.h"
 #include "teepsim/codec/eat.h"
 
+#include <iterator>
+
 #include "claims_tree.h"
 
 namespace teepsim::eat
@@ -81,34 +83,45 @@ bool DecodeDirect(ByteView claims, AttestationResult& ar)
     {
         return false;
     }
-    ByteView v, kid;
-    if (!cbor::FindIntKey(claims, kClaimProfile, v) || !ReadText(v, ar.profile))
+    // Every claim in one walk of the map (not one walk per claim).
+    static constexpr int64_t kKeys[] = {kClaimProfile, kClaimIat,     kClaimExp,          kClaimCnf,
+                                        kClaimNonce,   kClaimSubmods, kClaimEarVerifierId};
+    enum
+    {
+        kProfile,
+        kIat,
+        kExp,
+        kCnf,
+        kNonce,
+        kSubmods,
+        kVerifierId
+    };
+    ByteView at[std::size(kKeys)];
+    const uint64_t found = cbor::FindIntKeys(claims, kKeys, at);
+    const uint64_t required = ((uint64_t{1} << std::size(kKeys)) - 1) & ~(uint64_t{1} << kNonce);
+    if ((found & required) != required)
     {
         return false;
     }
-    ByteView iat, exp;
-    if (!cbor::FindIntKey(claims, kClaimIat, iat) || !ReadInt(iat, ar.iat) ||
-        !cbor::FindIntKey(claims, kClaimExp, exp) || !ReadInt(exp, ar.exp) || ar.exp < ar.iat)
+    ByteView kid;
+    if (!ReadText(at[kProfile], ar.profile) || !ReadInt(at[kIat], ar.iat) ||
+        !ReadInt(at[kExp], ar.exp) || ar.exp < ar.iat)
     {
         return false;
     }
-    if (!cbor::FindIntKey(claims, kClaimCnf, v) || !cbor::FindIntKey(v, kCnfKid, kid) ||
-        !ReadBytes(kid, ar.cnfKid))
+    if (!cbor::FindIntKey(at[kCnf], kCnfKid, kid) || !ReadBytes(kid, ar.cnfKid))
     {
         return false;
     }
-    if (cbor::FindIntKey(claims, kClaimNonce, v))
+    if (found & (uint64_t{1} << kNonce))
     {
         ar.nonce.emplace();
-        if (!ReadBytes(v, *ar.nonce))
+        if (!ReadBytes(at[kNonce], *ar.nonce))
         {
             return false;
         }
     }
-    if (!cbor::FindIntKey(claims, kClaimSubmods, v))
-    {
-        return false;
-    }
+    ByteView v = at[kSubmods];
     cbor::Reader sub(v);
     uint64_t n = 0;
     std::string_view name;
@@ -124,11 +137,10 @@ bool DecodeDirect(ByteView claims, AttestationResult& ar)
     {
         return false;
     }
-    ByteView dev, build;
-    return cbor::FindIntKey(claims, kClaimEarVerifierId, v) &&
-           cbor::FindIntKey(v, kVerifierDeveloper, dev) &&
-           cbor::FindIntKey(v, kVerifierBuild, build) && ReadText(dev, ar.verifierDeveloper) &&
-           ReadText(build, ar.verifierBuild);
+    static constexpr int64_t kIdKeys[] = {kVerifierDeveloper, kVerifierBuild};
+    ByteView id[2];
+    return cbor::FindIntKeys(at[kVerifierId], kIdKeys, id) == 3 &&
+           ReadText(id[0], ar.verifierDeveloper) && ReadText(id[1], ar.verifierBuild);
 }
 
 } // namespace

@@ -20,6 +20,19 @@ inline constexpr int64_t kTcSequence = 2;
 inline constexpr int64_t kTcComponentId = 5;
 } // namespace evidence_keys
 
+/// A verified token's payload and kid as views: into the token itself when it was read in place
+/// (the common COSE_Sign1), else into the VerifiedToken the caller keeps alive.
+struct TokenView
+{
+    ByteView payload;
+    int keyIndex = -1;
+    ByteView kid;
+};
+/// VerifySign1Token without copying the payload: the same result and failures. `storage` holds
+/// the parsed token when the general path had to run.
+Result<TokenView> VerifySign1TokenInPlace(ByteView token, const std::vector<crypto::Key>& keys,
+                                          VerifiedToken& storage);
+
 Bytes EncodeEvidenceTree(const Evidence& e);
 Result<Evidence> DecodeEvidenceTree(ByteView claims);
 Bytes EncodeAttestationResultTree(const AttestationResult& ar);

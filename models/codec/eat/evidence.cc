@@ -303,7 +303,8 @@ Result<VerifiedEvidence> VerifyEvidence(ByteView signedEvidence,
                                         const std::vector<crypto::Key>& keys,
                                         std::optional<ByteView> expectedNonce)
 {
-    auto token = VerifySign1Token(signedEvidence, keys);
+    VerifiedToken storage;
+    auto token = VerifySign1TokenInPlace(signedEvidence, keys, storage);
     if (!token)
     {
         return token.failure();
@@ -329,7 +330,8 @@ Result<VerifiedEvidence> VerifyEvidence(ByteView signedEvidence,
         return Failure{EatError::KeyMismatch, "cnf kid does not name the key that signed",
                        std::nullopt};
     }
-    return VerifiedEvidence{std::move(ev.value()), token->keyIndex, token->kid};
+    return VerifiedEvidence{std::move(ev.value()), token->keyIndex,
+                            Bytes(token->kid.begin(), token->kid.end())};
 }
 
 } // namespace teepsim::eat

@@ -98,12 +98,19 @@ bool InstalledTcIn(cbor::Reader& r, InstalledTc& tc)
     {
         return false;
     }
-    ByteView v;
-    if (!cbor::Reader(body).Peek(h) || h.major != 5 || !cbor::FindIntKey(body, kTcDigest, v))
+    // The record's fields in one walk of its map.
+    static constexpr int64_t kKeys[] = {kTcDigest, kTcUri, kTcSequence, kTcComponentId};
+    ByteView at[4];
+    if (!cbor::Reader(body).Peek(h) || h.major != 5)
     {
         return false;
     }
-    cbor::Reader d(v);
+    const uint64_t found = cbor::FindIntKeys(body, kKeys, at);
+    if (!(found & 1))
+    {
+        return false;
+    }
+    cbor::Reader d(at[0]);
     int64_t alg = 0;
     ByteView digest;
     if (!d.ReadArray(n) || n != 2 || !d.ReadInt(alg) || alg != kSha256 || !d.ReadBstr(digest))
@@ -111,25 +118,25 @@ bool InstalledTcIn(cbor::Reader& r, InstalledTc& tc)
         return false;
     }
     tc.digest.assign(digest.begin(), digest.end());
-    if (cbor::FindIntKey(body, kTcUri, v))
+    if (found & 2)
     {
         std::string_view uri;
-        if (!cbor::Reader(v).ReadTstr(uri))
+        if (!cbor::Reader(at[1]).ReadTstr(uri))
         {
             return false;
         }
         tc.uri.emplace(uri);
     }
-    if (cbor::FindIntKey(body, kTcSequence, v))
+    if (found & 4)
     {
         uint64_t seq = 0;
-        if (!cbor::Reader(v).ReadUint(seq))
+        if (!cbor::Reader(at[2]).ReadUint(seq))
         {
             return false;
         }
         tc.sequenceNumber = seq;
     }
-    return !cbor::FindIntKey(body, kTcComponentId, v) || ComponentIdIn(v, tc.componentId);
+    return !(found & 8) || ComponentIdIn(at[3], tc.componentId);
 }
 
 // An unknown claim, kept verbatim as values (as the tree decoder does).

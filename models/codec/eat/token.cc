@@ -1,6 +1,8 @@
 // Names, failure text and the shared COSE_Sign1 verification of EAT/EAR tokens.
 #include "teepsim/codec/eat.h"
 
+#include "claims_tree.h"
+
 namespace teepsim::eat
 {
 
@@ -50,7 +52,11 @@ std::string Failure::ToString() const
     return s + ": " + reason;
 }
 
-Result<VerifiedToken> VerifySign1Token(ByteView token, const std::vector<crypto::Key>& keys)
+namespace
+{
+
+// The general path: a SignedMessage (any COSE structure and every parse error).
+Result<VerifiedToken> VerifySign1TokenParsed(ByteView token, const std::vector<crypto::Key>& keys)
 {
     auto parsed = cose::ParseSigned(token);
     if (!parsed)
@@ -73,6 +79,47 @@ Result<VerifiedToken> VerifySign1Token(ByteView token, const std::vector<crypto:
         return Failure{EatError::BadSignature, cose::ToString(vr.status), {}};
     }
     return VerifiedToken{std::move(*sm.payload), vr.keyIndex, vr.kid.value_or(Bytes{})};
+}
+
+} // namespace
+
+Result<TokenView> VerifySign1TokenInPlace(ByteView token, const std::vector<crypto::Key>& keys,
+                                          VerifiedToken& storage)
+{
+    cose::Sign1View v;
+    if (cose::ParseSign1View(token, v) && v.payload)
+    {
+        // The same statuses as the general path below (Verify of a COSE_Sign1 gives them).
+        const cose::ViewVerifyResult vr = cose::VerifySign1View(v, keys);
+        if (vr.status == cose::CoseStatus::NoMatchingKey)
+        {
+            return Failure{EatError::NoMatchingKey, "no trusted key matches the signer", {}};
+        }
+        if (!vr.ok())
+        {
+            return Failure{EatError::BadSignature, cose::ToString(vr.status), {}};
+        }
+        return TokenView{*v.payload, vr.keyIndex, v.kid.value_or(ByteView{})};
+    }
+    auto t = VerifySign1TokenParsed(token, keys);
+    if (!t)
+    {
+        return t.failure();
+    }
+    storage = std::move(t.value());
+    return TokenView{storage.payload, storage.keyIndex, storage.kid};
+}
+
+Result<VerifiedToken> VerifySign1Token(ByteView token, const std::vector<crypto::Key>& keys)
+{
+    VerifiedToken storage;
+    auto t = VerifySign1TokenInPlace(token, keys, storage);
+    if (!t)
+    {
+        return t.failure();
+    }
+    return VerifiedToken{Bytes(t->payload.begin(), t->payload.end()), t->keyIndex,
+                         Bytes(t->kid.begin(), t->kid.end())};
 }
 
 } // namespace teepsim::eat

@@ -236,10 +236,20 @@ void EmitMessage(const Error& m, const Profile& p, Bytes& out)
 
 } // namespace
 
+namespace detail
+{
+
+void EncodeInto(const Message& m, const Profile& profile, Bytes& out)
+{
+    std::visit([&](const auto& msg) { EmitMessage(msg, profile, out); }, m);
+}
+
+} // namespace detail
+
 Bytes Encode(const Message& m, const Profile& profile)
 {
     Bytes out;
-    std::visit([&](const auto& msg) { EmitMessage(msg, profile, out); }, m);
+    detail::EncodeInto(m, profile, out);
     return out;
 }
 

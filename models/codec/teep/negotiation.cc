@@ -37,6 +37,25 @@ bool SuiteSupported(const CipherSuite& s, const Profile& p, const ReceiverCaps& 
 
 void CheckSuitesOffered(const Item& it, const Profile& p, const ReceiverCaps& caps)
 {
+    if (!it.raw.empty())
+    {
+        cbor::Reader r(it.raw);
+        uint64_t n = 0;
+        if (!r.ReadArray(n))
+        {
+            return; // the strict check reports the type error
+        }
+        for (uint64_t i = 0; i < n; ++i)
+        {
+            auto s = ParseSuiteAt(r);
+            if (s && SuiteSupported(*s, p, caps))
+            {
+                return;
+            }
+        }
+        Unsupported(it.offset, "none of the offered cipher suites is supported",
+                    ErrorCode::UnsupportedCipherSuites);
+    }
     if (!it.value().isArray())
     {
         return; // the strict check reports the type error

@@ -1,7 +1,12 @@
 // COSE_Sign1 / COSE_Sign protection of TEEP messages (see teep_signed.h for the error policy).
 #include "teepsim/codec/teep_signed.h"
+#include "teepsim/codec/tree_reference.h"
 
+#include <algorithm>
+#include <optional>
 #include <stdexcept>
+
+#include "wire_emit.h"
 
 namespace teepsim::teep
 {
@@ -52,6 +57,87 @@ bool KidNamesTrustedKey(const cose::SignedMessage& sm, const std::vector<crypto:
     return false;
 }
 
+// The Failure for a COSE verification status (nullopt for Ok). `kidNamesTrusted` is only
+// asked on BadSignature: a kid naming none of our keys is an unknown signer, not a corrupted
+// message.
+template<typename KidNamesTrusted>
+std::optional<Failure> VerifyFailure(cose::CoseStatus status, KidNamesTrusted kidNamesTrusted)
+{
+    switch (status)
+    {
+        case cose::CoseStatus::Ok:
+            return std::nullopt;
+        case cose::CoseStatus::NoMatchingKey:
+            return AuthFailure(ErrorCode::BadCertificate, "no trusted key matches the signer");
+        case cose::CoseStatus::BadSignature:
+            if (!kidNamesTrusted())
+            {
+                return AuthFailure(ErrorCode::BadCertificate, "signer kid names no trusted key");
+            }
+            return AuthFailure(ErrorCode::PermanentError, "signature does not verify");
+        case cose::CoseStatus::UnsupportedAlg:
+            return AuthFailure(ErrorCode::UnsupportedCipherSuites,
+                               "unsupported signature algorithm");
+        default:
+            return AuthFailure(ErrorCode::PermanentError,
+                               std::string("signature check failed: ") + cose::ToString(status));
+    }
+}
+
+// The common case in place: a COSE_Sign1 with an attached payload and an algorithm of the
+// profile (InPlaceApplies), verified and decoded without a SignedMessage (the payload is copied
+// once, into the result). For such a message the general path (DecodeVerifiedParsed) gives the
+// same result.
+bool InPlaceApplies(ByteView bytes, const Profile& profile, cose::Sign1View& v)
+{
+    return cose::ParseSign1View(bytes, v) && v.payload && v.alg &&
+           profile.AcceptsAlg(static_cast<int64_t>(*v.alg));
+}
+
+Result<VerifiedMessage> DecodeVerifiedSign1(const cose::Sign1View& v, const Profile& profile,
+                                            const std::vector<crypto::Key>& trusted,
+                                            const ReceiverCaps& caps)
+{
+    const cose::ViewVerifyResult vr = cose::VerifySign1View(v, trusted);
+    auto kidNamesTrusted = [&]
+    {
+        if (!v.kid)
+        {
+            return true;
+        }
+        for (const auto& k : trusted)
+        {
+            const Bytes& t = k.Thumbprint();
+            if (std::equal(t.begin(), t.end(), v.kid->begin(), v.kid->end()))
+            {
+                return true;
+            }
+        }
+        return false;
+    };
+    if (auto f = VerifyFailure(vr.status, kidNamesTrusted))
+    {
+        return std::move(*f);
+    }
+    auto decoded = Decode(*v.payload, profile, caps);
+    if (!decoded)
+    {
+        return decoded.failure();
+    }
+    VerifiedMessage out;
+    out.message = std::move(decoded.value());
+    out.keyIndex = vr.keyIndex;
+    out.signerIndex = 0;
+    out.alg = *v.alg;
+    if (v.kid)
+    {
+        out.kid.assign(v.kid->begin(), v.kid->end());
+    }
+    out.multiSigner = false;
+    out.payload.assign(v.payload->begin(), v.payload->end());
+    return out;
+}
+
 } // namespace
 
 Bytes EncodeSigned(const Message& m, const Profile& profile,
@@ -70,7 +156,11 @@ Bytes EncodeSigned(const Message& m, const Profile& profile,
                                         " not allowed in profile " + std::string(profile.name()));
         }
     }
-    const Bytes payload = Encode(m, profile);
+    // The payload is only read by Sign1/SignMulti (copied into the Sig_structure and the
+    // output): one reused buffer instead of a fresh vector per message.
+    thread_local Bytes payload;
+    payload.clear();
+    detail::EncodeInto(m, profile, payload);
     if (signers.size() == 1)
     {
         return cose::Sign1(signers[0], payload, opt.tagged);
@@ -78,9 +168,13 @@ Bytes EncodeSigned(const Message& m, const Profile& profile,
     return cose::SignMulti(signers, payload, opt.tagged);
 }
 
-Result<VerifiedMessage> DecodeVerified(ByteView bytes, const Profile& profile,
-                                       const std::vector<crypto::Key>& trusted,
-                                       const ReceiverCaps& caps)
+namespace
+{
+
+// Any COSE_Sign1/COSE_Sign through a SignedMessage: every failure and its text.
+Result<VerifiedMessage> DecodeVerifiedParsed(ByteView bytes, const Profile& profile,
+                                             const std::vector<crypto::Key>& trusted,
+                                             const ReceiverCaps& caps)
 {
     auto parsed = cose::ParseSigned(bytes);
     if (!parsed)
@@ -131,25 +225,9 @@ Result<VerifiedMessage> DecodeVerified(ByteView bytes, const Profile& profile,
     }
 
     const cose::VerifyResult vr = cose::Verify(usable, trusted);
-    switch (vr.status)
+    if (auto f = VerifyFailure(vr.status, [&] { return KidNamesTrustedKey(usable, trusted); }))
     {
-        case cose::CoseStatus::Ok:
-            break;
-        case cose::CoseStatus::NoMatchingKey:
-            return AuthFailure(ErrorCode::BadCertificate, "no trusted key matches the signer");
-        case cose::CoseStatus::BadSignature:
-            // A kid naming none of our keys is an unknown signer, not a corrupted message.
-            if (!KidNamesTrustedKey(usable, trusted))
-            {
-                return AuthFailure(ErrorCode::BadCertificate, "signer kid names no trusted key");
-            }
-            return AuthFailure(ErrorCode::PermanentError, "signature does not verify");
-        case cose::CoseStatus::UnsupportedAlg:
-            return AuthFailure(ErrorCode::UnsupportedCipherSuites,
-                               "unsupported signature algorithm");
-        default:
-            return AuthFailure(ErrorCode::PermanentError,
-                               std::string("signature check failed: ") + cose::ToString(vr.status));
+        return *f;
     }
 
     auto decoded = Decode(*usable.payload, profile, caps);
@@ -169,4 +247,31 @@ Result<VerifiedMessage> DecodeVerified(ByteView bytes, const Profile& profile,
     return out;
 }
 
+} // namespace
+
+Result<VerifiedMessage> DecodeVerified(ByteView bytes, const Profile& profile,
+                                       const std::vector<crypto::Key>& trusted,
+                                       const ReceiverCaps& caps)
+{
+    cose::Sign1View v;
+    if (InPlaceApplies(bytes, profile, v))
+    {
+        return DecodeVerifiedSign1(v, profile, trusted, caps);
+    }
+    return DecodeVerifiedParsed(bytes, profile, trusted, caps);
+}
+
 } // namespace teepsim::teep
+
+namespace teepsim::reference
+{
+
+teep::Result<teep::VerifiedMessage> DecodeVerified(cbor::ByteView bytes,
+                                                   const teep::Profile& profile,
+                                                   const std::vector<crypto::Key>& trusted,
+                                                   const teep::ReceiverCaps& caps)
+{
+    return teep::DecodeVerifiedParsed(bytes, profile, trusted, caps);
+}
+
+} // namespace teepsim::reference

@@ -11,6 +11,8 @@
 namespace teepsim::teep::detail
 {
 
+/// Encode(m, profile) appended to `out` (EncodeSigned reuses one buffer for every payload).
+void EncodeInto(const Message& m, const Profile& profile, Bytes& out);
 void EmitBstrList(const std::vector<Bytes>& list, const char* what, Bytes& out);
 template<typename T> void EmitUintList(const std::vector<T>& list, const char* what, Bytes& out);
 void EmitComponentId(const ComponentId& id, Bytes& out);

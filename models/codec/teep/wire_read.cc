@@ -246,8 +246,70 @@ std::optional<CipherSuite> ParseSuite(const Value& v)
     return suite;
 }
 
+std::optional<CipherSuite> ParseSuiteAt(cbor::Reader& r)
+{
+    const size_t start = r.pos();
+    CipherSuite suite;
+    uint64_t n = 0;
+    bool ok = r.ReadArray(n) && n > 0;
+    for (uint64_t i = 0; ok && i < n; ++i)
+    {
+        uint64_t m = 0, type = 0;
+        int64_t alg = 0;
+        ok = r.ReadArray(m) && m == 2 && r.ReadUint(type) && r.ReadInt(alg);
+        if (ok)
+        {
+            suite.push_back(CipherSuiteOp{type, alg});
+        }
+    }
+    if (!ok)
+    {
+        r.seek(start);
+        r.Skip();
+        return std::nullopt;
+    }
+    return suite;
+}
+
+namespace
+{
+
+// The array head of a [+ X] element read in place, with the tree path's errors.
+uint64_t NonEmptyArrayRaw(cbor::Reader& r, const Item& it, const char* name)
+{
+    uint64_t n = 0;
+    if (!r.ReadArray(n))
+    {
+        Bad(it.offset, std::string(name) + " must be an array");
+    }
+    if (n == 0)
+    {
+        Bad(it.offset, std::string(name) + " must not be empty");
+    }
+    return n;
+}
+
+} // namespace
+
 std::vector<CipherSuite> GetCipherSuites(const Item& it, const char* name)
 {
+    if (!it.raw.empty())
+    {
+        cbor::Reader r(it.raw);
+        const uint64_t n = NonEmptyArrayRaw(r, it, name);
+        std::vector<CipherSuite> out;
+        out.reserve(n);
+        for (uint64_t i = 0; i < n; ++i)
+        {
+            auto s = ParseSuiteAt(r);
+            if (!s)
+            {
+                Bad(it.offset, std::string(name) + ": a suite must be [+ [cose-type, cose-alg]]");
+            }
+            out.push_back(std::move(*s));
+        }
+        return out;
+    }
     const auto& a = GetNonEmptyArray(it, name);
     std::vector<CipherSuite> out;
     out.reserve(a.size());
@@ -265,6 +327,35 @@ std::vector<CipherSuite> GetCipherSuites(const Item& it, const char* name)
 
 std::vector<SuitCoseProfile> GetSuitProfiles(const Item& it, const char* name)
 {
+    if (!it.raw.empty())
+    {
+        cbor::Reader r(it.raw);
+        const uint64_t n = NonEmptyArrayRaw(r, it, name);
+        std::vector<SuitCoseProfile> out;
+        out.reserve(n);
+        for (uint64_t i = 0; i < n; ++i)
+        {
+            uint64_t m = 0;
+            if (!r.ReadArray(m) || m == 0)
+            {
+                Bad(it.offset, std::string(name) + ": a profile must be a non-empty array of ints");
+            }
+            SuitCoseProfile p;
+            p.reserve(m);
+            for (uint64_t k = 0; k < m; ++k)
+            {
+                int64_t x = 0;
+                if (!r.ReadInt(x))
+                {
+                    Bad(it.offset,
+                        std::string(name) + ": a profile must be a non-empty array of ints");
+                }
+                p.push_back(x);
+            }
+            out.push_back(std::move(p));
+        }
+        return out;
+    }
     const auto& a = GetNonEmptyArray(it, name);
     std::vector<SuitCoseProfile> out;
     out.reserve(a.size());

@@ -3,6 +3,7 @@
 // option keeps its byte offset, and typed readers named after the CDDL for error messages.
 #pragma once
 
+#include "teepsim/codec/cbor_reader.h"
 #include "teepsim/codec/teep.h"
 
 #include <cstddef>
@@ -108,6 +109,8 @@ std::vector<ComponentId> GetComponentIdList(const Item& it, const char* name);
 std::vector<Bytes> GetEmbeddedCborList(const Item& it, const char* name, bool envelope);
 /// One cipher suite; nullopt if it is not of the [+ [uint, int]] shape.
 std::optional<CipherSuite> ParseSuite(const cbor::Value& v);
+/// ParseSuite of the element at r (read in place); r is after the element either way.
+std::optional<CipherSuite> ParseSuiteAt(cbor::Reader& r);
 std::vector<CipherSuite> GetCipherSuites(const Item& it, const char* name);
 std::vector<SuitCoseProfile> GetSuitProfiles(const Item& it, const char* name);
 ErrorCode GetErrorCode(const cbor::Value& v, size_t offset, const Profile& p);

@@ -130,6 +130,91 @@ TEST(CborReader, ChecksDuplicateKeysOfLargeMapsLikeTheTreeDecoder)
     }
 }
 
+// Integer map keys are checked for duplicates as numbers (major type and argument), apart from
+// the other keys: a longer encoding of the same integer is still a duplicate, an integer never
+// equals a key of another type, and the other keys are still compared structurally.
+TEST(CborReader, IntegerKeyShortcutStillFindsEveryDuplicate)
+{
+    const char* const cases[] = {
+        "a21901000019010000", // 256, 256
+        "a219010000"
+        "1a0000010000",       // 256 written in 2 and in 4 bytes
+        "a21901000039010000", // 256, -257: distinct
+        "a3190100006161001a00000100"
+        "00", // 256, "a", 256 (4 bytes)
+        "a301006161006161"
+        "00", // 1, "a", "a": the text keys still compared
+        "a2010001"
+        "00", // 1, 1
+        "a2200020"
+        "00", // -1, -1
+        "a2010020"
+        "00", // 1, -1: distinct
+        "a2170037"
+        "00",             // 23, -24: distinct (the largest one-byte keys)
+        "a3000117010001", // 0, 23, 0
+        "a201001801"
+        "00", // 1, then 1 written 0x18 0x01
+        "a218010001"
+        "00",               // 1 written 0x18 0x01, then 1
+        "a30100020018010a", // 1, 2, then 1 written long (third key)
+        "a3010002001802"
+        "0a", // 1, 2, then 2 written long
+        "a3010002001803"
+        "0a",               // 1, 2, 3 written long: distinct
+        "a301006161000100", // 1, "a", 1: the one-byte key after text
+        "a2390000002000",   // -1 written 0x39 0x0000, then -1 in one byte
+        "a301000200f90000"
+        "00", // 1, 2, then a float key
+    };
+    for (const char* hex : cases)
+    {
+        SCOPED_TRACE(hex);
+        ExpectAgrees(FromHex(hex));
+    }
+    EXPECT_FALSE(IsWellFormed(FromHex("a30100020018010a")));
+    EXPECT_TRUE(IsWellFormed(FromHex("a3010002001803"
+                                     "0a")));
+    // Every pair of one-byte keys (48 values): a duplicate exactly when the bytes are equal.
+    for (int a = 0; a < 64; ++a)
+    {
+        for (int b = 0; b < 64; ++b)
+        {
+            if ((a & 0x1f) >= 24 || (b & 0x1f) >= 24)
+            {
+                continue;
+            }
+            const Bytes m = {0xa3, 0x10, 0x00, uint8_t(a), 0x00, uint8_t(b), 0x00};
+            ExpectAgrees(m);
+            EXPECT_EQ(IsWellFormed(m), a != b && a != 0x10 && b != 0x10);
+        }
+    }
+}
+
+TEST(CborReader, FindIntKeysFindsWhatFindIntKeyFinds)
+{
+    // {1: "a", -2: [1, 2], "x": 3, 0x18 0x05 (5): {}, 7: h'01'}
+    const Bytes map = FromHex("a5016161218201026178031805a00741"
+                              "01");
+    ASSERT_TRUE(IsWellFormed(map));
+    const int64_t keys[] = {7, 1, 3, -2, 5, 24};
+    ByteView values[6];
+    const uint64_t found = FindIntKeys(map, keys, values);
+    for (size_t i = 0; i < 6; ++i)
+    {
+        SCOPED_TRACE(keys[i]);
+        ByteView one;
+        const bool has = FindIntKey(map, keys[i], one);
+        ASSERT_EQ(has, (found >> i) & 1);
+        if (has)
+        {
+            EXPECT_EQ(ToHex(one), ToHex(values[i]));
+        }
+    }
+    EXPECT_EQ(found, 0b11011u); // 7, 1, -2 and 5; not 3 (a value) nor 24
+    EXPECT_EQ(FindIntKeys(FromHex("820102"), keys, values), 0u) << "not a map";
+}
+
 TEST(CborReader, AgreesWithTheTreeDecoderOnEveryVectorAndItsMutations)
 {
     const std::vector<Bytes> files = VectorFiles();

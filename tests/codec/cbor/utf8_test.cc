@@ -66,6 +66,38 @@ TEST(Utf8, InvalidSequencesAreRejectedAtTheBadByte)
     }
 }
 
+// ASCII is skipped eight bytes at a time: a bad byte or a valid multi-byte sequence at any
+// position of a longer text (word boundaries included) is still found or accepted exactly.
+TEST(Utf8, EveryPositionOfALongTextIsChecked)
+{
+    for (size_t len : {7u, 8u, 9u, 16u, 23u, 40u})
+    {
+        for (size_t at = 0; at < len; ++at)
+        {
+            SCOPED_TRACE(std::to_string(len) + "/" + std::to_string(at));
+            std::string content(len, 'a');
+            content[at] = char(0xff);
+            Bytes in;
+            EncodeHead(3, content.size(), in);
+            const size_t head = in.size();
+            in.insert(in.end(), content.begin(), content.end());
+            auto bad = Decode(in);
+            ASSERT_FALSE(bad.ok());
+            EXPECT_EQ(bad.error().offset, head + at);
+            if (at + 2 <= len)
+            {
+                in[head + at] = 0xc3; // U+00FC
+                in[head + at + 1] = 0xbc;
+                EXPECT_TRUE(Decode(in).ok());
+                in[head + at + 1] = 'a'; // lead byte without its continuation
+                auto cut = Decode(in);
+                ASSERT_FALSE(cut.ok());
+                EXPECT_EQ(cut.error().offset, head + at);
+            }
+        }
+    }
+}
+
 TEST(Utf8, ByteStringsAreNotChecked)
 {
     EXPECT_TRUE(Decode(FromHex("42c0af")).ok());
