@@ -76,18 +76,19 @@ TEST(LazyUniform, CopyTakesItsOwnStreamAndAPrototypeTakesNone)
 {
     RngSeedManager::SetSeed(7);
     RngSeedManager::SetRun(3);
+    // Each GetNextStreamIndex() call takes an index itself.
     const uint64_t before = RngSeedManager::GetNextStreamIndex();
     std::optional<LazyUniform> prototype;
     {
         LazyUniform::PrototypeScope scope;
         prototype.emplace();
     }
-    EXPECT_EQ(RngSeedManager::GetNextStreamIndex(), before) << "the prototype reserved nothing";
-    LazyUniform copy(*prototype);
-    LazyUniform constructed;
-    EXPECT_EQ(RngSeedManager::GetNextStreamIndex(), before + 2);
-    RngStream first(7, before, 3);
-    RngStream second(7, before + 1, 3);
+    EXPECT_EQ(RngSeedManager::GetNextStreamIndex(), before + 1) << "the prototype reserved nothing";
+    LazyUniform copy(*prototype); // takes before + 2
+    LazyUniform constructed;      // takes before + 3
+    EXPECT_EQ(RngSeedManager::GetNextStreamIndex(), before + 4);
+    RngStream first(7, before + 2, 3);
+    RngStream second(7, before + 3, 3);
     EXPECT_EQ(copy.GetValue(), first.RandU01());
     EXPECT_EQ(constructed.GetValue(), second.RandU01());
     Simulator::Destroy();
