@@ -11,6 +11,7 @@
 // (RngStream state depends only on seed, stream and run).
 #pragma once
 
+#include "ns3/abort.h"
 #include "ns3/integer.h"
 #include "ns3/object-factory.h"
 #include "ns3/object.h"
@@ -30,10 +31,29 @@ class LazyUniform
   public:
     /// Reserves the automatic stream index, as creating the variable now would.
     LazyUniform()
-        : m_stream(std::numeric_limits<int64_t>::min() +
-                   static_cast<int64_t>(RngSeedManager::GetNextStreamIndex()))
+        : m_stream(t_prototypes > 0
+                       ? kUnreserved
+                       : std::numeric_limits<int64_t>::min() +
+                             static_cast<int64_t>(RngSeedManager::GetNextStreamIndex()))
     {
     }
+    /// A copy is a new variable: it reserves its own automatic stream index (as a newly
+    /// constructed one would) and shares nothing with the original. Objects copied from a
+    /// prototype (TeepDeviceHelper) so number their streams exactly as if each was created.
+    LazyUniform(const LazyUniform& /*other*/) : LazyUniform() {}
+    LazyUniform& operator=(const LazyUniform&) = delete;
+
+    /// While one lives, LazyUniforms constructed reserve no stream index: for prototypes that
+    /// are only ever copied (never drawn from), so that making them shifts no other object's
+    /// automatic stream.
+    class PrototypeScope
+    {
+      public:
+        PrototypeScope() { ++t_prototypes; }
+        ~PrototypeScope() { --t_prototypes; }
+        PrototypeScope(const PrototypeScope&) = delete;
+        PrototypeScope& operator=(const PrototypeScope&) = delete;
+    };
 
     /// RandomVariableStream::SetStream: stream s >= 0 of the assigned block.
     void SetStream(int64_t stream)
@@ -50,6 +70,7 @@ class LazyUniform
     {
         if (!m_rng)
         {
+            NS_ABORT_MSG_IF(m_stream == kUnreserved, "LazyUniform: a prototype's variable drawn");
             // RandomVariableStream maps stream s to RngStream index 2^63 + s (mod 2^64): the
             // reserved automatic index k is stream k - 2^63, a negative value other than -1.
             m_rng =
@@ -67,6 +88,11 @@ class LazyUniform
     void Dispose() { m_rng = nullptr; }
 
   private:
+    /// The stream of a prototype's variable, never drawn: -1, which no reserved automatic index
+    /// maps to (that would take 2^63 - 1 reservations first).
+    static constexpr int64_t kUnreserved = -1;
+    static inline thread_local int t_prototypes = 0;
+
     int64_t m_stream;
     Ptr<UniformRandomVariable> m_rng;
 };

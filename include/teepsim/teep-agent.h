@@ -27,6 +27,7 @@
 #include "ns3/traced-callback.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,11 +73,13 @@ struct AgentReply
     std::optional<RejectReason> rejectReason;         // Rejected: why (the session's cause)
 };
 
-/// One installed Trusted Component.
-struct InstalledTc
+/// What identifies an installed Trusted Component, the same on every device that installed the
+/// same manifest: interned (one copy per distinct manifest in the process, shared by every
+/// Agent holding it) so that a fleet does not keep a copy of the ids and digest per device.
+struct InstalledTcInfo
 {
     /// TA name, from the component id (TaCatalog convention).
-    std::string name; // from the component id (TaCatalog convention)
+    std::string name;
     /// SUIT component id of the installed image.
     teepsim::suit::ComponentId componentId;
     /// SUIT component id of its manifest (what an unneeded-manifest-list names).
@@ -84,11 +87,20 @@ struct InstalledTc
     /// The manifest's sequence number.
     uint64_t sequence = 0;
     /// SHA-256 of the manifest (of the image, when personalized).
-    teepsim::cbor::Bytes digest; // SHA-256 of the manifest (image, when personalized)
+    teepsim::cbor::Bytes digest;
+    /// Field-wise equality (the interning key).
+    bool operator==(const InstalledTcInfo&) const = default;
+};
+
+/// One installed Trusted Component: the shared identity and what is the device's own.
+struct InstalledTc
+{
+    /// Name, component ids, sequence number and digest (shared, never null).
+    std::shared_ptr<const InstalledTcInfo> info;
     /// Simulated time of the install.
     Time installedAt;
     /// Decrypted per-device data (empty if none).
-    teepsim::cbor::Bytes personalization; // decrypted per-device data (empty if none)
+    teepsim::cbor::Bytes personalization;
 };
 
 /// The attestation result the Agent holds (verified Verifier signature, cnf = own key).
@@ -164,6 +176,10 @@ class TeepAgent : public Object
     teepsim::crypto::Alg GetAlg() const;
     /// The DeviceId attribute.
     uint32_t GetDeviceId() const { return m_deviceId; }
+    /// Sets the DeviceId attribute (what SetAttribute("DeviceId") does, without its lookup).
+    void SetDeviceId(uint32_t id) { m_deviceId = id; }
+    /// Sets the TamAddress attribute (what SetAttribute("TamAddress") does).
+    void SetTamAddress(const Address& tam) { m_tamAddress = tam; }
     /// The device's UEID (EAT ueid claim), derived from DeviceId.
     teepsim::cbor::Bytes GetUeid() const;
     /// P-256 key pair for personalization data (give its public half to the TAM).
@@ -213,11 +229,10 @@ class TeepAgent : public Object
     uint32_t m_replayWindow;
 
     // Keys (lazy: attributes are set after construction)
+    // (the kid is m_key's cached Thumbprint(): no copy per device)
     mutable teepsim::crypto::Key m_key;
-    mutable teepsim::cbor::Bytes m_kid;
     mutable teepsim::crypto::Key m_encryptionKey;
     std::vector<teepsim::crypto::Key> m_tamKeys;
-    std::vector<teepsim::cbor::Bytes> m_tamKids; // thumbprints of m_tamKeys
     std::vector<teepsim::crypto::Key> m_verifierKeys;
     std::vector<teepsim::crypto::Key> m_taSignerKeys;
 

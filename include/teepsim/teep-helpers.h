@@ -156,10 +156,19 @@ class TeepDeviceHelper
     static constexpr int64_t kTransportStreams = 4;
 
   private:
+    /// Per-device Agents and drivers are copies of one prototype made from the factory's
+    /// attributes (CopyObject), so a device does not pay for the attribute-driven construction
+    /// of every attribute (name lookups, checkers, value copies); the prototypes are remade
+    /// after any attribute change.
+    void EnsurePrototypes();
+
     TeepTransportHelper m_transports;
     ObjectFactory m_agent;
     ObjectFactory m_broker;
     ObjectFactory m_teeDriver;
+    Ptr<TeepAgent> m_agentPrototype;
+    Ptr<TeepBroker> m_brokerPrototype;
+    Ptr<TeepTeeSessionDriver> m_teeDriverPrototype;
     bool m_ree = true;
     uint32_t m_nextId = 0;
 };

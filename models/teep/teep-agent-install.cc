@@ -8,6 +8,8 @@
 #include "ns3/simulator.h"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 
 namespace ns3
 {
@@ -16,6 +18,36 @@ NS_LOG_COMPONENT_DEFINE("TeepAgentInstall");
 
 namespace suit = teepsim::suit;
 namespace crypto = teepsim::crypto;
+
+namespace
+{
+/// The one shared copy of `info` (InstalledTcInfo): every Agent that installs the same
+/// manifest holds the same identity, so a fleet stores it once, not once per device. Entries
+/// no Agent holds any more are swept when the table has doubled since the last sweep.
+std::shared_ptr<const InstalledTcInfo> Intern(InstalledTcInfo info)
+{
+    static std::mutex mutex;
+    static std::multimap<teepsim::cbor::Bytes, std::weak_ptr<const InstalledTcInfo>> table;
+    static size_t sweepAt = 64;
+    std::lock_guard<std::mutex> lock(mutex);
+    auto [first, last] = table.equal_range(info.digest);
+    for (auto it = first; it != last; ++it)
+    {
+        if (std::shared_ptr<const InstalledTcInfo> held = it->second.lock(); held && *held == info)
+        {
+            return held;
+        }
+    }
+    if (table.size() >= sweepAt)
+    {
+        std::erase_if(table, [](const auto& entry) { return entry.second.expired(); });
+        sweepAt = std::max<size_t>(64, 2 * table.size());
+    }
+    auto shared = std::make_shared<const InstalledTcInfo>(std::move(info));
+    table.emplace(shared->digest, shared);
+    return shared;
+}
+} // namespace
 
 std::optional<std::string> TeepAgent::InstallEnvelope(const suit::Envelope& env)
 {
@@ -29,11 +61,11 @@ std::optional<std::string> TeepAgent::InstallEnvelope(const suit::Envelope& env)
     const suit::ComponentId tcId =
         env.manifest.components.empty() ? suit::ComponentId{} : env.manifest.components[0];
     auto it = std::find_if(m_inventory.begin(), m_inventory.end(),
-                           [&](const InstalledTc& t) { return t.componentId == tcId; });
+                           [&](const InstalledTc& t) { return t.info->componentId == tcId; });
     std::optional<uint64_t> installedSeq;
     if (it != m_inventory.end())
     {
-        installedSeq = it->sequence;
+        installedSeq = it->info->sequence;
     }
     // A catalogue envelope is installed the same way on every device (PreparedEnvelope).
     const PreparedEnvelope* prepared = TaCatalog::FindPrepared(env);
@@ -43,17 +75,18 @@ std::optional<std::string> TeepAgent::InstallEnvelope(const suit::Envelope& env)
     {
         return std::string("SUIT install: ") + suit::ToString(out.status) + " " + out.reason;
     }
+    InstalledTcInfo info;
     InstalledTc tc;
-    tc.componentId = tcId;
-    tc.manifestComponentId =
+    info.componentId = tcId;
+    info.manifestComponentId =
         env.manifest.manifestComponentId.value_or(suit::ManifestComponentIdFor(tcId));
-    tc.name = TaCatalog::NameOf(tcId);
-    if (tc.name.empty())
+    info.name = TaCatalog::NameOf(tcId);
+    if (info.name.empty())
     {
-        tc.name = suit::ComponentIdToString(tcId);
+        info.name = suit::ComponentIdToString(tcId);
     }
-    tc.sequence = env.manifest.sequenceNumber;
-    tc.digest = env.manifestDigest.bytes;
+    info.sequence = env.manifest.sequenceNumber;
+    info.digest = env.manifestDigest.bytes;
     if (env.manifest.components.size() > 1)
     {
         // Personalized: the manifest differs per device, so report the TC image digest
@@ -62,7 +95,7 @@ std::optional<std::string> TeepAgent::InstallEnvelope(const suit::Envelope& env)
         {
             if (id == tcId)
             {
-                tc.digest = crypto::Sha256(bytes);
+                info.digest = crypto::Sha256(bytes);
             }
             else
             {
@@ -70,17 +103,21 @@ std::optional<std::string> TeepAgent::InstallEnvelope(const suit::Envelope& env)
             }
         }
     }
+    tc.info = Intern(std::move(info));
     tc.installedAt = Simulator::Now();
+    // The shared identity outlives `tc` (moved into the inventory) for the trace below.
+    const std::shared_ptr<const InstalledTcInfo> held = tc.info;
     if (it != m_inventory.end())
     {
-        *it = tc;
+        *it = std::move(tc);
     }
     else
     {
-        m_inventory.push_back(tc);
+        m_inventory.push_back(std::move(tc));
     }
-    NS_LOG_INFO("device " << m_deviceId << ": installed " << tc.name << " seq " << tc.sequence);
-    m_taInstalledTrace(m_deviceId, tc.name, tc.sequence);
+    NS_LOG_INFO("device " << m_deviceId << ": installed " << held->name << " seq "
+                          << held->sequence);
+    m_taInstalledTrace(m_deviceId, held->name, held->sequence);
     return std::nullopt;
 }
 

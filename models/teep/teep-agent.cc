@@ -127,7 +127,6 @@ void TeepAgent::EnsureKey() const
     if (!m_key.valid())
     {
         m_key = DeriveTeepKey(m_suite, "agent", m_deviceId, m_keySeed);
-        m_kid = m_key.Thumbprint();
     }
 }
 
@@ -140,7 +139,7 @@ const crypto::Key& TeepAgent::GetKey() const
 const Bytes& TeepAgent::GetKid() const
 {
     EnsureKey();
-    return m_kid;
+    return m_key.Thumbprint();
 }
 
 const crypto::Key& TeepAgent::GetEncryptionKey() const
@@ -172,7 +171,6 @@ Bytes TeepAgent::GetUeid() const
 void TeepAgent::SetTamKey(const crypto::Key& k)
 {
     m_tamKeys = {k};
-    m_tamKids = {k.Thumbprint()};
 }
 
 void TeepAgent::SetVerifierKey(const crypto::Key& k)
@@ -188,13 +186,13 @@ void TeepAgent::SetTaSignerKey(const crypto::Key& k)
 bool TeepAgent::HasTa(const std::string& name) const
 {
     return std::any_of(m_inventory.begin(), m_inventory.end(),
-                       [&](const InstalledTc& t) { return t.name == name; });
+                       [&](const InstalledTc& t) { return t.info->name == name; });
 }
 
 const Bytes* TeepAgent::GetPersonalization(const std::string& name) const
 {
     auto it = std::find_if(m_inventory.begin(), m_inventory.end(),
-                           [&](const InstalledTc& t) { return t.name == name; });
+                           [&](const InstalledTc& t) { return t.info->name == name; });
     return it == m_inventory.end() ? nullptr : &it->personalization;
 }
 
@@ -284,7 +282,7 @@ AgentReply TeepAgent::ProcessTeepMessage(const std::vector<uint8_t>& msg)
         // The token of an unverified message cannot be trusted: the Error carries none.
         return Reject(r, WireCode(f.code), f.ToString(), std::nullopt);
     }
-    if (verified->kid != m_tamKids[verified->keyIndex])
+    if (verified->kid != m_tamKeys[verified->keyIndex].Thumbprint())
     {
         // The kid sits in the unprotected header, outside the signature. The TAM always names
         // its key, so a kid that is changed or missing (a flipped map label drops it) means
@@ -407,9 +405,9 @@ std::vector<uint8_t> TeepAgent::SignedEvidence(const Bytes& challenge) const
     for (const InstalledTc& tc : m_inventory)
     {
         eat::InstalledTc m;
-        m.componentId = tc.componentId;
-        m.sequenceNumber = tc.sequence;
-        m.digest = tc.digest;
+        m.componentId = tc.info->componentId;
+        m.sequenceNumber = tc.info->sequence;
+        m.digest = tc.info->digest;
         e.manifests.push_back(std::move(m));
     }
     return eat::SignEvidence(e, {GetAlg(), GetKey(), true});
@@ -445,10 +443,10 @@ AgentReply TeepAgent::HandleQueryRequest(const teep::QueryRequest& q)
         for (const InstalledTc& tc : m_inventory)
         {
             teep::TcInfo i;
-            i.componentId = tc.componentId;
+            i.componentId = tc.info->componentId;
             i.imageDigest = teepsim::cbor::Encode(
-                suit::DigestToCbor(suit::Digest{suit::kDigestSha256, tc.digest}));
-            i.manifestSequenceNumber = tc.sequence;
+                suit::DigestToCbor(suit::Digest{suit::kDigestSha256, tc.info->digest}));
+            i.manifestSequenceNumber = tc.info->sequence;
             list.push_back(std::move(i));
         }
         r.tcList = std::move(list);
@@ -506,14 +504,16 @@ AgentReply TeepAgent::HandleUpdate(const teep::Update& u)
         for (const suit::ComponentId& id : *u.unneededManifestList)
         {
             auto it = std::find_if(m_inventory.begin(), m_inventory.end(),
-                                   [&](const InstalledTc& t)
-                                   { return t.manifestComponentId == id || t.componentId == id; });
+                                   [&](const InstalledTc& t) {
+                                       return t.info->manifestComponentId == id ||
+                                              t.info->componentId == id;
+                                   });
             if (it != m_inventory.end())
             {
                 const InstalledTc gone = *it;
                 m_inventory.erase(it);
-                NS_LOG_INFO("device " << m_deviceId << ": removed " << gone.name);
-                m_taRemovedTrace(m_deviceId, gone.name, gone.sequence);
+                NS_LOG_INFO("device " << m_deviceId << ": removed " << gone.info->name);
+                m_taRemovedTrace(m_deviceId, gone.info->name, gone.info->sequence);
             }
         }
     }

@@ -102,15 +102,38 @@ TeepDeviceHelper::TeepDeviceHelper(const TeepTransportHelper& transports) : m_tr
 void TeepDeviceHelper::SetAgentAttribute(const std::string& name, const AttributeValue& value)
 {
     m_agent.Set(name, value);
+    m_agentPrototype = nullptr;
 }
 
 void TeepDeviceHelper::SetBrokerAttribute(const std::string& name, const AttributeValue& value)
 {
     m_broker.Set(name, value);
+    m_brokerPrototype = nullptr;
+    m_teeDriverPrototype = nullptr;
     TypeId::AttributeInformation info;
     if (TeepTeeSessionDriver::GetTypeId().LookupAttributeByName(name, &info))
     {
         m_teeDriver.Set(name, value);
+    }
+}
+
+void TeepDeviceHelper::EnsurePrototypes()
+{
+    // Made before anything per device, and reserving no random stream index (a copy reserves
+    // its own, as the object created in its place would have), so that the streams and the
+    // order of every draw are those of objects created one by one from the factories.
+    LazyUniform::PrototypeScope prototypes;
+    if (!m_agentPrototype)
+    {
+        m_agentPrototype = m_agent.Create<TeepAgent>();
+    }
+    if (m_ree && !m_brokerPrototype)
+    {
+        m_brokerPrototype = m_broker.Create<TeepBroker>();
+    }
+    if (!m_ree && !m_teeDriverPrototype)
+    {
+        m_teeDriverPrototype = m_teeDriver.Create<TeepTeeSessionDriver>();
     }
 }
 
@@ -132,9 +155,10 @@ ApplicationContainer TeepDeviceHelper::Install(Ptr<Node> node, Ptr<TamServer> ta
 {
     NS_ABORT_MSG_IF(node->GetObject<TeepAgent>(), "node " << node->GetId() << " has an Agent");
     const uint32_t id = m_nextId++;
-    Ptr<TeepAgent> agent = m_agent.Create<TeepAgent>();
-    agent->SetAttribute("DeviceId", UintegerValue(id));
-    agent->SetAttribute("TamAddress", AddressValue(tamAddress));
+    EnsurePrototypes();
+    Ptr<TeepAgent> agent = CopyObject<TeepAgent>(m_agentPrototype);
+    agent->SetDeviceId(id);
+    agent->SetTamAddress(tamAddress);
     agent->SetTamKey(tam->GetKey());
     agent->SetVerifierKey(verifier->GetKey());
     agent->SetTaSignerKey(catalog->GetSignerKey());
@@ -145,11 +169,11 @@ ApplicationContainer TeepDeviceHelper::Install(Ptr<Node> node, Ptr<TamServer> ta
     Ptr<TeepSessionDriver> driver;
     if (m_ree)
     {
-        driver = m_broker.Create<TeepBroker>();
+        driver = CopyObject<TeepBroker>(m_brokerPrototype);
     }
     else
     {
-        driver = m_teeDriver.Create<TeepTeeSessionDriver>();
+        driver = CopyObject<TeepTeeSessionDriver>(m_teeDriverPrototype);
     }
     driver->SetAgent(agent);
     driver->SetTransport(m_transports.CreateClient(node));

@@ -129,6 +129,12 @@ void TeepSessionDriver::StartApplication()
     const Time first = m_startMode == POLICY_START_SYNCHRONIZED
                            ? m_syncOffset
                            : m_schedule.EquilibriumResidual(m_timerRng.Get());
+    if (m_schedule.law() == POLICY_CHECK_FIXED)
+    {
+        // A fixed interval never draws again (OnTimer): free the variable and its RngStream
+        // (~150 bytes per device for the rest of the run).
+        m_timerRng.Dispose();
+    }
     ScheduleNextCheck(first);
 }
 

@@ -28,6 +28,7 @@
 
 #include "codec-settings.h"
 #include "deployment-impl.h"
+#include "time-marks.h"
 #include "timeouts.h"
 
 namespace teepsim::sim
@@ -226,6 +227,7 @@ void Deployment::Build()
 
 void Deployment::Impl::SeedAndCodec()
 {
+    StopMarkingTimes(); // before the first per-device Time (time-marks.h)
     RngSeedManager::SetSeed(scenario.seed);
     RngSeedManager::SetRun(scenario.run);
     ApplyCodecSettings(scenario); // wire profile and crypto mode are process-wide (GlobalValues)

@@ -6,6 +6,7 @@
 // what the TAM reported for that device during the session.
 #include "ns3/abort.h"
 #include "ns3/simulator.h"
+#include "ns3/trace-source-accessor.h"
 
 #include <memory>
 #include <optional>
@@ -102,26 +103,55 @@ void Deployment::Impl::WireTraces()
                                                              { rec->Count("broker_tampered"); });
     const Callback<void, uint32_t> dropped([rec](uint32_t) { rec->Count("broker_dropped"); });
 
+    // Each source is looked up by name once per TypeId (not once per device: the lookup walks
+    // the TypeId chain comparing strings), then connected through its accessor.
+    struct Source
+    {
+        TypeId tid;
+        Ptr<const TraceSourceAccessor> accessor;
+    };
+    auto connect =
+        [](ObjectBase& object, Source& source, const char* name, const CallbackBase& sink)
+    {
+        const TypeId tid = object.GetInstanceTypeId();
+        if (!source.accessor || source.tid != tid)
+        {
+            source.tid = tid;
+            source.accessor = tid.LookupTraceSourceByName(name);
+            NS_ABORT_MSG_IF(!source.accessor, tid.GetName() << " has no trace source " << name);
+        }
+        const bool connected = source.accessor->ConnectWithoutContext(&object, sink);
+        NS_ABORT_MSG_IF(!connected, "cannot connect " << tid.GetName() << "::" << name);
+    };
+    Source srcTaInstalled, srcTaRemoved, srcAgentRejected, srcArReceived, srcSessionStart,
+        srcSessionEnd, srcTamperVerdict, srcTampered, srcDropped;
     for (size_t i = 0; i < brokers.size(); ++i)
     {
         Ptr<TeepSessionDriver> broker = brokers[i]; // Broker or no-REE driver: same traces
         NS_ABORT_MSG_IF(broker->GetAgent()->GetDeviceId() != i,
                         "device " << i << " has device id " << broker->GetAgent()->GetDeviceId());
         Ptr<TeepAgent> agent = broker->GetAgent();
-        agent->TraceConnectWithoutContext("TaInstalled", taInstalled);
-        agent->TraceConnectWithoutContext("TaRemoved", taRemoved);
-        agent->TraceConnectWithoutContext("Rejected", agentRejected);
+        connect(*agent, srcTaInstalled, "TaInstalled", taInstalled);
+        connect(*agent, srcTaRemoved, "TaRemoved", taRemoved);
+        connect(*agent, srcAgentRejected, "Rejected", agentRejected);
         if (passport && expiry)
         {
-            agent->TraceConnectWithoutContext("ArReceived", arReceived);
+            connect(*agent, srcArReceived, "ArReceived", arReceived);
         }
-        broker->TraceConnectWithoutContext("SessionStart", sessionStart);
-        broker->TraceConnectWithoutContext("SessionEnd", sessionEnd);
-        broker->TraceConnectWithoutContext("TamperVerdict", tamperVerdict);
+        connect(*broker, srcSessionStart, "SessionStart", sessionStart);
+        connect(*broker, srcSessionEnd, "SessionEnd", sessionEnd);
+        // Tamper verdicts, tampering and drops come only from a compromised REE, and a Broker
+        // turns bad only at t0 with the behaviour assigned to it (scenario-events.cc): an
+        // honest device's sources never fire, so it needs no list entries for them.
+        if (behaviours[i] == BROKER_HONEST)
+        {
+            continue;
+        }
+        connect(*broker, srcTamperVerdict, "TamperVerdict", tamperVerdict);
         if (DynamicCast<TeepBroker>(broker))
         {
-            broker->TraceConnectWithoutContext("Tampered", tampered);
-            broker->TraceConnectWithoutContext("Dropped", dropped);
+            connect(*broker, srcTampered, "Tampered", tampered);
+            connect(*broker, srcDropped, "Dropped", dropped);
         }
     }
 

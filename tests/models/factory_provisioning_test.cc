@@ -49,6 +49,31 @@ TEST(FactoryProvisioning, PreInstalledTaIsRemovedAtTheFirstCheckAfterT0)
     EXPECT_GT(neverPolledBeforeT0, 0u) << "the case the provisioning exists for";
 }
 
+// Agents that install the same manifest share one copy of its identity (name, component ids,
+// sequence, digest: InstalledTcInfo), so a fleet does not hold it per device; what is each
+// device's own (install time) stays per Agent.
+TEST(FactoryProvisioning, AgentsHoldingTheSameManifestShareItsIdentity)
+{
+    DeploymentOptions o;
+    o.devices = 3;
+    Deployment d(o);
+    const TaEntry* bad = d.catalog->Find("bad-ta");
+    ASSERT_NE(bad, nullptr);
+    for (uint32_t i = 0; i < o.devices; ++i)
+    {
+        ASSERT_EQ(d.Agent(i)->PreInstall(bad->envelope), std::nullopt) << "device " << i;
+    }
+    const InstalledTc& first = d.Agent(0)->GetInventory().at(0);
+    EXPECT_EQ(first.info->name, "bad-ta");
+    EXPECT_EQ(first.info->componentId, bad->componentId);
+    EXPECT_EQ(first.info->sequence, bad->sequence);
+    EXPECT_EQ(first.info->digest, bad->manifestDigest);
+    for (uint32_t i = 1; i < o.devices; ++i)
+    {
+        EXPECT_EQ(d.Agent(i)->GetInventory().at(0).info.get(), first.info.get()) << "device " << i;
+    }
+}
+
 // An envelope that does not verify (one flipped byte) installs nothing and says why.
 TEST(FactoryProvisioning, PreInstallRefusesAnEnvelopeThatDoesNotVerify)
 {

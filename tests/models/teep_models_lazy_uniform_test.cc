@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <vector>
 
 namespace
@@ -65,6 +66,31 @@ TEST(LazyUniform, TakesOneAutomaticStreamAtConstructionAndDrawsFromIt)
     {
         EXPECT_EQ(x, next.RandU01());
     }
+    Simulator::Destroy();
+}
+
+// A copy is a new variable (what TeepDeviceHelper's prototype copies rely on): it takes its own
+// automatic stream, as a newly constructed one would, and a prototype made inside a
+// PrototypeScope takes none, so copying it numbers streams as creating objects one by one.
+TEST(LazyUniform, CopyTakesItsOwnStreamAndAPrototypeTakesNone)
+{
+    RngSeedManager::SetSeed(7);
+    RngSeedManager::SetRun(3);
+    // Each GetNextStreamIndex() call takes an index itself.
+    const uint64_t before = RngSeedManager::GetNextStreamIndex();
+    std::optional<LazyUniform> prototype;
+    {
+        LazyUniform::PrototypeScope scope;
+        prototype.emplace();
+    }
+    EXPECT_EQ(RngSeedManager::GetNextStreamIndex(), before + 1) << "the prototype reserved nothing";
+    LazyUniform copy(*prototype); // takes before + 2
+    LazyUniform constructed;      // takes before + 3
+    EXPECT_EQ(RngSeedManager::GetNextStreamIndex(), before + 4);
+    RngStream first(7, before + 2, 3);
+    RngStream second(7, before + 3, 3);
+    EXPECT_EQ(copy.GetValue(), first.RandU01());
+    EXPECT_EQ(constructed.GetValue(), second.RandU01());
     Simulator::Destroy();
 }
 
