@@ -36,6 +36,7 @@
 #pragma once
 
 #include "teepsim/codec/cose.h"
+#include "teepsim/codec/deterministic_source.h"
 #include "teepsim/codec/teep.h"
 #include "teepsim/fixed-key.h"
 #include "teepsim/ta-catalog.h"
@@ -258,8 +259,9 @@ class TamServer : public Application
     std::unordered_map<uint64_t, uint64_t> m_sessionByToken; // outstanding tokens only
     uint64_t m_nextSessionId = 1;
     uint64_t m_randomCounter = 0;
-    teepsim::cbor::Bytes m_randomSeed; // "tam" + KeySeed (little endian), built once per seed
-    uint64_t m_randomSeedOf = 0;       // the KeySeed m_randomSeed was built for
+    // Seeded with "tam" + m_randomSeedOf (little endian), rebuilt when KeySeed changes.
+    teepsim::crypto::DeterministicSource m_random;
+    uint64_t m_randomSeedOf = 0;                  // the KeySeed m_random was built for
     std::vector<teepsim::cose::Signer> m_signers; // the TAM's one signer, built once
     std::vector<teepsim::crypto::Key> m_oneKey;   // the trusted key of one verification
     // The QueryRequest every session opens with, built once per algorithm and wire profile;

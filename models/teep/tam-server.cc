@@ -336,16 +336,19 @@ void TamServer::Serve(uint64_t requestId, uint64_t connectionId, const TeepHttpR
 Bytes TamServer::NewBytes(size_t n)
 {
     // Deterministic per TAM seed: tokens and challenges are fresh for every message of a run.
-    if (m_randomSeed.empty() || m_randomSeedOf != m_keySeed)
+    // The source keeps the seed's HMAC key: DeterministicBytes(seed, counter, n) without
+    // re-hashing the key on every call.
+    if (!m_random.valid() || m_randomSeedOf != m_keySeed)
     {
-        m_randomSeed = {'t', 'a', 'm'};
+        Bytes seed = {'t', 'a', 'm'};
         for (int i = 0; i < 8; ++i)
         {
-            m_randomSeed.push_back(static_cast<uint8_t>(m_keySeed >> (8 * i)));
+            seed.push_back(static_cast<uint8_t>(m_keySeed >> (8 * i)));
         }
+        m_random = crypto::DeterministicSource(seed);
         m_randomSeedOf = m_keySeed;
     }
-    return crypto::DeterministicBytes(m_randomSeed, m_randomCounter++, n);
+    return m_random.Generate(m_randomCounter++, n);
 }
 
 void TamServer::SetToken(uint64_t sessionId, Session& s)

@@ -34,17 +34,25 @@ enum CryptoMode : int
     CRYPTO_MODELLED = 1,
 };
 
-/// The wire profile selected by "TeepWireProfile" (read on every call: cheap, no allocation).
+/// The wire profile selected by "TeepWireProfile". Wire() and CryptoCharge() read a copy of the
+/// three GlobalValues, reloaded after any of them is set (their checkers see every SetValue:
+/// Bind, BindFailSafe, Config::SetGlobal, the command line). ns-3's Config::Reset restores
+/// GlobalValues without their checkers: call RefreshCodecGlobals() (or ResetCodecGlobals())
+/// after it.
 const teepsim::teep::Profile& Wire();
 
 /// CPU time a party pays for `ops` signature operations (crypto::OperationCount() deltas):
 /// ops x "TeepCryptoOpTime" in Modelled mode, zero in Real mode (real signatures are not
-/// charged simulated time). Also re-applies "TeepCryptoMode" to the codec if it drifted (e.g.
-/// after Config::Reset, which restores GlobalValues without re-running their checkers).
+/// charged simulated time). Also re-applies "TeepCryptoMode" to the codec if the codec's mode
+/// drifted from it (crypto::SetSignatureMode called directly).
 Time CryptoCharge(uint64_t ops);
 
 /// Restores the three GlobalValues to their defaults (tests; a new scenario in one process).
 void ResetCodecGlobals();
+
+/// Rereads the three GlobalValues and applies "TeepCryptoMode" to the codec: for values that
+/// changed without their checkers (ns-3's Config::Reset, GlobalValue::ResetInitialValue).
+void RefreshCodecGlobals();
 
 /// The codec's logical MessageType (0-based) as the trace's TeepMessageType (draft-26 values).
 inline TeepMessageType TraceType(teepsim::teep::MessageType t)

@@ -24,6 +24,40 @@ inline uint64_t Mix64(uint64_t x)
 /// Weyl increment (2^64 / golden ratio) that spreads the words of an expansion apart.
 constexpr uint64_t kWeyl = 0x9e3779b97f4a7c15ULL;
 
+/// The little-endian 8-byte word at p (x86-64 and aarch64 Linux: a plain load).
+inline uint64_t Load64(const uint8_t* p)
+{
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+}
+
+/// The 1..7 bytes at p as a zero-padded little-endian word, without a call to memcpy.
+inline uint64_t LoadTail(const uint8_t* p, size_t n)
+{
+    uint64_t w = 0;
+    size_t at = 0;
+    if (n & 4)
+    {
+        uint32_t v;
+        std::memcpy(&v, p, 4);
+        w = v;
+        at = 4;
+    }
+    if (n & 2)
+    {
+        uint16_t v;
+        std::memcpy(&v, p + at, 2);
+        w |= static_cast<uint64_t>(v) << (8 * at);
+        at += 2;
+    }
+    if (n & 1)
+    {
+        w |= static_cast<uint64_t>(p[at]) << (8 * at);
+    }
+    return w;
+}
+
 /// h = seed; h = Mix64(h ^ w) for each little-endian 8-byte word w of data (the last one
 /// zero-padded); then h = Mix64(h ^ size). Every step is a bijection of h for a fixed word, so
 /// inputs of one length that differ in a single word ALWAYS give different hashes (any number
@@ -33,17 +67,22 @@ inline uint64_t Hash64(uint64_t seed, const uint8_t* data, size_t size)
 {
     uint64_t h = seed;
     size_t i = 0;
+    // Four words per turn: the same serial chain with a quarter of the loop overhead (modelled
+    // signatures hash every signed message twice, at the signer and at the verifier).
+    for (; i + 32 <= size; i += 32)
+    {
+        h = Mix64(h ^ Load64(data + i));
+        h = Mix64(h ^ Load64(data + i + 8));
+        h = Mix64(h ^ Load64(data + i + 16));
+        h = Mix64(h ^ Load64(data + i + 24));
+    }
     for (; i + 8 <= size; i += 8)
     {
-        uint64_t w;
-        std::memcpy(&w, data + i, 8); // x86-64 and aarch64 Linux: little-endian
-        h = Mix64(h ^ w);
+        h = Mix64(h ^ Load64(data + i));
     }
     if (i < size)
     {
-        uint64_t w = 0;
-        std::memcpy(&w, data + i, size - i);
-        h = Mix64(h ^ w);
+        h = Mix64(h ^ LoadTail(data + i, size - i));
     }
     return Mix64(h ^ static_cast<uint64_t>(size));
 }

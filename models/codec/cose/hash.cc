@@ -2,7 +2,9 @@
 // entry points of OpenSSL 3.0 fetch the algorithm from the provider on every call, which costs
 // more than hashing a short TEEP message; RFC 6979 runs about ten HMACs per signature.
 #include "teepsim/codec/crypto.h"
+#include "teepsim/codec/deterministic_source.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -100,31 +102,66 @@ Bytes HkdfSha256(ByteView salt, ByteView ikm, ByteView info, size_t length)
     return out;
 }
 
-Bytes DeterministicBytes(ByteView seed, uint64_t counter, size_t length)
+namespace
+{
+
+// Block i (32 bytes) of the DRBG stream for `counter` under the keyed HMAC `prf`:
+// HMAC-SHA-256(seed, "teepsim-drbg" || be64(counter) || be32(i)); fills out[0, size).
+void FillDeterministic(const HmacSha256Key& prf, uint64_t counter, uint8_t* out, size_t size)
 {
     static constexpr char kLabel[] = "teepsim-drbg";
-    HmacSha256Key prf(seed);
+    const ByteView label(reinterpret_cast<const uint8_t*>(kLabel), sizeof(kLabel) - 1);
     uint8_t ctr[12];
     for (int i = 0; i < 8; ++i)
     {
         ctr[i] = static_cast<uint8_t>(counter >> (56 - 8 * i));
     }
-    Bytes out;
-    out.reserve(length + 32);
     uint8_t block[32];
-    for (uint32_t i = 0; out.size() < length; ++i)
+    size_t done = 0;
+    for (uint32_t i = 0; done < size; ++i)
     {
         for (int j = 0; j < 4; ++j)
         {
             ctr[8 + j] = static_cast<uint8_t>(i >> (24 - 8 * j));
         }
-        prf.Mac({ByteView(reinterpret_cast<const uint8_t*>(kLabel), sizeof(kLabel) - 1),
-                 ByteView(ctr, 12)},
-                block);
-        out.insert(out.end(), block, block + 32);
+        const size_t n = std::min<size_t>(32, size - done);
+        if (n == 32)
+        {
+            prf.Mac({label, ByteView(ctr, 12)}, out + done); // whole block: no staging copy
+        }
+        else
+        {
+            prf.Mac({label, ByteView(ctr, 12)}, block);
+            std::memcpy(out + done, block, n);
+        }
+        done += n;
     }
-    out.resize(length);
+}
+
+} // namespace
+
+Bytes DeterministicBytes(ByteView seed, uint64_t counter, size_t length)
+{
+    Bytes out(length);
+    FillDeterministic(HmacSha256Key(seed), counter, out.data(), length);
     return out;
+}
+
+DeterministicSource::DeterministicSource(ByteView seed)
+    : key_(std::make_shared<const HmacSha256Key>(seed))
+{
+}
+
+Bytes DeterministicSource::Generate(uint64_t counter, size_t length) const
+{
+    Bytes out(length);
+    FillDeterministic(*key_, counter, out.data(), length);
+    return out;
+}
+
+void DeterministicSource::Fill(uint64_t counter, std::span<uint8_t> out) const
+{
+    FillDeterministic(*key_, counter, out.data(), out.size());
 }
 
 std::string ToHex(ByteView b)
