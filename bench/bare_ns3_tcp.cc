@@ -15,6 +15,7 @@
 //   build/bare_ns3_tcp [--sizes=1000,10000] [--horizons=1h,3h] [--interval=1h]
 //                      [--latency=20ms] [--bandwidth=10Mbps] [--single]
 //   --single: one child per size at the first horizon only (memory only).
+#include "teepsim/http-tcp-transport.h"
 #include "teepsim/sim/topology.h"
 
 #include "ns3/application.h"
@@ -302,8 +303,13 @@ struct Options
 /// One simulation, in the calling (child) process: returns sessions and events.
 Point Simulate(uint32_t devices, Time horizon, const Options& o)
 {
-    // teepsim's transport sets these on its sockets (http-tcp-common): the same packets per byte.
-    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+    // teepsim's transport sets these on its sockets (http-tcp-common): the same packets per
+    // byte, and the same window options in the SYNs (the receive buffer decides the window
+    // scale, so the bytes on the wire differ without it).
+    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(HttpTcpSizing::kSegmentSize));
+    Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(HttpTcpSizing::kSendBufferSize));
+    Config::SetDefault("ns3::TcpSocket::RcvBufSize",
+                       UintegerValue(HttpTcpSizing::kReceiveBufferSize));
     teepsim::topology::TopologyParams params;
     params.classes.push_back(
         {"devices", devices, teepsim::topology::MakeLink(o.latency, o.bandwidthBps)});

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "teepsim/http-framing.h"
+#include "teepsim/lazy-trace-source.h"
 #include "teepsim/teep-transport.h"
 
 #include "ns3/event-id.h"
@@ -103,12 +104,23 @@ class HttpTcpClientTransport : public TeepClientTransport
     bool ReleaseSocket();
     Address Normalize(const Address& server) const;
 
+    /// The trace sources, allocated when a sink connects (lazy-trace-source.h): a run makes one
+    /// client per device and rarely traces them.
+    struct Traces
+    {
+        TracedCallback<Ptr<const Packet>> tx;
+        TracedCallback<Ptr<const Packet>> rx;
+        TracedCallback<const Address&> open;
+        TracedCallback<const Address&> close;
+        TracedCallback<const Address&, const std::string&> fail;
+    };
+
+    // One per device: only what a client between sessions needs. The Host header is not kept
+    // here (one shared cache for every client, see Post), nor closed sockets (one shared list).
     Ptr<Node> m_node;
     Ptr<Socket> m_socket;
-    std::shared_ptr<std::vector<Ptr<Socket>>> m_retired; // closed, freed after this event
     bool m_connected = false;
     Address m_server;
-    std::string m_host;
     uint64_t m_session = 0; // bumped whenever a connection is released
     // Only while a connection is open: every device holds a client, few hold a connection.
     std::unique_ptr<teepsim::http::Parser> m_parser;
@@ -129,12 +141,7 @@ class HttpTcpClientTransport : public TeepClientTransport
     uint64_t m_bytesSent = 0;
     uint64_t m_bytesReceived = 0;
     uint64_t m_connectionsOpened = 0;
-
-    TracedCallback<Ptr<const Packet>> m_txTrace;
-    TracedCallback<Ptr<const Packet>> m_rxTrace;
-    TracedCallback<const Address&> m_openTrace;
-    TracedCallback<const Address&> m_closeTrace;
-    TracedCallback<const Address&, const std::string&> m_failTrace;
+    std::unique_ptr<Traces> m_traces;
 };
 
 /// Server: the TAM (or the Verifier). Listen(node, InetSocketAddress(Ipv4Address::GetAny(),
@@ -217,7 +224,6 @@ class HttpTcpServerTransport : public TeepServerTransport
 
     Ptr<Node> m_node;
     Ptr<Socket> m_listener;
-    std::shared_ptr<std::vector<Ptr<Socket>>> m_retired; // closed, freed after this event
     RequestCallback m_onRequest;
     std::unordered_map<uint64_t, std::unique_ptr<Connection>> m_connections;
     std::unordered_map<Socket*, uint64_t> m_bySocket;

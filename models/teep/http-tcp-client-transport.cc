@@ -6,7 +6,6 @@
 #include "ns3/ipv4-address.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
-#include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
 
 #include <algorithm>
@@ -20,6 +19,31 @@ NS_LOG_COMPONENT_DEFINE("HttpTcpClientTransport");
 NS_OBJECT_ENSURE_REGISTERED(HttpTcpClientTransport);
 
 using namespace httptcp;
+
+namespace
+{
+
+/// The Host header of requests to `server`, formatted once per server for every client of the
+/// process (a run's devices all talk to one TAM, its TAM to one Verifier) instead of once per
+/// session, and not stored in each device's client.
+const std::string& HostHeader(const Address& server)
+{
+    static std::vector<std::pair<Address, std::string>> hosts;
+    for (const auto& [address, host] : hosts)
+    {
+        if (address == server)
+        {
+            return host;
+        }
+    }
+    if (hosts.size() >= 64)
+    {
+        hosts.clear(); // many servers (tests): a bounded cache, rebuilt as needed
+    }
+    return hosts.emplace_back(server, TeepHostHeader(server)).second;
+}
+
+} // namespace
 
 TypeId HttpTcpClientTransport::GetTypeId()
 {
@@ -47,21 +71,26 @@ TypeId HttpTcpClientTransport::GetTypeId()
                               MakeUintegerChecker<uint32_t>(64)),
             &HttpTcpClientTransport::m_segmentSize, &HttpTcpClientTransport::m_sendBufferSize,
             &HttpTcpClientTransport::m_receiveBufferSize)
-            .AddTraceSource("Tx", "A packet of HTTP request bytes handed to TCP.",
-                            MakeTraceSourceAccessor(&HttpTcpClientTransport::m_txTrace),
-                            "ns3::Packet::TracedCallback")
-            .AddTraceSource("Rx", "A packet of HTTP response bytes received from TCP.",
-                            MakeTraceSourceAccessor(&HttpTcpClientTransport::m_rxTrace),
-                            "ns3::Packet::TracedCallback")
-            .AddTraceSource("ConnectionOpened", "The TCP connection to this server is up.",
-                            MakeTraceSourceAccessor(&HttpTcpClientTransport::m_openTrace),
-                            "ns3::HttpTcpClientTransport::AddressCallback")
-            .AddTraceSource("ConnectionClosed", "The session's connection was closed normally.",
-                            MakeTraceSourceAccessor(&HttpTcpClientTransport::m_closeTrace),
-                            "ns3::HttpTcpClientTransport::AddressCallback")
-            .AddTraceSource("ConnectionFailed", "The session failed (server, reason).",
-                            MakeTraceSourceAccessor(&HttpTcpClientTransport::m_failTrace),
-                            "ns3::HttpTcpClientTransport::FailCallback");
+            .AddTraceSource(
+                "Tx", "A packet of HTTP request bytes handed to TCP.",
+                MakeLazyTraceSourceAccessor(&HttpTcpClientTransport::m_traces, &Traces::tx),
+                "ns3::Packet::TracedCallback")
+            .AddTraceSource(
+                "Rx", "A packet of HTTP response bytes received from TCP.",
+                MakeLazyTraceSourceAccessor(&HttpTcpClientTransport::m_traces, &Traces::rx),
+                "ns3::Packet::TracedCallback")
+            .AddTraceSource(
+                "ConnectionOpened", "The TCP connection to this server is up.",
+                MakeLazyTraceSourceAccessor(&HttpTcpClientTransport::m_traces, &Traces::open),
+                "ns3::HttpTcpClientTransport::AddressCallback")
+            .AddTraceSource(
+                "ConnectionClosed", "The session's connection was closed normally.",
+                MakeLazyTraceSourceAccessor(&HttpTcpClientTransport::m_traces, &Traces::close),
+                "ns3::HttpTcpClientTransport::AddressCallback")
+            .AddTraceSource(
+                "ConnectionFailed", "The session failed (server, reason).",
+                MakeLazyTraceSourceAccessor(&HttpTcpClientTransport::m_traces, &Traces::fail),
+                "ns3::HttpTcpClientTransport::FailCallback");
     return tid;
 }
 
@@ -113,8 +142,8 @@ void HttpTcpClientTransport::Post(const Address& to, const TeepHttpRequest& req,
     {
         OpenConnection(server);
     }
-    std::vector<uint8_t> bytes =
-        teepsim::http::EncodeRequest(m_host, req.path, req.contentType, req.body, req.accept);
+    std::vector<uint8_t> bytes = teepsim::http::EncodeRequest(
+        HostHeader(m_server), req.path, req.contentType, req.body, req.accept);
     m_tx.insert(m_tx.end(), bytes.begin(), bytes.end());
     NS_LOG_FUNCTION(this << p.seq << bytes.size());
     if (m_connected)
@@ -125,18 +154,13 @@ void HttpTcpClientTransport::Post(const Address& to, const TeepHttpRequest& req,
 
 void HttpTcpClientTransport::OpenConnection(const Address& server)
 {
-    if (m_host.empty() || !(server == m_server))
-    {
-        m_host = TeepHostHeader(server); // formatted once per server, not per session
-    }
     m_server = server;
     teepsim::http::Limits limits;
     limits.maxHeaderBytes = m_maxHeaderBytes;
     m_parser = std::make_unique<teepsim::http::Parser>(teepsim::http::Kind::Response, limits);
     m_connected = false;
     ++m_connectionsOpened;
-    m_socket = Socket::CreateSocket(m_node, TcpSocketFactory::GetTypeId());
-    SetTcpSizes(m_socket, m_segmentSize, m_sendBufferSize, m_receiveBufferSize);
+    m_socket = CreateTcpSocket(m_node, m_segmentSize, m_sendBufferSize, m_receiveBufferSize);
     m_socket->SetConnectCallback(MakeCallback(&HttpTcpClientTransport::ConnectionSucceeded, this),
                                  MakeCallback(&HttpTcpClientTransport::ConnectionFailed, this));
     m_socket->SetRecvCallback(MakeCallback(&HttpTcpClientTransport::HandleRead, this));
@@ -156,7 +180,10 @@ void HttpTcpClientTransport::ConnectionSucceeded(Ptr<Socket> socket)
 {
     NS_LOG_FUNCTION(this);
     m_connected = true;
-    m_openTrace(m_server);
+    if (m_traces)
+    {
+        m_traces->open(m_server);
+    }
     Flush();
 }
 
@@ -172,7 +199,10 @@ void HttpTcpClientTransport::HandlePeerClose(Ptr<Socket> socket)
         // The server closed an idle keep-alive connection: the next Post opens a new one.
         Address server = m_server;
         ReleaseSocket();
-        m_closeTrace(server);
+        if (m_traces)
+        {
+            m_traces->close(server);
+        }
         return;
     }
     Abort("connection closed by server with requests pending");
@@ -193,7 +223,14 @@ void HttpTcpClientTransport::HandleSend(Ptr<Socket> socket, uint32_t available)
 
 void HttpTcpClientTransport::Flush()
 {
-    m_txOffset = SendBuffered(m_socket, m_tx, m_txOffset, m_txTrace, m_bytesSent);
+    auto trace = [this](Ptr<const Packet> packet)
+    {
+        if (m_traces)
+        {
+            m_traces->tx(packet);
+        }
+    };
+    m_txOffset = SendBuffered(m_socket, m_tx, m_txOffset, trace, m_bytesSent);
     if (m_txOffset == m_tx.size())
     {
         m_tx.clear();
@@ -212,7 +249,10 @@ void HttpTcpClientTransport::HandleRead(Ptr<Socket> socket)
         }
         m_bytesReceived += packet->GetSize();
         m_lastProgress = Simulator::Now();
-        m_rxTrace(packet);
+        if (m_traces)
+        {
+            m_traces->rx(packet);
+        }
         if (!m_parser->Feed(PacketBytes(packet)))
         {
             Abort("malformed response: " + m_parser->Error());
@@ -240,7 +280,10 @@ void HttpTcpClientTransport::HandleRead(Ptr<Socket> socket)
                 std::vector<Pending> rest;
                 rest.swap(m_pending);
                 ReleaseSocket();
-                m_closeTrace(server);
+                if (m_traces)
+                {
+                    m_traces->close(server);
+                }
                 p.done(rsp);
                 const TeepHttpResponse failure{};
                 for (Pending& r : rest)
@@ -297,7 +340,10 @@ void HttpTcpClientTransport::Abort(const std::string& reason, bool timedOut)
     ReleaseSocket();
     m_tx.clear();
     m_txOffset = 0;
-    m_failTrace(server, reason);
+    if (m_traces)
+    {
+        m_traces->fail(server, reason);
+    }
     TeepHttpResponse failure{};
     failure.timedOut = timedOut;
     for (Pending& p : failed)
@@ -320,7 +366,10 @@ void HttpTcpClientTransport::CloseSession()
     }
     Address server = m_server;
     ReleaseSocket();
-    m_closeTrace(server);
+    if (m_traces)
+    {
+        m_traces->close(server);
+    }
 }
 
 bool HttpTcpClientTransport::ReleaseSocket()
@@ -340,7 +389,7 @@ bool HttpTcpClientTransport::ReleaseSocket()
     }
     DetachCallbacks(m_socket);
     m_socket->Close();
-    Retire(m_retired, m_socket);
+    Retire(m_socket);
     m_socket = nullptr;
     return true;
 }

@@ -3,6 +3,9 @@
 
 #include "ns3/abort.h"
 #include "ns3/simulator.h"
+#include "ns3/tcp-l4-protocol.h"
+#include "ns3/tcp-socket-base.h"
+#include "ns3/type-id.h"
 
 namespace ns3::httptcp
 {
@@ -32,9 +35,100 @@ void RejectLateData(Ptr<Socket> socket)
     Simulator::ScheduleNow(&ResetClosedSocket, socket);
 }
 
-void ClearRetired(std::shared_ptr<std::vector<Ptr<Socket>>> retired)
+/// Closed sockets kept until the end of the event that closed them (Retire). `pending`: a
+/// clearing event is scheduled; `hooked`: the current simulation clears them when destroyed.
+struct RetiredSockets
 {
-    retired->clear();
+    std::vector<Ptr<Socket>> sockets;
+    bool pending = false;
+    bool hooked = false;
+};
+
+RetiredSockets& Retired()
+{
+    static RetiredSockets retired;
+    return retired;
+}
+
+void ClearRetired()
+{
+    RetiredSockets& r = Retired();
+    r.sockets.clear();
+    r.pending = false;
+}
+
+/// At Simulator::Destroy: a run destroyed before its clearing event ran leaves nothing to the
+/// next run.
+void ClearRetiredAtDestroy()
+{
+    ClearRetired();
+    Retired().hooked = false;
+}
+
+/// A socket to copy new ones from, for one TCP configuration: the TcpL4Protocol's algorithm
+/// types and the transport's sizes. A run has one or two (client and server sizes alike).
+struct Prototype
+{
+    TypeId congestion;
+    TypeId recovery;
+    TypeId rtt;
+    uint32_t segmentSize = 0;
+    uint32_t sendBufferSize = 0;
+    uint32_t receiveBufferSize = 0;
+    Ptr<TcpSocketBase> socket;
+};
+
+std::vector<Prototype>& Prototypes()
+{
+    static std::vector<Prototype> prototypes;
+    return prototypes;
+}
+
+void DropPrototypes()
+{
+    Prototypes().clear();
+}
+
+TypeId TypeIdAttribute(const Ptr<TcpL4Protocol>& tcp, const char* name)
+{
+    TypeIdValue v;
+    tcp->GetAttribute(name, v);
+    return v.Get();
+}
+
+/// The prototype for `tcp`'s configuration and these sizes, made on first use the way
+/// Socket::CreateSocket makes any TCP socket (TcpL4Protocol::CreateSocket) and then taken back
+/// from `tcp`: it is never bound, connected, nor tied to a node.
+const Ptr<TcpSocketBase>& PrototypeFor(const Ptr<TcpL4Protocol>& tcp, uint32_t segmentSize,
+                                       uint32_t sendBufferSize, uint32_t receiveBufferSize)
+{
+    const TypeId congestion = TypeIdAttribute(tcp, "SocketType");
+    const TypeId recovery = TypeIdAttribute(tcp, "RecoveryType");
+    const TypeId rtt = TypeIdAttribute(tcp, "RttEstimatorType");
+    std::vector<Prototype>& prototypes = Prototypes();
+    for (const Prototype& p : prototypes)
+    {
+        if (p.congestion == congestion && p.recovery == recovery && p.rtt == rtt &&
+            p.segmentSize == segmentSize && p.sendBufferSize == sendBufferSize &&
+            p.receiveBufferSize == receiveBufferSize)
+        {
+            return p.socket;
+        }
+    }
+    if (prototypes.empty())
+    {
+        Simulator::ScheduleDestroy(&DropPrototypes); // next run: fresh attribute defaults
+    }
+    Ptr<TcpSocketBase> socket = DynamicCast<TcpSocketBase>(tcp->CreateSocket(congestion, recovery));
+    NS_ABORT_MSG_UNLESS(socket, "HttpTcpTransport: TcpL4Protocol made a socket that is not a "
+                                "TcpSocketBase");
+    tcp->RemoveSocket(socket);
+    socket->SetNode(nullptr);
+    socket->SetTcp(nullptr);
+    SetTcpSizes(socket, segmentSize, sendBufferSize, receiveBufferSize);
+    prototypes.push_back(
+        {congestion, recovery, rtt, segmentSize, sendBufferSize, receiveBufferSize, socket});
+    return prototypes.back().socket;
 }
 
 } // namespace
@@ -82,19 +176,37 @@ void SetTcpSizes(Ptr<Socket> socket, uint32_t segmentSize, uint32_t sendBufferSi
     socket->SetAttribute("RcvBufSize", UintegerValue(receiveBufferSize));
 }
 
+Ptr<Socket> CreateTcpSocket(Ptr<Node> node, uint32_t segmentSize, uint32_t sendBufferSize,
+                            uint32_t receiveBufferSize)
+{
+    Ptr<TcpL4Protocol> tcp = node->GetObject<TcpL4Protocol>();
+    NS_ABORT_MSG_UNLESS(tcp, "HttpTcpTransport: node " << node->GetId() << " has no TCP");
+    const Ptr<TcpSocketBase>& prototype =
+        PrototypeFor(tcp, segmentSize, sendBufferSize, receiveBufferSize);
+    // What TcpL4Protocol::CreateSocket does after building a socket, on a copy of the prototype.
+    Ptr<TcpSocketBase> socket = CopyObject<TcpSocketBase>(prototype);
+    socket->SetNode(node);
+    socket->SetTcp(tcp);
+    tcp->AddSocket(socket);
+    return socket;
+}
+
 /// Keeps a closed socket alive until the current event ends: we often close from inside the
 /// socket's own callback, and dropping the last reference there would delete it mid-call.
-void Retire(std::shared_ptr<std::vector<Ptr<Socket>>>& retired, Ptr<Socket> socket)
+void Retire(Ptr<Socket> socket)
 {
-    if (!retired)
+    RetiredSockets& r = Retired();
+    if (!r.hooked)
     {
-        retired = std::make_shared<std::vector<Ptr<Socket>>>();
+        r.hooked = true;
+        Simulator::ScheduleDestroy(&ClearRetiredAtDestroy);
     }
-    if (retired->empty())
+    if (!r.pending)
     {
-        Simulator::ScheduleNow(&ClearRetired, retired);
+        r.pending = true;
+        Simulator::ScheduleNow(&ClearRetired);
     }
-    retired->push_back(socket);
+    r.sockets.push_back(socket);
 }
 
 } // namespace ns3::httptcp

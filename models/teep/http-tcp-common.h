@@ -5,6 +5,7 @@
 
 #include "teepsim/http-tcp-transport.h"
 
+#include "ns3/node.h"
 #include "ns3/nstime.h"
 #include "ns3/packet.h"
 #include "ns3/ptr.h"
@@ -91,8 +92,22 @@ void DetachCallbacks(Ptr<Socket> socket);
 void SetTcpSizes(Ptr<Socket> socket, uint32_t segmentSize, uint32_t sendBufferSize,
                  uint32_t receiveBufferSize);
 
+/// A new, unbound TCP socket on `node` with these sizes: what Socket::CreateSocket(node,
+/// TcpSocketFactory) followed by SetTcpSizes gives, without its cost. Building a TcpSocketBase
+/// from attribute defaults (ObjectBase::ConstructSelf over ~60 attributes of the socket, its
+/// buffers, state, RTT estimator and congestion/recovery algorithms, each copying its
+/// AttributeInformation strings) costs ~640 K instructions; here the socket is copied from a
+/// prototype built that way once per TCP configuration and simulation (the copy constructor
+/// ns-3 itself uses to fork an accepted connection from its listener, so every server-side
+/// socket is already made this way). The prototype is dropped at Simulator::Destroy: a
+/// Config::SetDefault on TCP attributes between runs is seen by the next run, one made during a
+/// run after its first connection is not (as for a listener's connections).
+Ptr<Socket> CreateTcpSocket(Ptr<Node> node, uint32_t segmentSize, uint32_t sendBufferSize,
+                            uint32_t receiveBufferSize);
+
 /// Keeps a closed socket alive until the current event ends: we often close from inside the
-/// socket's own callback, and dropping the last reference there would delete it mid-call.
-void Retire(std::shared_ptr<std::vector<Ptr<Socket>>>& retired, Ptr<Socket> socket);
+/// socket's own callback, and dropping the last reference there would delete it mid-call. One
+/// list for every transport (the simulator is single-threaded), not one per client.
+void Retire(Ptr<Socket> socket);
 
 } // namespace ns3::httptcp

@@ -361,7 +361,7 @@ void HttpTcpServerTransport::CloseConnection(uint64_t connectionId)
     }
     DetachCallbacks(c->socket);
     c->socket->Close();
-    Retire(m_retired, c->socket);
+    Retire(c->socket);
     m_closeTrace(connectionId);
 }
 
