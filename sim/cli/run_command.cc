@@ -156,8 +156,10 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
             analytic::Predict(sim::AnalyticInputsFor(s, &notes));
         const auto analyticRows = sim::AnalyticSummaries(prediction);
         const auto analyticSeries = sim::AnalyticSeries(prediction);
-        const int64_t runId =
-            db->WriteRun(record, deployment.GetRecorder(), params, analyticRows, analyticSeries);
+        const auto analyticWarnings =
+            sim::AnalyticWarnings(prediction, deployment.GetRecorder()); // why values are NULL
+        const int64_t runId = db->WriteRun(record, deployment.GetRecorder(), params, analyticRows,
+                                           analyticSeries, analyticWarnings);
         const auto& rec = deployment.GetRecorder();
         if (!a.quiet)
         {
