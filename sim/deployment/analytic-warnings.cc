@@ -1,6 +1,6 @@
 // `analytic-null` warnings: a metric the run simulated whose analytic value is NULL gets a
 // warnings row saying why, so the database, not only the printout, explains the missing value.
-#include "teepsim/sim/deployment.h"
+#include "teepsim/sim/analytic_warnings.h"
 
 #include <string>
 #include <utility>

@@ -53,9 +53,5 @@ class Deployment
 /// The analytic model's inputs for this scenario (first device class, first TAM), plus notes on
 /// what the mapping could not express.
 analytic::Inputs AnalyticInputsFor(const Scenario& scenario, std::vector<std::string>* notes);
-/// An `analytic-null` warning (scope "all") for every metric the run simulated whose analytic
-/// value is NULL, with the cause (sim/deployment/analytic-warnings.cc).
-std::vector<recorder::Warning> AnalyticWarnings(const analytic::Prediction& p,
-                                                const recorder::Recorder& rec);
 
 } // namespace teepsim::sim

@@ -2,6 +2,7 @@
 // whose analytic value is NULL gets one warning naming the metric and the cause, so the results
 // database says why the value is missing; a metric with a value gets none.
 #include "teepsim/sim/analytic.h"
+#include "teepsim/sim/analytic_warnings.h"
 #include "teepsim/sim/deployment.h"
 #include "teepsim/sim/scenario.h"
 
