@@ -1,7 +1,7 @@
 // `teepsim run FILE [options]` (see --help):
 // validate, simulate, compare with theory, write one transaction into SQLite, print a summary.
-#include "teepsim/sim/cli.h"
 #include "teepsim/sim/analytic_warnings.h"
+#include "teepsim/sim/cli.h"
 #include "teepsim/sim/deployment.h"
 #include "teepsim/sim/resource_budget.h"
 #include "teepsim/sim/results.h"
