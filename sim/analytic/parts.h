@@ -62,6 +62,8 @@ struct TamQueue
     bool runAverage = false;              // stationaryWait is also the mean over the whole run
     /// Added to R: waits and service of the requests up to the Update (empty POST, QueryResponse).
     std::optional<double> removalShift;
+    /// Why the run-average wait is NULL (runAverage false), as in the notes.
+    std::optional<std::string> whyNoWait;
 };
 TamQueue PredictTamQueue(const Inputs& in, std::vector<std::string>& notes);
 

@@ -96,6 +96,10 @@ Prediction Predict(const Inputs& in)
     {
         out.meanQueueWait = queue.stationaryWait;
     }
+    else if (queue.whyNoWait)
+    {
+        out.nullCauses.emplace_back("tam_queue_delay", *queue.whyNoWait);
+    }
     // Queue waits + service of the removal session's requests before the Update, when known.
     bool shiftKnown = queue.removalShift.has_value();
     const double serviceShift = queue.removalShift.value_or(0.0);

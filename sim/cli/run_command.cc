@@ -1,5 +1,6 @@
 // `teepsim run FILE [options]` (see --help):
 // validate, simulate, compare with theory, write one transaction into SQLite, print a summary.
+#include "teepsim/sim/analytic_warnings.h"
 #include "teepsim/sim/cli.h"
 #include "teepsim/sim/deployment.h"
 #include "teepsim/sim/resource_budget.h"
@@ -156,8 +157,10 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
             analytic::Predict(sim::AnalyticInputsFor(s, &notes));
         const auto analyticRows = sim::AnalyticSummaries(prediction);
         const auto analyticSeries = sim::AnalyticSeries(prediction);
-        const int64_t runId =
-            db->WriteRun(record, deployment.GetRecorder(), params, analyticRows, analyticSeries);
+        const auto analyticWarnings =
+            sim::AnalyticWarnings(prediction, deployment.GetRecorder()); // why values are NULL
+        const int64_t runId = db->WriteRun(record, deployment.GetRecorder(), params, analyticRows,
+                                           analyticSeries, analyticWarnings);
         const auto& rec = deployment.GetRecorder();
         if (!a.quiet)
         {

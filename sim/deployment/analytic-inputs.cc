@@ -90,6 +90,9 @@ analytic::Inputs AnalyticInputsFor(const Scenario& s, std::vector<std::string>* 
         for (const DeviceClass& dc : s.fleet)
         {
             lat.push_back(dc.link.latency_ns);
+            // A follow-up request leaves the device a round trip after the answer to the last.
+            in.roundTripClasses.emplace_back(2 * Seconds(dc.link.latency_ns),
+                                             static_cast<size_t>(dc.count));
         }
         std::sort(lat.begin(), lat.end());
         bool spread = lat.size() >= 5;

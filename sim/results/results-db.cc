@@ -359,13 +359,14 @@ void ResultsDb::InsertGroups(int64_t id, const recorder::Recorder& rec)
     }
 }
 
-void ResultsDb::InsertWarnings(int64_t id, const recorder::Recorder& rec)
+void ResultsDb::InsertWarnings(int64_t id, const recorder::Recorder& rec,
+                               std::span<const recorder::Warning> more)
 {
     Hook("warnings");
     Stmt s(m_db, "INSERT INTO warnings (run_id, seq, code, grp, text) "
                  "VALUES (?1, ?2, ?3, ?4, ?5)");
     int64_t seq = 0;
-    for (const auto& w : rec.Warnings())
+    auto write = [&](const recorder::Warning& w)
     {
         s.Bind(1, id)
             .Bind(2, seq++)
@@ -373,6 +374,14 @@ void ResultsDb::InsertWarnings(int64_t id, const recorder::Recorder& rec)
             .Bind(4, std::string_view(w.scope))
             .Bind(5, std::string_view(w.text));
         s.Run("writing warnings");
+    };
+    for (const auto& w : rec.Warnings())
+    {
+        write(w);
+    }
+    for (const auto& w : more)
+    {
+        write(w);
     }
 }
 
@@ -390,7 +399,8 @@ void ResultsDb::InsertCounters(int64_t id, const recorder::Recorder& rec)
 int64_t ResultsDb::WriteRun(const RunRecord& run, const recorder::Recorder& rec,
                             const RunParams& params,
                             std::span<const recorder::MetricSummary> analytic,
-                            std::span<const recorder::Series> analyticSeries)
+                            std::span<const recorder::Series> analyticSeries,
+                            std::span<const recorder::Warning> analyticWarnings)
 {
     if (!rec.Finished())
     {
@@ -407,7 +417,7 @@ int64_t ResultsDb::WriteRun(const RunRecord& run, const recorder::Recorder& rec,
         InsertSeries(id, rec, analyticSeries);
         InsertSessions(id, rec);
         InsertGroups(id, rec);
-        InsertWarnings(id, rec);
+        InsertWarnings(id, rec, analyticWarnings);
         InsertCounters(id, rec);
         UpdateViewsFor(params);
         Hook("commit");

@@ -117,6 +117,11 @@ struct Inputs
     /// forgets its state well within it (THEORY-EXTENSIONS §3); 0 = not given: spreadRoundTrips
     /// alone then declares the requests Poisson (the deployment mapping always sets it).
     double minRoundTrip = 0;
+    /// The device round trips r between a session's requests with the number of devices of
+    /// each (one entry per device class; the deployment mapping sets it). The per-request wait
+    /// corrects M/D/1 for follow-ups that arrive r after their predecessor's departure
+    /// (THEORY-EXTENSIONS §3.1); empty: one class at minRoundTrip, or none if that is 0.
+    std::vector<std::pair<double, size_t>> roundTripClasses;
 
     // Push at t0 + d_T (docs/THEORY-EXTENSIONS.md §1): each device is told with probability
     // pushReach, independently, and starts a session pushLatency later; the rest wait for their
@@ -159,6 +164,9 @@ struct Prediction
     /// Mean wait for a TAM worker per request (each TEEP message is one arrival), over the run:
     /// the quantity the recorder's tam_queue_delay measures.
     std::optional<double> meanQueueWait;
+    /// (metric, why) for the analytic values left NULL whose cause is known precisely (today
+    /// tam_queue_delay); written as `analytic-null` warnings beside the run's results.
+    std::vector<std::pair<std::string, std::string>> nullCauses;
     /// S(t) = P(R > t) on a grid of t (seconds after t0), empty when unknown.
     std::vector<std::pair<double, double>> survival;
     std::vector<std::string> notes; // why a value is missing, which formula was used
@@ -210,6 +218,13 @@ std::optional<HerdTimes> SynchronizedHerd(const Inputs& in, std::string* why = n
 /// (per request, reach < 1, loss, retries, availability, several workers, Poisson or jittered
 /// polls, the herd N S not below P).
 std::optional<HerdTimes> PushHerd(const Inputs& in, std::string* why = nullptr);
+/// E[U(d + r)] for each r: the M/D/1 workload (load ρ, service s) a time r after a departure
+/// d (which leaves n ~ the embedded chain's law waiting, U(d+) = n s), computed on a grid of
+/// s/20 (THEORY-EXTENSIONS §3.1). Tends to ρs/(2(1 − ρ)) as r grows.
+std::vector<double> MD1WorkloadAfterDeparture(double rho, double s, const std::vector<double>& r);
+/// Σ w_i (E[U(d + r_i)] − ρs/(2(1 − ρ))) / Σ w_i over (r_i, w_i): the mean excess workload a
+/// follow-up request meets over a Poisson arrival, M/D/1 at load ρ (THEORY-EXTENSIONS §3.1).
+double FollowUpExcess(double rho, double s, const std::vector<std::pair<double, double>>& trips);
 /// Mean wait in the N·D/D/1 queue (Roberts & Virtamo), N sources of period P, service s.
 double NDD1Wait(size_t n, double period, double s);
 /// ∫_L^∞ P(residual > u) du for the law and loss of `in` (closed forms, THEORY-EXTENSIONS §1):

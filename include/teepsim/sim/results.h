@@ -96,10 +96,12 @@ class ResultsDb
     /// one transaction; returns its run id. On any error nothing of the run is left, and
     /// ResultsError is thrown. `analytic` rows go to summaries with source 'analytic';
     /// `analyticSeries` (theory curves, named apart from the recorder's, e.g.
-    /// "removal_curve_analytic") go to timeseries as they are.
+    /// "removal_curve_analytic") go to timeseries as they are. `analyticWarnings` (code
+    /// `analytic-null`: why an analytic value is NULL) follow the recorder's warnings.
     int64_t WriteRun(const RunRecord& run, const recorder::Recorder& rec, const RunParams& params,
                      std::span<const recorder::MetricSummary> analytic = {},
-                     std::span<const recorder::Series> analyticSeries = {});
+                     std::span<const recorder::Series> analyticSeries = {},
+                     std::span<const recorder::Warning> analyticWarnings = {});
 
     /// Records a run that did not complete (status 'failed', run.error) with its params.
     int64_t RecordFailedRun(const RunRecord& run, const RunParams& params);
@@ -141,7 +143,8 @@ class ResultsDb
                       std::span<const recorder::Series> analyticSeries);
     void InsertSessions(int64_t id, const recorder::Recorder& rec);
     void InsertGroups(int64_t id, const recorder::Recorder& rec);
-    void InsertWarnings(int64_t id, const recorder::Recorder& rec);
+    void InsertWarnings(int64_t id, const recorder::Recorder& rec,
+                        std::span<const recorder::Warning> more = {});
     void InsertCounters(int64_t id, const recorder::Recorder& rec);
     /// Regenerates the wide views when `params` has a key (or a swept key) they lack.
     void UpdateViewsFor(const RunParams& params);

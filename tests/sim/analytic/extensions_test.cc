@@ -105,9 +105,28 @@ TEST(AnalyticHerd, UnmodelledHerdsAreNullWithAReason)
     EXPECT_TRUE(HasNote(p, "several workers"));
 }
 
-TEST(TamQueue, RunAverageNeedsTheQueueToForgetWithinARoundTrip)
+/// M/D/1 wait per request with the polls in a device's own session ignored: the fixed point
+/// W = MD1(ρ'), ρ' = k s N/(P + D), D = k (W + s) + 3 r (one class of round trip r), plus the
+/// follow-ups' excess (k - 1) Δ/(k - ρ') with Δ = FollowUpExcess(ρ', s, r).
+double PerRequestWait(double N, double P, double s, double r, int k = 3)
 {
-    // Poisson, s = 10 ms per request, RTT_min = 120 ms: τ = ρs/(1-ρ)² must be <= 30 ms.
+    double w = 0;
+    double rho = 0;
+    for (int pass = 0; pass < 3; ++pass)
+    {
+        const double excess = pass == 0 ? 0.0 : FollowUpExcess(rho, s, {{r, 1.0}});
+        for (int i = 0; i < 200; ++i)
+        {
+            rho = k * s * N / (P + k * (w + s) + 3 * r);
+            w = MD1Wait(rho, s) + (k - 1) * excess / (k - rho);
+        }
+    }
+    return w;
+}
+
+TEST(TamQueue, PerRequestWaitIsMD1AtTheIdlePollRatePlusTheFollowUpExcess)
+{
+    // Poisson, s = 10 ms per request, round trips of 120 ms (12 service times).
     Inputs in;
     in.law = IntervalLaw::Exponential;
     in.interval = 30;
@@ -115,14 +134,61 @@ TEST(TamQueue, RunAverageNeedsTheQueueToForgetWithinARoundTrip)
     in.serviceTime = 0.03;
     in.spreadRoundTrips = true;
     in.minRoundTrip = 0.12;
-    Prediction p = Predict(in); // ρ = 0.5, τ = 20 ms
+    Prediction p = Predict(in); // ρ = 0.5: τ = 20 ms, the excess is small
     ASSERT_TRUE(p.meanQueueWait.has_value());
-    EXPECT_NEAR(*p.meanQueueWait, MD1Wait(0.5, 0.01), 1e-12);
-    in.interval = 18; // ρ = 0.83, τ = 0.29 s
+    EXPECT_NEAR(*p.utilisation, 0.5, 1e-12) << "the offered load, not the idle-poll one";
+    EXPECT_NEAR(*p.meanQueueWait, PerRequestWait(500, 30, 0.01, 0.12), 1e-7);
+    EXPECT_LT(*p.meanQueueWait, MD1Wait(0.5, 0.01)) << "fewer polls than N/P start a session";
+    in.interval = 18; // ρ = 0.83, τ = 0.29 s > the round trip: the excess matters
     p = Predict(in);
-    EXPECT_FALSE(p.meanQueueWait.has_value());
-    EXPECT_TRUE(HasNote(p, "relaxation time"));
-    EXPECT_TRUE(p.meanR.has_value()) << "R keeps the stationary shift";
-    in.minRoundTrip = 2; // round trips of seconds: the queue forgets in time
+    ASSERT_TRUE(p.meanQueueWait.has_value());
+    EXPECT_NEAR(*p.meanQueueWait, PerRequestWait(500, 18, 0.01, 0.12), 1e-7);
+    const double plain = PerRequestWait(500, 18, 0.01, 1e9); // round trips the queue forgets
+    EXPECT_GT(*p.meanQueueWait, plain + 1e-4) << "a follow-up meets a departure's workload";
+    EXPECT_TRUE(p.nullCauses.empty());
+}
+
+TEST(TamQueue, PerRequestWaitIsNullOutsideTheCheckedRange)
+{
+    Inputs in;
+    in.law = IntervalLaw::Exponential;
+    in.interval = 18;
+    in.devices = 500;
+    in.serviceTime = 0.03;
+    in.spreadRoundTrips = true;
+    auto nullFor = [](const Inputs& x, const std::string& why)
+    {
+        const Prediction p = Predict(x);
+        EXPECT_FALSE(p.meanQueueWait.has_value()) << why;
+        ASSERT_EQ(p.nullCauses.size(), 1u) << why;
+        EXPECT_EQ(p.nullCauses[0].first, "tam_queue_delay");
+        EXPECT_NE(p.nullCauses[0].second.find(why), std::string::npos) << p.nullCauses[0].second;
+        EXPECT_TRUE(HasNote(p, why));
+        EXPECT_TRUE(p.meanR.has_value()) << "R keeps the stationary shift";
+    };
+    in.minRoundTrip = 0.05; // 5 service times: follow-ups meet other follow-ups
+    nullFor(in, "below 8 service times");
+    in.minRoundTrip = 0.5; // sessions of 1.6 s against P = 18 s: not Poisson session starts
+    nullFor(in, "not short against P");
+    in.minRoundTrip = 0.12;
+    in.interval = 15.5; // ρ = 0.97
+    nullFor(in, "above 0.9");
+    in.interval = 18;
+    in.spreadRoundTrips = false;
+    nullFor(in, "one fixed round trip");
+    in.spreadRoundTrips = true;
     EXPECT_TRUE(Predict(in).meanQueueWait.has_value());
+}
+
+TEST(TamQueue, WorkloadAfterADepartureRelaxesToTheMD1Mean)
+{
+    // A departure leaves ρ(W + s) on average (the arrivals of a sojourn), more than the time
+    // average W; the excess decays over the relaxation time τ = ρs/(1-ρ)² = 0.2 s (ρ = 0.8).
+    const double rho = 0.8, s = 0.01;
+    const std::vector<double> u = MD1WorkloadAfterDeparture(rho, s, {0.0, 0.05, 0.2, 1.6});
+    const double w = MD1Wait(rho, s);
+    EXPECT_NEAR(u[0], rho * (w + s), 0.025 * w) << "the grid starts at the departure law";
+    EXPECT_GT(u[1], u[2]);
+    EXPECT_GT(u[2], w);
+    EXPECT_NEAR(u[3], w, 0.001 * w) << "8 relaxation times later: the time average";
 }

@@ -1,10 +1,11 @@
 // The TAM's per-request queue wait (THEORY-EXTENSIONS §3) against the simulation: Poisson
 // sessions of 500 devices, one worker, 3 requests of 10 ms per session, round trips spread over
-// five classes (queue_theory.yaml). The stored prediction (Prediction::meanQueueWait) must lie
-// within 3 SE of the simulated mean wait wherever it is not NULL; where M/D/1 does not apply
-// (the queue remembers longer than a round trip, so a session's requests queue partly as a
-// batch) it must be NULL. The SE comes from batch means over time, since successive waits are
-// strongly correlated (the recorder's sd/sqrt(n) would be several times too small).
+// five classes (queue_theory.yaml). The stored prediction (Prediction::meanQueueWait: M/D/1 at
+// the idle-poll rate plus the follow-ups' excess, THEORY-EXTENSIONS §3.1) must lie within 3 SE
+// of the simulated mean wait wherever it is not NULL; where the follow-up correction does not
+// apply (round trips under 8 service times) it must be NULL with the reason. The SE comes from
+// batch means over time, since successive waits are strongly correlated (the recorder's sd/sqrt(n)
+// would be several times too small).
 #include "teepsim/sim/analytic.h"
 #include "teepsim/sim/deployment.h"
 #include "teepsim/sim/scenario.h"
@@ -98,7 +99,8 @@ constexpr double kS = 0.010; // service time per request
 constexpr double kDevices = 500;
 
 // rho = 0.5 (P = 30 s): relaxation time rho s/(1-rho)^2 = 20 ms, a sixth of the shortest round
-// trip (120 ms): the stored value is M/D/1's rho s/(2(1-rho)) = 5 ms, within 3 SE.
+// trip (120 ms): the follow-ups' excess is small and the stored value is close to M/D/1's
+// rho s/(2(1-rho)) = 5 ms (a little less: polls during a device's own session are ignored).
 TEST(QueueWaitTheory, MD1PerRequestHoldsAtHalfLoad)
 {
     const std::optional<Scenario> s = QueueScenario("30s");
@@ -108,7 +110,7 @@ TEST(QueueWaitTheory, MD1PerRequestHoldsAtHalfLoad)
     ASSERT_TRUE(p.utilisation.has_value());
     EXPECT_NEAR(*p.utilisation, kDevices * 3 * kS / 30, 1e-12);
     ASSERT_TRUE(p.meanQueueWait.has_value()) << "M/D/1 applies at rho = 0.5";
-    EXPECT_NEAR(*p.meanQueueWait, analytic::MD1Wait(0.5, kS), 1e-12);
+    EXPECT_NEAR(*p.meanQueueWait, analytic::MD1Wait(0.5, kS), 0.05 * analytic::MD1Wait(0.5, kS));
 
     const Waits w = RunAndMeasure(*s, kSkip, kBatches);
     const double z = (w.mean - *p.meanQueueWait) / w.se;
@@ -118,42 +120,22 @@ TEST(QueueWaitTheory, MD1PerRequestHoldsAtHalfLoad)
     EXPECT_LT(std::abs(z), 3.0);
 }
 
-/// The prediction for `s` is NULL and says why (the queue's relaxation time).
+/// The prediction for `s` is NULL and says why (the round trips against the service time).
 void ExpectNullWithReason(const Scenario& s)
 {
     const analytic::Prediction p = analytic::Predict(AnalyticInputsFor(s, nullptr));
     ASSERT_TRUE(p.utilisation.has_value());
     EXPECT_FALSE(p.meanQueueWait.has_value());
-    bool explained = false;
-    for (const std::string& n : p.notes)
-    {
-        explained = explained || n.find("relaxation time") != std::string::npos;
-    }
-    EXPECT_TRUE(explained) << "the NULL must say why";
-}
-
-// rho = 0.83 (P = 18 s): the relaxation time (0.29 s) is not below the round trips (120-280
-// ms): a follow-up request's arrival is tied to the queue state its session met, the stream is
-// not Poisson on the queue's time scale, and the stored value is NULL with the reason. (Here
-// the simulation measured 20.7 ms against M/D/1's 25 ms, z = -2.5.)
-TEST(QueueWaitTheory, NullWhereTheQueueRemembersLongerThanARoundTrip)
-{
-    const std::optional<Scenario> s = QueueScenario("18s");
-    ASSERT_TRUE(s);
-    ExpectNullWithReason(*s);
-    const Waits w = RunAndMeasure(*s, kSkip, kBatches);
-    const double rho = kDevices * 3 * kS / 18;
-    const double md1 = analytic::MD1Wait(rho, kS);
-    std::printf("[theory] queue wait rho=%.3f s=10ms: n=%zu sim %.3f ms se %.3f ms, M/D/1 %.3f "
-                "ms (z=%+.2f)\n",
-                rho, w.n, 1e3 * w.mean, 1e3 * w.se, 1e3 * md1, (w.mean - md1) / w.se);
-    EXPECT_GT(w.n, 10000u) << "the run must reach the load it is meant to test";
+    ASSERT_EQ(p.nullCauses.size(), 1u) << "the NULL must say why";
+    EXPECT_NE(p.nullCauses[0].second.find("below 8 service times"), std::string::npos)
+        << p.nullCauses[0].second;
 }
 
 // rho = 0.83 with s = 40 ms (125 devices, latencies 60-220 ms, 40 ms apart so still spread,
-// 600 s): the relaxation time (1.2 s) is far above every round trip and M/D/1 is off by more
-// than 3 SE (the measured wait is lower: the follow-up requests replay the worker's departures,
-// which are spaced by s in a busy period), so the stored value must be NULL.
+// 600 s): the round trips (120-440 ms) are 3-11 service times, below the 8 where the follow-up
+// correction was checked, and plain M/D/1 is off by more than 3 SE (the measured wait is lower:
+// mostly the polls a device ignores during its own session, which lower the load), so the
+// stored value must be NULL.
 TEST(QueueWaitTheory, MD1FailsWhenTheQueueRemembersLong)
 {
     const double s40 = 0.040;
@@ -176,8 +158,9 @@ TEST(QueueWaitTheory, MD1FailsWhenTheQueueRemembersLong)
 }
 
 // Fixed interval (issue 13): N*D/D/1 (Roberts & Virtamo) over the 1500 request streams at
-// rho = 0.5. The arrival pattern repeats every P, so one run's mean wait depends on its phase
-// draw (THEORY §3.6): the SE comes from independent runs (seeds), not from batches in time.
+// rho = 0.5, plus the follow-ups' excess. The arrival pattern repeats every P, so one run's mean
+// wait depends on its phase draw (THEORY §3.6): the SE comes from independent runs, not from
+// batches in time.
 TEST(QueueWaitTheory, NDD1PerRequestHoldsAtHalfLoadOverPhaseDraws)
 {
     std::vector<double> means;
@@ -195,7 +178,9 @@ TEST(QueueWaitTheory, NDD1PerRequestHoldsAtHalfLoadOverPhaseDraws)
         means.push_back(RunAndMeasure(*s, kSkip, kBatches).mean);
     }
     ASSERT_TRUE(predicted);
-    EXPECT_NEAR(*predicted, analytic::NDD1Wait(1500, 30, kS), 1e-12);
+    // N*D/D/1 plus the follow-ups' excess, small at this load (tau = 20 ms << the round trips).
+    EXPECT_GT(*predicted, analytic::NDD1Wait(1500, 30, kS));
+    EXPECT_NEAR(*predicted, analytic::NDD1Wait(1500, 30, kS), 0.03 * *predicted);
     double mean = 0;
     for (double m : means)
     {

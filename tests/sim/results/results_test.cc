@@ -181,6 +181,24 @@ TEST(ResultsDb, WritesOneRunWithKnownRows)
     EXPECT_FALSE(db.HasCompletedRun("abc123", 8, 1));
 }
 
+// Warnings that WriteRun is given beside the recorder's (`analytic-null`: why an analytic value
+// is NULL) are written after the recorder's own, numbered on from them, in the same transaction.
+TEST(ResultsDb, AnalyticWarningsFollowTheRecordersOwn)
+{
+    const std::string path = FreshPath("analytic_warnings");
+    ResultsDb db = ResultsDb::Open(path);
+    const Recorder rec = MakeRecorder();
+    const std::vector<recorder::Warning> extra{
+        {"analytic-null", "all", "tam_queue_delay: no analytic value (why)"}};
+    const int64_t id = db.WriteRun(MakeRun(), rec, kParams, {}, {}, extra);
+    const size_t own = rec.Warnings().size();
+    EXPECT_EQ(Query(path, "SELECT seq, code, grp, text FROM warnings WHERE run_id = " +
+                              std::to_string(id) + " AND code = 'analytic-null'"),
+              (Rows{{std::to_string(own), "analytic-null", "all",
+                     "tam_queue_delay: no analytic value (why)"}}));
+    EXPECT_EQ(One(path, "SELECT count(*) FROM warnings"), std::to_string(own + 1));
+}
+
 // Two runs go into one file with their own ids and rows.
 TEST(ResultsDb, TwoRunsShareOneDatabase)
 {
