@@ -223,15 +223,19 @@ TEST(FreshnessModels, NonceChallengeLostOnTheLinkEndsTrustAtTheTimeout)
     std::vector<RpEvent> events;
     Connect(rp, &events);
     rp->Start();
-    Simulator::Stop(Hours(5) + Seconds(30)); // no challenge is pending then
+    Simulator::Stop(Hours(5));
     Simulator::Run();
     const uint64_t challenges = rp->GetChallengeCount();
     ASSERT_EQ(challenges, 2u * 150);
-    EXPECT_EQ(rp->GetAnsweredCount() + rp->GetUnansweredCount(), challenges);
+    // Every challenge resolved once, but the last of a device may still be waiting.
+    const uint64_t resolved = rp->GetAnsweredCount() + rp->GetUnansweredCount();
+    EXPECT_LE(resolved, challenges);
+    EXPECT_GE(resolved, challenges - o.devices);
+    EXPECT_EQ(rp->GetRejectedCount(), 0u);
     EXPECT_EQ(rp->GetUnansweredCount(RpNoAnswerCause::Lost), rp->GetUnansweredCount());
     // Each of the two messages survives with probability 0.7: 49 % answered (±4 SE).
-    const double answered = static_cast<double>(rp->GetAnsweredCount()) / challenges;
-    EXPECT_NEAR(answered, 0.49, 4 * std::sqrt(0.49 * 0.51 / challenges));
+    const double answered = static_cast<double>(rp->GetAnsweredCount()) / resolved;
+    EXPECT_NEAR(answered, 0.49, 4 * std::sqrt(0.49 * 0.51 / resolved));
     // A challenge resolves 50 ms after it was sent when answered, 10 s after when not, and a
     // held affirming answer ends exactly at the next resolution, whichever it is.
     const int64_t period = Minutes(2).GetNanoSeconds();
@@ -259,7 +263,7 @@ TEST(FreshnessModels, NonceChallengeLostOnTheLinkEndsTrustAtTheTimeout)
     rp->Dispose();
 }
 
-TEST(FreshnessModels, NonceChallengeRefusedOfflineDroppedByTheBrokerDelayedOrAnsweredWithoutRee)
+TEST(FreshnessModels, NonceChallengeRefusedOfflineDroppedOrDelayedByTheBroker)
 {
     DeploymentOptions o;
     o.devices = 4;
@@ -289,7 +293,9 @@ TEST(FreshnessModels, NonceChallengeRefusedOfflineDroppedByTheBrokerDelayedOrAns
     }
     for (uint32_t i = 0; i < o.devices; ++i)
     {
-        ASSERT_EQ(byDevice[i].size(), 6u) << "device " << i << ": one resolution per 10 min";
+        // One resolution per 10 min (a seventh if the phase puts a challenge in the first
+        // minute).
+        ASSERT_GE(byDevice[i].size(), 6u) << "device " << i;
         for (const RpEvent& e : byDevice[i])
         {
             if (i == 0)
@@ -332,7 +338,8 @@ TEST(FreshnessModels, NonceChallengeReachesADeviceWithoutReeOverItsOwnLink)
     rp->Start();
     Simulator::Stop(Hours(1) + Minutes(1));
     Simulator::Run();
-    EXPECT_EQ(rp->GetAnsweredCount(), 12u);
+    EXPECT_GE(rp->GetAnsweredCount(), 12u);
+    EXPECT_EQ(rp->GetAnsweredCount(), rp->GetChallengeCount());
     for (const RpEvent& e : events)
     {
         if (e.kind == RpEvent::kAnswered)
