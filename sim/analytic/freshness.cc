@@ -1,12 +1,13 @@
 // Epoch and nonce freshness (docs/THEORY-FRESHNESS.md): the law of T_trust when a relying party
 // accepts an affirming result while its epoch ID is among its last w epochs (§3), or until its
-// own next challenge is answered (§4), and the windows W_danger, W_clean where R and T_trust
-// are independent. R itself does not depend on the freshness mechanism.
+// own next challenge is answered (§4, freshness-nonce.cc), and the windows W_danger, W_clean where
+// R and T_trust are independent. R itself does not depend on the freshness mechanism.
 #include <algorithm>
 #include <cmath>
 #include <functional>
 #include <vector>
 
+#include "freshness-nonce.h"
 #include "parts.h"
 
 namespace teepsim::analytic
@@ -116,25 +117,6 @@ void ForEachEpochTerm(const Inputs& in, const std::function<void(double, double)
     }
 }
 
-// Survival of the relying party's challenge residual (equilibrium law of its interval).
-std::optional<double> ChallengeResidualSurvival(const FreshnessInputs& f, double u)
-{
-    if (u <= 0)
-    {
-        return 1.0;
-    }
-    switch (f.challengeLaw)
-    {
-        case IntervalLaw::Fixed:
-            return std::max(0.0, 1 - u / f.challengeInterval);
-        case IntervalLaw::Exponential:
-            return std::exp(-u / f.challengeInterval);
-        case IntervalLaw::UniformJitter:
-            break;
-    }
-    return std::nullopt;
-}
-
 // Linear interpolation of Predict's R survival grid; 0 past its end (≤ 1e-4 there).
 double SurvivalAt(const std::vector<std::pair<double, double>>& curve, double t)
 {
@@ -164,64 +146,6 @@ double Integrate(const std::function<double(double)>& g, double end, int n = 200
         sum += g((i + 0.5) * h);
     }
     return sum * h;
-}
-
-void ApplyNonce(const Inputs& in, Prediction& out)
-{
-    const FreshnessInputs& f = in.freshness;
-    const double dV = in.verifierDelay;
-    if (!ChallengeResidualSurvival(f, 1.0))
-    {
-        out.notes.push_back("nonce: only fixed and exponential challenge intervals are modelled");
-        return;
-    }
-    const double meanRes =
-        f.challengeLaw == IntervalLaw::Fixed ? f.challengeInterval / 2 : f.challengeInterval;
-    auto resSurvival = [&](double u) { return *ChallengeResidualSurvival(f, u); };
-    // Far enough for both laws: fixed ends at C, the exponential is e^-40 there.
-    const double resEnd =
-        f.challengeLaw == IntervalLaw::Fixed ? f.challengeInterval : 40 * f.challengeInterval;
-    const bool rKnown = !out.survival.empty();
-    // T_trust = min(R, d_V) + residual of the challenges (THEORY-FRESHNESS §4.1).
-    if (dV == 0)
-    {
-        out.meanTtrust = meanRes;
-    }
-    else if (in.brokerDropsAll)
-    {
-        out.meanTtrust = dV + meanRes;
-    }
-    else if (rKnown)
-    {
-        out.meanTtrust =
-            Integrate([&](double t) { return SurvivalAt(out.survival, t); }, dV) + meanRes;
-    }
-    else
-    {
-        out.notes.push_back("nonce: T_trust with d_V > 0 needs the law of R, unknown here");
-    }
-    out.notes.push_back("nonce freshness: T_trust = min(R, d_V) + challenge residual "
-                        "(THEORY-FRESHNESS 4)");
-    if (!out.meanTtrust)
-    {
-        return;
-    }
-    if (in.brokerDropsAll)
-    {
-        out.meanWdanger = out.meanTtrust; // R = ∞
-        return;
-    }
-    if (!rKnown || !out.meanR)
-    {
-        out.notes.push_back("nonce: W_danger/W_clean need the law of R, unknown here");
-        return;
-    }
-    // P(min(R, T) > t) = S_R(t) S_res((t - d_V)+) (THEORY-FRESHNESS §4.2).
-    const double end = std::max(out.survival.back().first, dV + resEnd);
-    out.meanWdanger = Integrate(
-        [&](double t) { return SurvivalAt(out.survival, t) * resSurvival(std::max(0.0, t - dV)); },
-        end);
-    out.meanWclean = *out.meanR + *out.meanTtrust - *out.meanWdanger;
 }
 
 // Quantile-midpoint values of the delivery delay D (equal weights).
@@ -351,12 +275,7 @@ std::optional<double> FreshnessTrustCdf(const Inputs& in, double t)
     }
     if (f.kind == FreshnessKind::Nonce)
     {
-        // d_V = 0: T_trust is the residual of the challenges alone.
-        if (in.verifierDelay != 0 || !ChallengeResidualSurvival(f, t))
-        {
-            return std::nullopt;
-        }
-        return 1 - *ChallengeResidualSurvival(f, t);
+        return detail::NonceTrustCdf(in, t);
     }
     std::string why;
     if (f.kind != FreshnessKind::Epoch || !EpochModelled(in, &why))

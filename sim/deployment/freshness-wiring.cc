@@ -3,6 +3,7 @@
 // relying party stops accepting it, so the Recorder's trust_end (the largest such instant over
 // the affirming ARs that still vouch for the TA) is the single definition of T_trust for every
 // mechanism. Timestamp freshness (iat + V) is wired in trace-wiring.cc.
+#include "ns3/address.h"
 #include "ns3/double.h"
 #include "ns3/enum.h"
 #include "ns3/random-variable-stream.h"
@@ -10,6 +11,7 @@
 
 #include <cmath>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "deployment-impl.h"
@@ -47,6 +49,15 @@ Ptr<RandomVariableStream> DelayLawOf(const EpochConfig& e)
     auto c = CreateObject<ConstantRandomVariable>();
     c->SetAttribute("Constant", DoubleValue(mean));
     return c;
+}
+
+ns3::LinkProfile AccessLinkOf(const sim::LinkProfile& l)
+{
+    ns3::LinkProfile out;
+    out.oneWayDelay = NanoSeconds(l.latency_ns);
+    out.bandwidthBps = static_cast<uint64_t>(l.bandwidth_bps);
+    out.lossProbability = l.loss;
+    return out;
 }
 
 ns3::PolicyCheckLaw RpLawOf(sim::PolicyCheckLaw law)
@@ -94,28 +105,59 @@ void Deployment::Impl::WireFreshness(int64_t firstStream)
                                     feed.AcceptedUntil(epoch, NanoSeconds(delay)).GetNanoSeconds());
                 }));
     }
-    else if (v.freshness == Freshness::Nonce)
+    if (v.freshness != Freshness::Nonce)
     {
-        const RelyingPartyConfig& rp = scenario.relying_party;
-        relyingParty = CreateObject<RelyingParty>();
-        relyingParty->SetAttribute("Law", EnumValue(RpLawOf(rp.check_law)));
-        relyingParty->SetAttribute("CheckInterval", TimeValue(NanoSeconds(rp.check_interval_ns)));
-        relyingParty->SetVerifier(verifier);
-        for (const Ptr<TeepSessionDriver>& driver : brokers)
-        {
-            relyingParty->AddDevice(driver->GetAgent());
-        }
-        relyingParty->AssignStreams(firstStream + 1);
-        relyingParty->TraceConnectWithoutContext(
-            "Answered", Callback<void, uint32_t, AttestationStatus, Time>(
-                            [rec](uint32_t dev, AttestationStatus st, Time acceptedUntil)
-                            {
-                                rec->OnArIssued(dev, st == AttestationStatus::Affirming,
-                                                Simulator::Now().GetNanoSeconds(),
-                                                acceptedUntil.GetNanoSeconds());
-                            }));
-        relyingParty->Start();
+        return;
     }
+    const RelyingPartyConfig& rp = scenario.relying_party;
+    relyingParty = CreateObject<RelyingParty>();
+    relyingParty->SetAttribute("Law", EnumValue(RpLawOf(rp.check_law)));
+    relyingParty->SetAttribute("CheckInterval", TimeValue(NanoSeconds(rp.check_interval_ns)));
+    relyingParty->SetAttribute("Timeout", TimeValue(NanoSeconds(rp.timeout_ns)));
+    relyingParty->SetVerifier(verifier);
+    // The relying party sits where the TAM does and reaches the Verifier the way it does: a
+    // client of the scenario's transport on the TAM's node, to the address the TAM uses.
+    AddressValue verifierAddress;
+    tam->GetAttribute("VerifierAddress", verifierAddress);
+    relyingParty->SetVerifierPath(Transports().GetClientFactory(), tam->GetNode(),
+                                  verifierAddress.Get());
+    // Each device over its class's access link, through its Broker (none without an REE).
+    size_t device = 0;
+    for (const DeviceClass& c : scenario.fleet)
+    {
+        for (int64_t k = 0; k < c.count; ++k)
+        {
+            const Ptr<TeepSessionDriver>& driver = brokers[device++];
+            relyingParty->AddDevice(driver->GetAgent(), AccessLinkOf(c.link),
+                                    DynamicCast<TeepBroker>(driver));
+        }
+    }
+    // deviceUp is filled by ScheduleScenarioEvents, after this: read it when a message goes.
+    relyingParty->SetDeviceUpCallback(Callback<bool, uint32_t>(
+        [this](uint32_t dev) { return dev >= deviceUp.size() || deviceUp[dev] != 0; }));
+    relyingParty->AssignStreams(firstStream + 1);
+    // An affirming answer counts for the Recorder once its acceptance is over (the next
+    // challenge resolved), as an AR "issued" when the device signed its evidence and expiring
+    // then: trust_end is then the largest such instant, as for every mechanism.
+    relyingParty->TraceConnectWithoutContext(
+        "Held", Callback<void, uint32_t, AttestationStatus, Time, Time>(
+                    [rec](uint32_t dev, AttestationStatus st, Time signedAt, Time acceptedUntil)
+                    {
+                        rec->OnArIssued(dev, st == AttestationStatus::Affirming,
+                                        signedAt.GetNanoSeconds(), acceptedUntil.GetNanoSeconds());
+                    }));
+    relyingParty->TraceConnectWithoutContext(
+        "Answered",
+        Callback<void, uint32_t, AttestationStatus, Time>(
+            [rec](uint32_t, AttestationStatus st, Time)
+            { rec->Count(st == AttestationStatus::None ? "rp_rejected" : "rp_answered"); }));
+    relyingParty->TraceConnectWithoutContext(
+        "Unanswered", Callback<void, uint32_t, RpNoAnswerCause>(
+                          [rec](uint32_t, RpNoAnswerCause cause)
+                          { rec->Count(std::string("rp_unanswered_") + ToString(cause)); }));
+    relyingParty->Start();
+    // Answers still accepted at the horizon: their acceptance outlives the run (censored).
+    Simulator::Schedule(NanoSeconds(scenario.horizon_ns), &RelyingParty::Flush, relyingParty);
 }
 
 } // namespace teepsim::sim

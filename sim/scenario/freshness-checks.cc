@@ -46,7 +46,7 @@ void CheckFreshness(const Scenario& s, DiagnosticSink& sink, bool with_warnings)
     }
     if (f != Freshness::Nonce)
     {
-        for (const char* leaf : {"check_interval", "check_law"})
+        for (const char* leaf : {"check_interval", "check_law", "timeout"})
         {
             const std::string key = std::string("relying_party.") + leaf;
             warn(key, key + " has no effect unless verifier.freshness is nonce");

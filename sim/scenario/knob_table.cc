@@ -391,7 +391,8 @@ std::vector<Knob> BuildTable()
         Field("verifier.freshness", K::Choice, "timestamp",
               "How a relying party judges an AR fresh (RFC 9334 10): timestamp (until iat + V), "
               "epoch (while its epoch ID is among the last verifier.epoch.window epochs) or "
-              "nonce (until its own next challenge, every relying_party.check_interval).",
+              "nonce (until its own next challenge is answered or times out, every "
+              "relying_party.check_interval).",
               AT(s.verifier.freshness)),
         kFreshness));
     t.push_back(Section("verifier.epoch", "Epoch feed of epoch freshness (RFC 9334 10.3)."));
@@ -427,6 +428,12 @@ std::vector<Knob> BuildTable()
                               "policy_check.jitter) or exponential; phases are stationary.",
                               AT(s.relying_party.check_law)),
                         kCheckLaw));
+    t.push_back(Range(Field("relying_party.timeout", K::Duration, "30s",
+                            "Tau: a challenge with no valid answer (its messages cross the "
+                            "device's access link and the Verifier's path) this long after it "
+                            "was sent is unanswered and ends trust like a rejected answer.",
+                            AT(s.relying_party.timeout_ns)),
+                      1));
 
     // -- TA catalogue and the malicious-TA event --
     t.push_back(List("catalogue", 1,

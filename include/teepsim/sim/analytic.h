@@ -47,6 +47,16 @@ struct FreshnessInputs
     double delayMean = 0;
     IntervalLaw challengeLaw = IntervalLaw::Fixed; // the relying party's challenges
     double challengeInterval = 3600;               // C (mean)
+    // The nonce challenge exchange on the network (THEORY-FRESHNESS §4): timeout τ, probability
+    // p that an exchange gets no valid answer (independent per challenge), and, from the
+    // challenge, the delays to the device signing its evidence (a_R), to the Verifier's
+    // appraisal (a_V) and to the answer at the relying party (ρ).
+    double challengeTimeout = 30;         // τ
+    double challengeLoss = 0;             // p
+    double signingDelay = 0;              // a_R
+    double appraisalDelay = 0;            // a_V
+    double answerDelay = 0;               // ρ
+    bool challengeLossUnmodelled = false; // e.g. on/off availability: losses not independent
 };
 
 /// Everything in seconds. Built from a Scenario by FromScenario (deployment) or by hand.
@@ -238,8 +248,12 @@ double AuthorizationMean(const Inputs& in);
 /// E[residual] with push (d_T, δ and queueing excluded): E[Res] - r (1 - p) ∫_L^∞ S(u) du.
 std::optional<double> PushMeanResidual(const Inputs& in);
 /// P(T_trust <= t) under epoch or nonce freshness (THEORY-FRESHNESS §3, §4); nullopt where the
-/// law has no closed form here (timestamp freshness, nonce with d_V > 0, other laws).
+/// law has no closed form here (timestamp freshness, nonce with d_V > 0 unless the Broker drops
+/// everything, other laws).
 std::optional<double> FreshnessTrustCdf(const Inputs& in, double t);
+/// Nonce freshness: the long-run fraction of time a healthy device is trusted (holds an
+/// affirming answer), q (1 + p (τ - ρ) / C) with q = 1 - p (THEORY-FRESHNESS §4.3).
+std::optional<double> NonceTrustAvailability(const Inputs& in);
 /// E[T_trust] under epoch freshness (THEORY-FRESHNESS §3); nullopt outside the model.
 std::optional<double> EpochMeanTtrust(const Inputs& in);
 

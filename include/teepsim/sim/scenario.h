@@ -209,11 +209,13 @@ struct PolicyCheck
     std::int64_t retry_spacing_ns = 0; // b: time between retries
 };
 
-// The nonce relying party: challenges each device every check_interval (law as policy checks).
+// The nonce relying party: challenges each device every check_interval (law as policy checks);
+// a challenge with no valid answer within timeout ends trust.
 struct RelyingPartyConfig
 {
     std::int64_t check_interval_ns = 0; // C
     PolicyCheckLaw check_law = PolicyCheckLaw::Fixed;
+    std::int64_t timeout_ns = 0; // τ
 };
 
 enum class Transport

@@ -1,6 +1,7 @@
 // THEORY-FRESHNESS §3 and §4 worked by hand: the epoch lattice (§3.1) and its phase average
 // (§3.2), the delivery-delay laws, the nonce residual (§4.1) and W_danger (§4.2), and that
-// timestamp freshness leaves every prediction as it was.
+// timestamp freshness leaves every prediction as it was; the nonce exchange with lost
+// challenges (§4.1, §4.3).
 #include "teepsim/sim/analytic.h"
 
 #include <gtest/gtest.h>
@@ -171,10 +172,96 @@ TEST(FreshnessAnalytic, NonceWithVerifierDelayAddsTheExpectedMinimum)
     ASSERT_TRUE(p.meanTtrust);
     EXPECT_NEAR(*p.meanTtrust, 1000 + 600, 0.5);
     EXPECT_FALSE(FreshnessTrustCdf(in, 100)); // no closed-form law with d_V > 0
-    // A Broker that drops everything: R = ∞, T_trust = d_V + C/2 = W_danger.
+    // A Broker that drops everything from t0 drops the challenges too: trust ends τ after the
+    // first challenge after t0, whatever d_V: C/2 + τ (= W_danger, R = ∞).
     in.brokerDropsAll = true;
     const Prediction d = Predict(in);
     ASSERT_TRUE(d.meanTtrust && d.meanWdanger);
-    EXPECT_NEAR(*d.meanTtrust, 1800, 1e-9);
-    EXPECT_NEAR(*d.meanWdanger, 1800, 1e-9);
+    EXPECT_NEAR(*d.meanTtrust, 600 + 30, 1e-9);
+    EXPECT_NEAR(*d.meanWdanger, 600 + 30, 1e-9);
+    EXPECT_NEAR(*FreshnessTrustCdf(in, 30 + 300), 0.25, 1e-12); // the law: τ + U(0, C)
+}
+
+Inputs LossyNonce(IntervalLaw law)
+{
+    Inputs in = Fixed(3600);
+    in.freshness.kind = FreshnessKind::Nonce;
+    in.freshness.challengeLaw = law;
+    in.freshness.challengeInterval = 1200;
+    in.freshness.challengeTimeout = 30;
+    in.freshness.challengeLoss = 0.19;
+    in.freshness.signingDelay = 0.005;
+    in.freshness.appraisalDelay = 0.02;
+    in.freshness.answerDelay = 0.03;
+    return in;
+}
+
+// §4.1 by hand, fixed C = 1200 s, p = 0.19, τ = 30 s, d_V = 0 (b = -a_V): the answered rows give
+// q (b + C/2) + q² ρ + q p τ, the unanswered ones H(τ + b) = q p (τ + b)² / (2C); the atom at 0
+// is G(τ + b) = p - q p (τ + b) / C.
+TEST(FreshnessAnalytic, NonceWithLostChallengesByHand)
+{
+    const Inputs in = LossyNonce(IntervalLaw::Fixed);
+    const double p = 0.19, q = 0.81, b = -0.02, tau = 30, rho = 0.03, C = 1200;
+    const Prediction pr = Predict(in);
+    ASSERT_TRUE(pr.meanTtrust);
+    const double mean =
+        q * (b + C / 2) + q * q * rho + q * p * tau + q * p * (tau + b) * (tau + b) / (2 * C);
+    EXPECT_NEAR(*pr.meanTtrust, mean, 1e-9);
+    EXPECT_NEAR(*FreshnessTrustCdf(in, 0), p - q * p * (tau + b) / C, 1e-12);
+    // Exponential: H(m) = p (m - (1 - e^{-qm/C}) C / q), the atom p e^{-q m / C}.
+    const Inputs ex = LossyNonce(IntervalLaw::Exponential);
+    const double m = tau + b;
+    const double expMean =
+        q * (b + C) + q * q * rho + q * p * tau + p * (m - (1 - std::exp(-q * m / C)) * C / q);
+    ASSERT_TRUE(Predict(ex).meanTtrust);
+    EXPECT_NEAR(*Predict(ex).meanTtrust, expMean, 1e-9);
+    EXPECT_NEAR(*FreshnessTrustCdf(ex, 0), p * std::exp(-q * m / C), 1e-12);
+    // §4.3: the fraction of time a healthy device is trusted.
+    EXPECT_NEAR(*NonceTrustAvailability(in), q * (1 + p * (tau - rho) / C), 1e-12);
+}
+
+TEST(FreshnessAnalytic, NonceCdfAndMeanAgreeWithLoss)
+{
+    for (IntervalLaw law : {IntervalLaw::Fixed, IntervalLaw::Exponential})
+    {
+        for (double loss : {0.0, 0.19, 0.6})
+        {
+            for (bool dropsAll : {false, true})
+            {
+                Inputs in = LossyNonce(law);
+                in.freshness.challengeLoss = loss;
+                in.freshness.challengeTimeout = 700; // longer than some intervals of V
+                in.brokerDropsAll = dropsAll;
+                const Prediction pr = Predict(in);
+                ASSERT_TRUE(pr.meanTtrust);
+                EXPECT_NEAR(MeanFromCdf(in, 60 * 1200), *pr.meanTtrust, 1e-3 * *pr.meanTtrust)
+                    << static_cast<int>(law) << " p=" << loss << " drop-all=" << dropsAll;
+                EXPECT_NEAR(*FreshnessTrustCdf(in, 1e7), 1.0, 1e-9);
+            }
+        }
+    }
+}
+
+TEST(FreshnessAnalytic, NonceWithVerifierDelayAndLossAveragesOverR)
+{
+    // d_V > 0 with loss: E[h(B')] over R ~ U(0, 3600) below d_V and the atom at d_V; without
+    // loss it is E[min(R, d_V)] + C/2 + (ρ - a) again.
+    Inputs in = LossyNonce(IntervalLaw::Fixed);
+    in.verifierDelay = 1200;
+    in.freshness.challengeLoss = 0;
+    in.freshness.signingDelay = 0;
+    in.freshness.appraisalDelay = 0;
+    in.freshness.answerDelay = 0;
+    const Prediction none = Predict(in);
+    ASSERT_TRUE(none.meanTtrust && none.meanWdanger);
+    EXPECT_NEAR(*none.meanTtrust, 1000 + 600, 0.5);
+    in.freshness.challengeLoss = 0.19;
+    const Prediction lossy = Predict(in);
+    ASSERT_TRUE(lossy.meanTtrust);
+    // Unanswered challenges only shorten trust, but a lost challenge between t0 and B' still
+    // leaves the trust it ended after t0: q (E[min(R, d_V)] + C/2) < E[T_trust] < before.
+    EXPECT_LT(*lossy.meanTtrust, *none.meanTtrust);
+    EXPECT_GT(*lossy.meanTtrust, 0.81 * 1600);
+    EXPECT_FALSE(lossy.meanWdanger) << "no closed form for W_danger with d_V > 0 and loss";
 }
