@@ -199,6 +199,8 @@ class TamServer : public Application
     uint32_t DeviceIdOfBody(const std::vector<uint8_t>& body) const;
     /// The enrolled device whose kid is that of the message's one signature, or nullptr.
     const Device* DeviceOfSignature(const teepsim::cose::SignedMessage& parsed) const;
+    /// The enrolled device whose key the kid names (nullptr: none, or no kid).
+    const Device* DeviceOfKid(std::optional<teepsim::cbor::ByteView> kid) const;
     void Serve(uint64_t requestId, uint64_t connectionId, const TeepHttpRequest& req);
     void StartSession(uint64_t requestId, uint64_t connectionId);
     /// m_queryRequest as a QueryRequest, (re)built when the algorithm or wire profile changed.

@@ -10,6 +10,7 @@
 #include "teepsim/freshness-policy.h"
 #include "teepsim/http-framing.h"
 #include "teepsim/http-tcp-transport.h"
+#include "teepsim/lazy-trace-source.h"
 #include "teepsim/lazy-uniform.h"
 #include "teepsim/link-profile.h"
 #include "teepsim/message-transport.h"

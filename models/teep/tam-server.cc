@@ -250,6 +250,11 @@ void TamServer::RegisterDevice(uint32_t deviceId, const crypto::Key& devicePubli
 const TamServer::Device* TamServer::DeviceOfSignature(const cose::SignedMessage& parsed) const
 {
     const std::optional<Bytes> kid = parsed.signatures[0].kid();
+    return kid ? DeviceOfKid(teepsim::cbor::ByteView(*kid)) : nullptr;
+}
+
+const TamServer::Device* TamServer::DeviceOfKid(std::optional<teepsim::cbor::ByteView> kid) const
+{
     const std::optional<KidKey> key = kid ? KidKeyOf(*kid) : std::nullopt;
     auto it = key ? m_deviceByKid.find(*key) : m_deviceByKid.end();
     return it == m_deviceByKid.end() ? nullptr : &m_devices[it->second];

@@ -219,25 +219,39 @@ std::vector<uint8_t> Verifier::Appraise(const std::vector<uint8_t>& evidence,
                                         const Bytes& challenge)
 {
     // Find the device by kid first: trying every enrolled key would cost O(fleet) per call. The
-    // one parse serves both: VerifyEvidence takes the parsed message.
-    auto parsed = cose::ParseSigned(evidence);
-    std::optional<Bytes> kid;
-    if (parsed.ok() && !parsed->signatures.empty())
+    // usual COSE_Sign1 is read in place and its evidence verified in place; anything else takes
+    // the general parse, whose result VerifyEvidence then takes (same verdicts: codec tests).
+    teepsim::cose::Sign1View view;
+    const bool inPlace = teepsim::cose::ParseSign1View(evidence, view);
+    std::optional<teepsim::cbor::Result<teepsim::cose::SignedMessage>> parsed;
+    std::optional<KidKey> key;
+    if (inPlace)
     {
-        kid = parsed->signatures[0].kid();
+        key = view.kid ? KidKeyOf(*view.kid) : std::nullopt;
     }
-    const std::optional<KidKey> key = kid ? KidKeyOf(*kid) : std::nullopt;
+    else
+    {
+        parsed.emplace(teepsim::cose::ParseSigned(evidence));
+        std::optional<Bytes> kid;
+        if (parsed->ok() && !(*parsed)->signatures.empty())
+        {
+            kid = (*parsed)->signatures[0].kid();
+        }
+        key = kid ? KidKeyOf(*kid) : std::nullopt;
+    }
     auto dev = key ? m_deviceByKid.find(*key) : m_deviceByKid.end();
     if (dev == m_deviceByKid.end())
     {
         NS_LOG_INFO("evidence from an unknown key");
+        const bool wellFormed = inPlace || parsed->ok();
         m_rejectedTrace(kUnknownDevice,
-                        parsed.ok() ? RejectReason::UnknownKey : RejectReason::Malformed, 0);
+                        wellFormed ? RejectReason::UnknownKey : RejectReason::Malformed, 0);
         return {};
     }
     const Device& d = dev->second;
     m_oneKey.assign(1, d.key); // reused: no vector per appraisal
-    auto ev = eat::VerifyEvidence(std::move(parsed.value()), m_oneKey, challenge);
+    auto ev = inPlace ? eat::VerifyEvidence(teepsim::cbor::ByteView(evidence), m_oneKey, challenge)
+                      : eat::VerifyEvidence(std::move(parsed->value()), m_oneKey, challenge);
     if (!ev.ok())
     {
         NS_LOG_INFO("device " << d.id << ": evidence rejected: " << ev.failure().ToString());
