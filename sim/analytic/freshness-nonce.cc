@@ -22,6 +22,8 @@
 #include <functional>
 #include <vector>
 
+#include "survival_grid.h"
+
 namespace teepsim::analytic::detail
 {
 
@@ -135,35 +137,6 @@ std::optional<Law> LawOf(const Inputs& in)
     l.aR = f.signingDelay;
     l.aV = f.appraisalDelay;
     return l;
-}
-
-double SurvivalAt(const std::vector<std::pair<double, double>>& curve, double t)
-{
-    if (t <= curve.front().first)
-    {
-        return curve.front().second;
-    }
-    for (size_t i = 1; i < curve.size(); ++i)
-    {
-        if (t <= curve[i].first)
-        {
-            const auto& [t0, s0] = curve[i - 1];
-            const auto& [t1, s1] = curve[i];
-            return s0 + (s1 - s0) * (t - t0) / (t1 - t0);
-        }
-    }
-    return 0.0;
-}
-
-double Integrate(const std::function<double(double)>& g, double end, int n = 20000)
-{
-    const double h = end / n;
-    double sum = 0;
-    for (int i = 0; i < n; ++i)
-    {
-        sum += g((i + 0.5) * h);
-    }
-    return sum * h;
 }
 
 // A compromised Broker that drops everything from t0 drops every challenge reaching the device

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "claims_tree.h"
+#include "evidence_checks.h"
 
 namespace teepsim::eat
 {
@@ -299,6 +300,27 @@ Bytes SignEvidence(const Evidence& e, const cose::Signer& agent)
     return cose::Sign1(agent, EncodeEvidence(e));
 }
 
+std::optional<Failure> CheckEvidenceBinding(const Evidence& ev, const crypto::Key& signer,
+                                            std::optional<ByteView> expectedNonce)
+{
+    if (expectedNonce)
+    {
+        const auto& n = ev.nonce;
+        if (!n || !std::equal(n->begin(), n->end(), expectedNonce->begin(), expectedNonce->end()))
+        {
+            return Failure{EatError::NonceMismatch,
+                           n ? "eat_nonce differs from the challenge" : "eat_nonce missing",
+                           std::nullopt};
+        }
+    }
+    if (ev.cnfKid != signer.Thumbprint())
+    {
+        return Failure{EatError::KeyMismatch, "cnf kid does not name the key that signed",
+                       std::nullopt};
+    }
+    return std::nullopt;
+}
+
 Result<VerifiedEvidence> VerifyEvidence(ByteView signedEvidence,
                                         const std::vector<crypto::Key>& keys,
                                         std::optional<ByteView> expectedNonce)
@@ -314,21 +336,10 @@ Result<VerifiedEvidence> VerifyEvidence(ByteView signedEvidence,
     {
         return ev.failure();
     }
-    if (expectedNonce)
+    if (auto f =
+            CheckEvidenceBinding(*ev, keys[static_cast<size_t>(token->keyIndex)], expectedNonce))
     {
-        const auto& n = ev->nonce;
-        if (!n || !std::equal(n->begin(), n->end(), expectedNonce->begin(), expectedNonce->end()))
-        {
-            return Failure{EatError::NonceMismatch,
-                           n ? "eat_nonce differs from the challenge" : "eat_nonce missing",
-                           std::nullopt};
-        }
-    }
-    const auto& signer = keys[static_cast<size_t>(token->keyIndex)];
-    if (ev->cnfKid != signer.Thumbprint())
-    {
-        return Failure{EatError::KeyMismatch, "cnf kid does not name the key that signed",
-                       std::nullopt};
+        return *f;
     }
     return VerifiedEvidence{std::move(ev.value()), token->keyIndex,
                             Bytes(token->kid.begin(), token->kid.end())};

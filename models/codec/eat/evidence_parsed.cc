@@ -1,8 +1,10 @@
-// VerifySign1Token and VerifyEvidence of an already parsed COSE_Sign1 (eat_parsed.h). Same
-// checks, in the same order, as token.cc's and evidence.cc's after their parse.
+// VerifySign1Token and VerifyEvidence of an already parsed COSE_Sign1 (eat_parsed.h): the
+// general path, which token.cc takes after its parse when the in-place path does not apply.
 #include "teepsim/codec/eat_parsed.h"
 
 #include <algorithm>
+
+#include "evidence_checks.h"
 
 namespace teepsim::eat
 {
@@ -40,21 +42,10 @@ Result<VerifiedEvidence> VerifyEvidence(cose::SignedMessage&& parsed,
     {
         return ev.failure();
     }
-    if (expectedNonce)
+    if (auto f =
+            CheckEvidenceBinding(*ev, keys[static_cast<size_t>(token->keyIndex)], expectedNonce))
     {
-        const auto& n = ev->nonce;
-        if (!n || !std::equal(n->begin(), n->end(), expectedNonce->begin(), expectedNonce->end()))
-        {
-            return Failure{EatError::NonceMismatch,
-                           n ? "eat_nonce differs from the challenge" : "eat_nonce missing",
-                           std::nullopt};
-        }
-    }
-    const auto& signer = keys[static_cast<size_t>(token->keyIndex)];
-    if (ev->cnfKid != signer.Thumbprint())
-    {
-        return Failure{EatError::KeyMismatch, "cnf kid does not name the key that signed",
-                       std::nullopt};
+        return *f;
     }
     return VerifiedEvidence{std::move(ev.value()), token->keyIndex, std::move(token->kid)};
 }

@@ -1,5 +1,6 @@
 // Names, failure text and the shared COSE_Sign1 verification of EAT/EAR tokens.
 #include "teepsim/codec/eat.h"
+#include "teepsim/codec/eat_parsed.h"
 
 #include "claims_tree.h"
 
@@ -64,21 +65,7 @@ Result<VerifiedToken> VerifySign1TokenParsed(ByteView token, const std::vector<c
         return Failure{EatError::Malformed, "not a COSE_Sign1: " + parsed.error().message,
                        parsed.error().offset};
     }
-    cose::SignedMessage& sm = parsed.value();
-    if (sm.multi || !sm.payload)
-    {
-        return Failure{EatError::Malformed, "expected a COSE_Sign1 with an attached payload", {}};
-    }
-    const cose::VerifyResult vr = cose::Verify(sm, keys);
-    if (vr.status == cose::CoseStatus::NoMatchingKey)
-    {
-        return Failure{EatError::NoMatchingKey, "no trusted key matches the signer", {}};
-    }
-    if (!vr.ok())
-    {
-        return Failure{EatError::BadSignature, cose::ToString(vr.status), {}};
-    }
-    return VerifiedToken{std::move(*sm.payload), vr.keyIndex, vr.kid.value_or(Bytes{})};
+    return VerifySign1Token(std::move(parsed.value()), keys); // eat_parsed.h
 }
 
 } // namespace

@@ -1,11 +1,13 @@
 // COSE_Sign1 / COSE_Sign protection of TEEP messages (see teep_signed.h for the error policy).
 #include "teepsim/codec/teep_signed.h"
+#include "teepsim/codec/teep_signed_parsed.h"
 #include "teepsim/codec/tree_reference.h"
 
 #include <algorithm>
 #include <optional>
 #include <stdexcept>
 
+#include "signed_checks.h"
 #include "wire_emit.h"
 
 namespace teepsim::teep
@@ -14,75 +16,8 @@ namespace teepsim::teep
 namespace
 {
 
-constexpr int64_t kHdrCrit = 2;
-
-Failure AuthFailure(ErrorCode code, std::string reason)
-{
-    return Failure{code, Failure::Kind::Authentication, std::move(reason), std::nullopt};
-}
-
-bool HasCrit(const cose::Signature& s)
-{
-    if (s.protectedBytes.empty())
-    {
-        return false;
-    }
-    if (s.protectedHeader.isMap() && !s.protectedHeader.map().empty())
-    {
-        return s.protectedHeader.find(kHdrCrit) != nullptr; // decoded by ParseSigned
-    }
-    auto hdr = cbor::Decode(s.protectedBytes);
-    return hdr && hdr->isMap() && hdr->find(kHdrCrit) != nullptr;
-}
-
-// Whether some signature carries no kid or a kid equal to a trusted key's thumbprint (only
-// computed on the failure path).
-bool KidNamesTrustedKey(const cose::SignedMessage& sm, const std::vector<crypto::Key>& trusted)
-{
-    for (const auto& sig : sm.signatures)
-    {
-        auto kid = sig.kid();
-        if (!kid)
-        {
-            return true;
-        }
-        for (const auto& k : trusted)
-        {
-            if (k.Thumbprint() == *kid)
-            {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
-// The Failure for a COSE verification status (nullopt for Ok). `kidNamesTrusted` is only
-// asked on BadSignature: a kid naming none of our keys is an unknown signer, not a corrupted
-// message.
-template<typename KidNamesTrusted>
-std::optional<Failure> VerifyFailure(cose::CoseStatus status, KidNamesTrusted kidNamesTrusted)
-{
-    switch (status)
-    {
-        case cose::CoseStatus::Ok:
-            return std::nullopt;
-        case cose::CoseStatus::NoMatchingKey:
-            return AuthFailure(ErrorCode::BadCertificate, "no trusted key matches the signer");
-        case cose::CoseStatus::BadSignature:
-            if (!kidNamesTrusted())
-            {
-                return AuthFailure(ErrorCode::BadCertificate, "signer kid names no trusted key");
-            }
-            return AuthFailure(ErrorCode::PermanentError, "signature does not verify");
-        case cose::CoseStatus::UnsupportedAlg:
-            return AuthFailure(ErrorCode::UnsupportedCipherSuites,
-                               "unsupported signature algorithm");
-        default:
-            return AuthFailure(ErrorCode::PermanentError,
-                               std::string("signature check failed: ") + cose::ToString(status));
-    }
-}
+using detail::AuthFailure;
+using detail::VerifyFailure;
 
 // The common case in place: a COSE_Sign1 with an attached payload and an algorithm of the
 // profile (InPlaceApplies), verified and decoded without a SignedMessage (the payload is copied
@@ -171,7 +106,8 @@ Bytes EncodeSigned(const Message& m, const Profile& profile,
 namespace
 {
 
-// Any COSE_Sign1/COSE_Sign through a SignedMessage: every failure and its text.
+// Any COSE_Sign1/COSE_Sign through a SignedMessage: every failure and its text. After the parse
+// it is DecodeVerified of the parsed message (signed_parsed.cc), the one general path.
 Result<VerifiedMessage> DecodeVerifiedParsed(ByteView bytes, const Profile& profile,
                                              const std::vector<crypto::Key>& trusted,
                                              const ReceiverCaps& caps)
@@ -183,68 +119,7 @@ Result<VerifiedMessage> DecodeVerifiedParsed(ByteView bytes, const Profile& prof
                        "not a COSE_Sign1/COSE_Sign: " + parsed.error().message,
                        parsed.error().offset};
     }
-    cose::SignedMessage& sm = parsed.value();
-    if (!sm.payload)
-    {
-        return Failure{ErrorCode::PermanentError, Failure::Kind::Malformed,
-                       "COSE payload is detached; a TEEP message must be attached", std::nullopt};
-    }
-
-    // Only signatures with an algorithm of this profile and no critical headers take part.
-    // The parsed message is moved, not copied: the payload is the largest part.
-    cose::SignedMessage usable;
-    usable.multi = sm.multi;
-    usable.tagged = sm.tagged;
-    usable.bodyProtected = std::move(sm.bodyProtected);
-    usable.bodyUnprotected = std::move(sm.bodyUnprotected);
-    usable.payload = std::move(sm.payload);
-    std::vector<int> originalIndex;
-    bool critSeen = false;
-    for (size_t i = 0; i < sm.signatures.size(); ++i)
-    {
-        auto& sig = sm.signatures[i];
-        if (HasCrit(sig))
-        {
-            critSeen = true;
-            continue;
-        }
-        auto alg = sig.alg();
-        if (alg && profile.AcceptsAlg(static_cast<int64_t>(*alg)))
-        {
-            usable.signatures.push_back(std::move(sig));
-            originalIndex.push_back(static_cast<int>(i));
-        }
-    }
-    if (usable.signatures.empty())
-    {
-        return critSeen ? AuthFailure(ErrorCode::PermanentError,
-                                      "COSE header has critical parameters we do not understand")
-                        : AuthFailure(ErrorCode::UnsupportedCipherSuites,
-                                      "no signature uses an algorithm of profile " +
-                                          std::string(profile.name()));
-    }
-
-    const cose::VerifyResult vr = cose::Verify(usable, trusted);
-    if (auto f = VerifyFailure(vr.status, [&] { return KidNamesTrustedKey(usable, trusted); }))
-    {
-        return *f;
-    }
-
-    auto decoded = Decode(*usable.payload, profile, caps);
-    if (!decoded)
-    {
-        return decoded.failure();
-    }
-    VerifiedMessage out;
-    out.message = std::move(decoded.value());
-    out.keyIndex = vr.keyIndex;
-    out.signerIndex = originalIndex.at(static_cast<size_t>(vr.signerIndex));
-    const auto& sig = usable.signatures[static_cast<size_t>(vr.signerIndex)];
-    out.alg = *sig.alg();
-    out.kid = sig.kid().value_or(Bytes{});
-    out.multiSigner = usable.multi;
-    out.payload = std::move(*usable.payload);
-    return out;
+    return DecodeVerified(std::move(parsed.value()), profile, trusted, caps);
 }
 
 } // namespace

@@ -1,57 +1,16 @@
-// DecodeVerified of an already parsed COSE_Sign1 / COSE_Sign (teep_signed_parsed.h). Same
-// checks, in the same order, as DecodeVerified(bytes) in signed.cc after its parse.
+// DecodeVerified of an already parsed COSE_Sign1 / COSE_Sign (teep_signed_parsed.h): the general
+// path; DecodeVerified(bytes) in signed.cc parses and comes here unless the in-place path applies.
 #include "teepsim/codec/teep_signed_parsed.h"
+
+#include "signed_checks.h"
 
 namespace teepsim::teep
 {
 
-namespace
-{
-
-constexpr int64_t kHdrCrit = 2;
-
-Failure AuthFailure(ErrorCode code, std::string reason)
-{
-    return Failure{code, Failure::Kind::Authentication, std::move(reason), std::nullopt};
-}
-
-bool HasCrit(const cose::Signature& s)
-{
-    if (s.protectedBytes.empty())
-    {
-        return false;
-    }
-    if (s.protectedHeader.isMap() && !s.protectedHeader.map().empty())
-    {
-        return s.protectedHeader.find(kHdrCrit) != nullptr; // decoded by ParseSigned
-    }
-    auto hdr = cbor::Decode(s.protectedBytes);
-    return hdr && hdr->isMap() && hdr->find(kHdrCrit) != nullptr;
-}
-
-// Whether some signature carries no kid or a kid equal to a trusted key's thumbprint (only
-// computed on the failure path).
-bool KidNamesTrustedKey(const cose::SignedMessage& sm, const std::vector<crypto::Key>& trusted)
-{
-    for (const auto& sig : sm.signatures)
-    {
-        auto kid = sig.kid();
-        if (!kid)
-        {
-            return true;
-        }
-        for (const auto& k : trusted)
-        {
-            if (k.Thumbprint() == *kid)
-            {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
-} // namespace
+using detail::AuthFailure;
+using detail::HasCrit;
+using detail::KidNamesTrustedKey;
+using detail::VerifyFailure;
 
 Result<VerifiedMessage> DecodeVerified(cose::SignedMessage&& sm, const Profile& profile,
                                        const std::vector<crypto::Key>& trusted,
@@ -109,25 +68,9 @@ Result<VerifiedMessage> DecodeVerified(cose::SignedMessage&& sm, const Profile& 
     cose::SignedMessage& usable = allUsable ? sm : subset;
 
     const cose::VerifyResult vr = cose::Verify(usable, trusted);
-    switch (vr.status)
+    if (auto f = VerifyFailure(vr.status, [&] { return KidNamesTrustedKey(usable, trusted); }))
     {
-        case cose::CoseStatus::Ok:
-            break;
-        case cose::CoseStatus::NoMatchingKey:
-            return AuthFailure(ErrorCode::BadCertificate, "no trusted key matches the signer");
-        case cose::CoseStatus::BadSignature:
-            // A kid naming none of our keys is an unknown signer, not a corrupted message.
-            if (!KidNamesTrustedKey(usable, trusted))
-            {
-                return AuthFailure(ErrorCode::BadCertificate, "signer kid names no trusted key");
-            }
-            return AuthFailure(ErrorCode::PermanentError, "signature does not verify");
-        case cose::CoseStatus::UnsupportedAlg:
-            return AuthFailure(ErrorCode::UnsupportedCipherSuites,
-                               "unsupported signature algorithm");
-        default:
-            return AuthFailure(ErrorCode::PermanentError,
-                               std::string("signature check failed: ") + cose::ToString(vr.status));
+        return *f;
     }
 
     auto decoded = Decode(*usable.payload, profile, caps);
